@@ -1,0 +1,180 @@
+/**
+ * The backend interface: the whole contract between tensors and the machines that compute them.
+ *
+ * A backend owns buffers (named by opaque {@link DataId} tokens) and runs kernels over them. The
+ * frontend (`Tensor` and the op functions) does everything that needs no arithmetic: shapes,
+ * broadcasting, views, dtype rules, argument checks and error messages. So a kernel receives checked
+ * arguments and returns a new, contiguous, row-major buffer; it never sees a malformed call.
+ *
+ * Inputs arrive as {@link View}s: a buffer seen through a shape, strides and an offset, so transposes,
+ * slices and broadcasts (stride 0) reach a kernel without a copy. Where a kernel says "contiguous", the
+ * frontend has already made its input contiguous (`offset` 0, row-major strides).
+ *
+ * A backend may compute asynchronously (gpu.js in WebGPU mode): it returns a DataId at once and
+ * resolves the buffer later. `read` always works; `readSync` throws on such backends with a message
+ * that says to await `data()`.
+ */
+import type { DType, TypedArray } from './dtype.js';
+import type { Shape } from './shape.js';
+
+/** An opaque token naming one buffer of one backend. */
+export type DataId = object;
+
+/** A buffer seen as an n-d tensor (see shape.ts for the indexing rule). */
+export interface View {
+  readonly dataId: DataId;
+  readonly dtype: DType;
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'abs'
+  | 'sign'
+  | 'tanh'
+  | 'sigmoid'
+  | 'erf'
+  | 'relu'
+  | 'gelu'
+  | 'floor';
+
+/** Arithmetic binary ops keep the operands' dtype; comparisons return int32 0/1. */
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge';
+
+export const COMPARISONS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+/** Reductions over the last axis of a contiguous `[outer, inner]` buffer. argmax/argmin give int32 (first index on ties). */
+export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
+
+/** conv2d hyper-parameters, already normalised to pairs (height, width). */
+export interface Conv2dParams {
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly groups: number;
+}
+
+/**
+ * How output pixels map to input coordinates in `interpolate`, already resolved by the frontend
+ * (PyTorch semantics): with `alignCorners` the source of output `o` is `o * scale`; otherwise it is
+ * `(o + 0.5) * scale - 0.5` for bilinear (clamped at 0) and `floor(o * scale)` for nearest. `scaleH` and
+ * `scaleW` are input/output size ratios, or `1/scaleFactor` when the caller gave a scale factor.
+ */
+export interface ResizeParams {
+  readonly alignCorners: boolean;
+  readonly scaleH: number;
+  readonly scaleW: number;
+}
+
+export interface LayerNormResult {
+  /** Normalised, scaled and shifted rows, same shape as the input. */
+  readonly y: DataId;
+  /** Per-row mean, `rows` elements (kept for the backward pass). */
+  readonly mean: DataId;
+  /** Per-row 1/sqrt(var + eps), biased variance, `rows` elements. */
+  readonly rstd: DataId;
+}
+
+export interface BackendMemory {
+  /** Buffers alive on this backend. */
+  readonly numBuffers: number;
+  /** Bytes those buffers hold. */
+  readonly numBytes: number;
+}
+
+export interface Backend {
+  /** `reference`, `gpujs` or `wasm`. */
+  readonly name: string;
+  /** A human description of what runs underneath, e.g. `gpujs (webgpu)`; printed when chosen. */
+  readonly description: string;
+  /** Dtypes this backend can store. */
+  readonly dtypes: readonly DType[];
+
+  // ----- memory -----
+  /** A new buffer holding a copy of `values`, stored as `dtype`. */
+  write(values: TypedArray, dtype: DType): DataId;
+  /** The buffer's contents, row-major, as `dtype`'s typed array (a copy the caller may keep). */
+  read(dataId: DataId, dtype: DType): Promise<TypedArray>;
+  /** As `read`, synchronously; throws on backends that can only read asynchronously. */
+  readSync(dataId: DataId, dtype: DType): TypedArray;
+  /** Frees the buffer; the frontend guarantees no live tensor still views it. */
+  disposeData(dataId: DataId): void;
+  memory(): BackendMemory;
+  /** Releases everything the backend holds (workers, devices). */
+  dispose?(): void | Promise<void>;
+
+  // ----- layout -----
+  /** A contiguous copy of a view (also how broadcasts are materialised). */
+  contiguous(x: View): DataId;
+  /** A contiguous copy converted to `dtype` (float→int truncates toward zero, as PyTorch). */
+  cast(x: View, dtype: DType): DataId;
+  /** Constant padding; `pads[d] = [before, after]` for every dim of x (non-negative). */
+  pad(x: View, pads: readonly (readonly [number, number])[], value: number): DataId;
+  /** Concatenation along `dim`; all inputs share dtype and every other dim. */
+  cat(xs: readonly View[], dim: number): DataId;
+
+  // ----- elementwise -----
+  /** Float ops on float dtypes; neg/abs/sign/relu also on int32. */
+  unary(op: UnaryOp, x: View): DataId;
+  /** `a` and `b` are already broadcast to the same shape (stride 0 where repeated) and share a dtype. */
+  binary(op: BinaryOp, a: View, b: View): DataId;
+  /** `cond` int32 (non-zero = take `a`), all three broadcast to one shape; `a`, `b` share a dtype. */
+  where(cond: View, a: View, b: View): DataId;
+
+  // ----- reductions and rows -----
+  /** Reduce each row of a contiguous `[outer, inner]` buffer (inner ≥ 1). */
+  reduce(op: ReduceOp, x: DataId, dtype: DType, outer: number, inner: number): DataId;
+  /** Softmax (or log-softmax) of each row of a contiguous `[rows, cols]` float buffer, max-subtracted. */
+  softmax(x: DataId, dtype: DType, rows: number, cols: number, log: boolean): DataId;
+  /** LayerNorm of each row of a contiguous `[rows, cols]` buffer; weight and bias have `cols` elements. */
+  layerNorm(x: DataId, dtype: DType, rows: number, cols: number, weight: DataId | null, bias: DataId | null, eps: number): LayerNormResult;
+
+  // ----- linear algebra -----
+  /** `[B,M,K] @ [B,K,N] -> [B,M,N]`; any strides (batch stride 0 = broadcast, swapped = transposed). */
+  matmul(a: View, b: View): DataId;
+  /** x `[N,C,H,W]`, w `[Co,C/groups,kh,kw]` contiguous, optional bias `[Co]`; output `[N,Co,Ho,Wo]`. */
+  conv2d(x: DataId, xShape: Shape, w: DataId, wShape: Shape, bias: DataId | null, p: Conv2dParams, dtype: DType): DataId;
+  /** Gradient w.r.t. the input of conv2d: dy `[N,Co,Ho,Wo]`, w contiguous; output `xShape`. */
+  conv2dBackwardInput(dy: DataId, dyShape: Shape, w: DataId, wShape: Shape, xShape: Shape, p: Conv2dParams, dtype: DType): DataId;
+  /** Gradient w.r.t. the weight of conv2d: x and dy contiguous; output `wShape`. */
+  conv2dBackwardWeight(x: DataId, xShape: Shape, dy: DataId, dyShape: Shape, wShape: Shape, p: Conv2dParams, dtype: DType): DataId;
+
+  // ----- resampling (x contiguous [N,C,H,W]) -----
+  resizeBilinear(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, dtype: DType): DataId;
+  /** The adjoint of resizeBilinear: spreads dy `[N,C,outH,outW]` back onto `[N,C,inH,inW]`. */
+  resizeBilinearBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, dtype: DType): DataId;
+  resizeNearest(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, dtype: DType): DataId;
+  /** The adjoint of resizeNearest: sums dy onto the input pixels each output copied. */
+  resizeNearestBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, dtype: DType): DataId;
+
+  // ----- indexing -----
+  /** PyTorch `gather`: out[..i_dim..] = x[..index[..]..]; index int32 with the output's shape (indices checked). */
+  gather(x: View, dim: number, index: View): DataId;
+  /** The adjoint of gather: zeros of `shape`, then out[..index[..]..] += src[..]; index and src share a shape. */
+  scatterAdd(shape: Shape, dtype: DType, dim: number, index: View, src: View): DataId;
+}
+
+/** Options a backend factory takes, e.g. `{ mode: 'webgpu' }` for gpujs or `{ threads: 2 }` for wasm. */
+export type BackendOptions = Record<string, unknown>;
+
+/** Creates a backend; async because GPU devices and wasm modules initialise asynchronously. */
+export type BackendFactory = (options: BackendOptions) => Backend | Promise<Backend>;

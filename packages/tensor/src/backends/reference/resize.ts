@@ -1,0 +1,73 @@
+/**
+ * Bilinear and nearest resizing, and their adjoints, from one description of which input pixels
+ * (and with which weights) make each output pixel. Forward: out[o] += weight · x[i]; adjoint:
+ * dx[i] += weight · dy[o] — the same taps read the other way.
+ */
+import type { ResizeParams } from '../../backend.js';
+import type { TypedArray } from '../../dtype.js';
+
+type Tap = (src: number, dst: number, weight: number) => void;
+
+/** The two source rows (or columns) and weights of output coordinate `o` (PyTorch's bilinear rule). */
+function linearTaps(o: number, inSize: number, scale: number, alignCorners: boolean): [number, number, number, number] {
+  const real = alignCorners ? o * scale : Math.max((o + 0.5) * scale - 0.5, 0);
+  const i0 = Math.min(Math.floor(real), inSize - 1);
+  const i1 = Math.min(i0 + 1, inSize - 1);
+  const l1 = real - i0;
+  return [i0, i1, 1 - l1, l1];
+}
+
+/** Source index of output coordinate `o` for nearest mode: floor(o · scale), clamped. */
+function nearestIndex(o: number, inSize: number, scale: number): number {
+  return Math.min(Math.floor(o * scale), inSize - 1);
+}
+
+export function forEachBilinearTap(planes: number, h: number, w: number, outH: number, outW: number, p: ResizeParams, fn: Tap): void {
+  for (let c = 0; c < planes; c++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const [y0, y1, wy0, wy1] = linearTaps(oy, h, p.scaleH, p.alignCorners);
+      for (let ox = 0; ox < outW; ox++) {
+        const [x0, x1, wx0, wx1] = linearTaps(ox, w, p.scaleW, p.alignCorners);
+        const dst = (c * outH + oy) * outW + ox;
+        const base = c * h * w;
+        fn(base + y0 * w + x0, dst, wy0 * wx0);
+        fn(base + y0 * w + x1, dst, wy0 * wx1);
+        fn(base + y1 * w + x0, dst, wy1 * wx0);
+        fn(base + y1 * w + x1, dst, wy1 * wx1);
+      }
+    }
+  }
+}
+
+export function forEachNearestTap(planes: number, h: number, w: number, outH: number, outW: number, p: ResizeParams, fn: Tap): void {
+  for (let c = 0; c < planes; c++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const iy = nearestIndex(oy, h, p.scaleH);
+      for (let ox = 0; ox < outW; ox++) {
+        fn((c * h + iy) * w + nearestIndex(ox, w, p.scaleW), (c * outH + oy) * outW + ox, 1);
+      }
+    }
+  }
+}
+
+export type TapWalker = typeof forEachBilinearTap;
+
+/** out[dst] = Σ weight · x[src]. */
+export function resize(walk: TapWalker, x: ArrayLike<number>, planes: number, h: number, w: number, outH: number, outW: number, p: ResizeParams, out: TypedArray): TypedArray {
+  const acc = new Float64Array(out.length);
+  walk(planes, h, w, outH, outW, p, (src, dst, weight) => {
+    acc[dst] += weight * x[src];
+  });
+  out.set(acc);
+  return out;
+}
+
+/** dx[src] = Σ weight · dy[dst]: the transpose of `resize`. */
+export function resizeBackward(walk: TapWalker, dy: ArrayLike<number>, planes: number, h: number, w: number, outH: number, outW: number, p: ResizeParams, out: TypedArray): TypedArray {
+  const acc = new Float64Array(out.length);
+  walk(planes, h, w, outH, outW, p, (src, dst, weight) => {
+    acc[src] += weight * dy[dst];
+  });
+  out.set(acc);
+  return out;
+}

@@ -1,0 +1,178 @@
+/**
+ * The engine: which backends exist, which one new tensors go to, how many tensors view each buffer,
+ * and the `tidy` scopes that dispose intermediates. It is the only global state of the package.
+ */
+import type { Backend, BackendFactory, BackendOptions, DataId } from './backend.js';
+
+interface Registration {
+  readonly factory: BackendFactory;
+  /** Higher wins when no backend was chosen explicitly. */
+  readonly priority: number;
+  /** Whether the backend can run here at all (cheap, synchronous). */
+  readonly available: () => boolean;
+}
+
+/** Something the engine can track and dispose: a Tensor. */
+export interface Trackable {
+  readonly dataId: DataId;
+  readonly backend: Backend;
+  readonly isDisposed: boolean;
+  dispose(): void;
+}
+
+const registry = new Map<string, Registration>();
+const instances = new Map<string, Backend>();
+let current: Backend | null = null;
+/** How many live tensors view each buffer (views share a buffer). */
+const refCounts = new Map<DataId, number>();
+const live = new Set<Trackable>();
+/** The stack of open tidy scopes; each collects the tensors created inside it. */
+const scopes: Set<Trackable>[] = [];
+let log: (message: string) => void = (m) => console.log(m);
+
+/** Makes a backend known by name. `priority` orders the automatic choice. */
+export function registerBackend(name: string, factory: BackendFactory, priority = 0, available: () => boolean = () => true): void {
+  registry.set(name, { factory, priority, available });
+}
+
+export function registeredBackends(): string[] {
+  return [...registry.keys()];
+}
+
+/** Where the engine prints its one line about the chosen backend (tests silence it). */
+export function setLogger(fn: (message: string) => void): void {
+  log = fn;
+}
+
+/**
+ * Chooses the backend new tensors are created on, creating it on first use, and prints the choice.
+ * `options` go to the backend's factory (e.g. `{ mode: 'webgpu' }` for gpujs).
+ */
+export async function setBackend(name: string, options: BackendOptions = {}): Promise<Backend> {
+  const reg = registry.get(name);
+  if (!reg) throw new Error(`setBackend: unknown backend '${name}' (registered: ${registeredBackends().join(', ')})`);
+  const key = instanceKey(name, options);
+  let backend = instances.get(key);
+  if (!backend) {
+    backend = await reg.factory(options);
+    instances.set(key, backend);
+  }
+  if (current !== backend) log(`@setr-ts/tensor: using backend ${backend.description}`);
+  current = backend;
+  return backend;
+}
+
+function instanceKey(name: string, options: BackendOptions): string {
+  return Object.keys(options).length === 0 ? name : `${name}:${JSON.stringify(options)}`;
+}
+
+/**
+ * The current backend. If none was chosen, the highest-priority available backend whose factory is
+ * synchronous is created, and the choice is printed once (never a silent pick).
+ */
+export function getBackend(): Backend {
+  if (current) return current;
+  const candidates = [...registry.entries()].filter(([, r]) => r.available()).sort((a, b) => b[1].priority - a[1].priority);
+  for (const [name, reg] of candidates) {
+    const made = reg.factory({});
+    if (made instanceof Promise) continue; // async backends must be chosen with `await setBackend(...)`
+    instances.set(name, made);
+    current = made;
+    log(`@setr-ts/tensor: no backend chosen, using ${made.description} (call setBackend to choose)`);
+    return made;
+  }
+  throw new Error('getBackend: no backend is available');
+}
+
+/** A backend instance by name (created on first use if its factory is synchronous). */
+export function findBackend(name: string): Backend {
+  const existing = instances.get(name);
+  if (existing) return existing;
+  const reg = registry.get(name);
+  if (!reg) throw new Error(`findBackend: unknown backend '${name}'`);
+  const made = reg.factory({});
+  if (made instanceof Promise) throw new Error(`findBackend: backend '${name}' initialises asynchronously; await setBackend('${name}') first`);
+  instances.set(name, made);
+  return made;
+}
+
+// ----- tensor bookkeeping -----
+
+/** Records a new tensor: one more view of its buffer, and a member of the innermost tidy scope. */
+export function track(t: Trackable): void {
+  refCounts.set(t.dataId, (refCounts.get(t.dataId) ?? 0) + 1);
+  live.add(t);
+  scopes[scopes.length - 1]?.add(t);
+}
+
+/** Called by `Tensor.dispose`: frees the buffer when its last view goes. */
+export function release(t: Trackable): void {
+  live.delete(t);
+  const n = (refCounts.get(t.dataId) ?? 1) - 1;
+  if (n > 0) {
+    refCounts.set(t.dataId, n);
+  } else {
+    refCounts.delete(t.dataId);
+    t.backend.disposeData(t.dataId);
+  }
+}
+
+/** Keeps a tensor alive past the tidy scope it was made in. */
+export function keep<T extends Trackable>(t: T): T {
+  for (const scope of scopes) scope.delete(t);
+  return t;
+}
+
+/**
+ * Runs `fn` and disposes every tensor created inside it, except those it returns (a tensor, or an
+ * array or object of tensors) and those passed to `keep`. Scopes nest.
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope = new Set<Trackable>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  if (result instanceof Promise) throw new Error('tidy: the function must be synchronous (it returned a Promise)');
+  const kept = new Set<Trackable>();
+  collectTrackables(result, kept);
+  for (const t of scope) {
+    if (kept.has(t)) scopes[scopes.length - 1]?.add(t); // returned tensors belong to the enclosing scope
+    else if (!t.isDisposed) t.dispose();
+  }
+  return result;
+}
+
+function collectTrackables(value: unknown, out: Set<Trackable>): void {
+  if (value === null || typeof value !== 'object') return;
+  if (live.has(value as Trackable)) {
+    out.add(value as Trackable);
+    return;
+  }
+  if (Array.isArray(value)) for (const v of value) collectTrackables(v, out);
+  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collectTrackables(v, out);
+}
+
+export interface MemoryInfo {
+  /** Live tensors (views count separately). */
+  readonly numTensors: number;
+  /** Per backend name: buffers and bytes it holds. */
+  readonly backends: Record<string, { numBuffers: number; numBytes: number }>;
+  /** Sum of bytes over all backends. */
+  readonly numBytes: number;
+}
+
+/** Live tensors and bytes per backend — what leak checks compare before and after. */
+export function memory(): MemoryInfo {
+  const backends: Record<string, { numBuffers: number; numBytes: number }> = {};
+  let numBytes = 0;
+  for (const [key, b] of instances) {
+    const m = b.memory();
+    backends[key] = { numBuffers: m.numBuffers, numBytes: m.numBytes };
+    numBytes += m.numBytes;
+  }
+  return { numTensors: live.size, backends, numBytes };
+}

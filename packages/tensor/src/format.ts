@@ -1,0 +1,43 @@
+/** Printing tensors the way PyTorch does: nested brackets, aligned, with the dtype when not float32. */
+import type { DType, TypedArray } from './dtype.js';
+import type { Shape } from './shape.js';
+
+/** Large tensors print their first and last 3 entries per dimension, like PyTorch's summarised output. */
+const EDGE = 3;
+const SUMMARISE_ABOVE = 1000;
+
+export function formatTensor(values: TypedArray, shape: Shape, dtype: DType): string {
+  const summarise = values.length > SUMMARISE_ABOVE;
+  const fmtNum = (v: number) => (dtype === 'int32' ? String(v) : formatFloat(v));
+  const strings = Array.from(values, fmtNum);
+  const width = Math.max(1, ...strings.map((s) => s.length));
+  const body = shape.length === 0 ? strings[0] : nest(strings, shape, 0, 0, width, summarise, 'tensor('.length);
+  const suffix = dtype === 'float32' ? '' : `, dtype=${dtype}`;
+  return `tensor(${body}${suffix})`;
+}
+
+function formatFloat(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
+  const abs = Math.abs(v);
+  return abs !== 0 && (abs < 1e-4 || abs >= 1e8) ? v.toExponential(4) : String(Number(v.toFixed(4)));
+}
+
+function nest(s: string[], shape: Shape, dim: number, start: number, width: number, summarise: boolean, indent: number): string {
+  const n = shape[dim];
+  const stride = s.length === 0 ? 0 : shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+  const picks = summarise && n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n);
+  const parts = picks.map((i) => {
+    if (i === -1) return '...';
+    if (dim === shape.length - 1) return s[start + i].padStart(width);
+    return nest(s, shape, dim + 1, start + i * stride, width, summarise, indent + 1);
+  });
+  if (dim === shape.length - 1) return `[${parts.join(', ')}]`;
+  const sep = `,${'\n'.repeat(shape.length - dim - 1)}${' '.repeat(indent + 1)}`;
+  return `[${parts.join(sep)}]`;
+}
+
+function range(a: number, b: number): number[] {
+  return Array.from({ length: b - a }, (_, i) => a + i);
+}

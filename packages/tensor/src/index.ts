@@ -1,0 +1,19 @@
+/**
+ * @setr-ts/tensor — n-d tensors (shape, strides, views, broadcasting) and their kernels, behind one
+ * backend interface. See the package README for a tour.
+ */
+import { ReferenceBackend } from './backends/reference/reference-backend.js';
+import { registerBackend } from './engine.js';
+
+export type { Backend, BackendFactory, BackendMemory, BackendOptions, BinaryOp, Conv2dParams, DataId, LayerNormResult, ReduceOp, ResizeParams, UnaryOp, View } from './backend.js';
+export { ReferenceBackend } from './backends/reference/reference-backend.js';
+export * from './creation.js';
+export type { DType, TypedArray } from './dtype.js';
+export { findBackend, getBackend, keep, memory, type MemoryInfo, registerBackend, registeredBackends, setBackend, setLogger, tidy } from './engine.js';
+export { erf as erfScalar, gelu as geluScalar } from './math.js';
+export * from './ops/index.js';
+export { manualSeed } from './random.js';
+export { broadcastShapes, contiguousStrides, type Shape, sizeOf } from './shape.js';
+export { type Scalar, Tensor, type TensorLike } from './tensor.js';
+
+registerBackend('reference', () => new ReferenceBackend(), 0);

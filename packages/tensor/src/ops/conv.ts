@@ -1,0 +1,89 @@
+/**
+ * 2-D convolution (PyTorch's cross-correlation, NCHW) and the two kernels its backward pass needs.
+ */
+import type { Conv2dParams } from '../backend.js';
+import { convOutSize } from '../conv-geometry.js';
+import { fmt } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { checkDtype, backendOf, wrap } from './util.js';
+import { contiguous } from './view.js';
+
+export interface Conv2dOptions {
+  stride?: number | readonly [number, number];
+  padding?: number | readonly [number, number];
+  dilation?: number | readonly [number, number];
+  groups?: number;
+}
+
+const pair = (v: number | readonly [number, number]): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+
+/** Normalises options to pairs and checks them. */
+export function conv2dParams(op: string, opts: Conv2dOptions): Conv2dParams {
+  const p: Conv2dParams = {
+    stride: pair(opts.stride ?? 1),
+    padding: pair(opts.padding ?? 0),
+    dilation: pair(opts.dilation ?? 1),
+    groups: opts.groups ?? 1,
+  };
+  const ok = (v: readonly number[], min: number) => v.every((x) => Number.isInteger(x) && x >= min);
+  if (!ok(p.stride, 1) || !ok(p.dilation, 1) || !ok(p.padding, 0) || !ok([p.groups], 1)) {
+    throw new Error(`${op}: invalid options stride=${fmt(p.stride)} padding=${fmt(p.padding)} dilation=${fmt(p.dilation)} groups=${p.groups}`);
+  }
+  return p;
+}
+
+/** Output spatial size of a convolution. */
+export function convOutSize(inSize: number, k: number, stride: number, pad: number, dil: number): number {
+  return Math.floor((inSize + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
+}
+
+function checkShapes(op: string, xShape: readonly number[], wShape: readonly number[], p: Conv2dParams): number[] {
+  if (xShape.length !== 4 || wShape.length !== 4) throw new Error(`${op}: expected input [N,C,H,W] and weight [Co,C/groups,kh,kw], got ${fmt(xShape)} and ${fmt(wShape)}`);
+  const [n, c, h, w] = xShape;
+  const [co, cig, kh, kw] = wShape;
+  if (c % p.groups !== 0 || co % p.groups !== 0) throw new Error(`${op}: channels in ${c} and out ${co} must divide by groups ${p.groups}`);
+  if (cig !== c / p.groups) throw new Error(`${op}: weight ${fmt(wShape)} expects ${cig * p.groups} input channels, input ${fmt(xShape)} has ${c}`);
+  const ho = convOutSize(h, kh, p.stride[0], p.padding[0], p.dilation[0]);
+  const wo = convOutSize(w, kw, p.stride[1], p.padding[1], p.dilation[1]);
+  if (ho < 1 || wo < 1) throw new Error(`${op}: input ${fmt(xShape)} is too small for kernel ${kh}x${kw} (padding ${fmt(p.padding)}, dilation ${fmt(p.dilation)})`);
+  return [n, co, ho, wo];
+}
+
+/** `conv2d(x [N,C,H,W], w [Co,C/groups,kh,kw], bias? [Co])`. */
+export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+  const b = backendOf('conv2d', x, w, ...(bias ? [bias] : []));
+  checkDtype('conv2d', x, ['float32', 'float64']);
+  const p = conv2dParams('conv2d', opts);
+  const outShape = checkShapes('conv2d', x.shape, w.shape, p);
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== w.shape[0])) throw new Error(`conv2d: bias ${fmt(bias.shape)} must be [${w.shape[0]}]`);
+  const [xc, wc, bc] = [contiguous(x), contiguous(w), bias ? contiguous(bias) : null];
+  const out = wrap(b, b.conv2d(xc.dataId, x.shape, wc.dataId, w.shape, bc?.dataId ?? null, p, x.dtype), outShape, x.dtype);
+  for (const t of [xc, wc, bc]) t?.dispose();
+  return out;
+}
+
+/** Gradient of conv2d w.r.t. its input, given dy and the weight; `xShape` is the input's shape. */
+export function conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: readonly number[], opts: Conv2dOptions = {}): Tensor {
+  const b = backendOf('conv2dBackwardInput', dy, w);
+  const p = conv2dParams('conv2dBackwardInput', opts);
+  const expected = checkShapes('conv2dBackwardInput', xShape, w.shape, p);
+  if (fmt(expected) !== fmt(dy.shape)) throw new Error(`conv2dBackwardInput: dy ${fmt(dy.shape)} should be ${fmt(expected)}`);
+  const [dyc, wc] = [contiguous(dy), contiguous(w)];
+  const out = wrap(b, b.conv2dBackwardInput(dyc.dataId, dy.shape, wc.dataId, w.shape, xShape, p, dy.dtype), xShape, dy.dtype);
+  dyc.dispose();
+  wc.dispose();
+  return out;
+}
+
+/** Gradient of conv2d w.r.t. its weight, given the input and dy; `wShape` is the weight's shape. */
+export function conv2dBackwardWeight(x: Tensor, dy: Tensor, wShape: readonly number[], opts: Conv2dOptions = {}): Tensor {
+  const b = backendOf('conv2dBackwardWeight', x, dy);
+  const p = conv2dParams('conv2dBackwardWeight', opts);
+  const expected = checkShapes('conv2dBackwardWeight', x.shape, wShape, p);
+  if (fmt(expected) !== fmt(dy.shape)) throw new Error(`conv2dBackwardWeight: dy ${fmt(dy.shape)} should be ${fmt(expected)}`);
+  const [xc, dyc] = [contiguous(x), contiguous(dy)];
+  const out = wrap(b, b.conv2dBackwardWeight(xc.dataId, x.shape, dyc.dataId, dy.shape, wShape, p, x.dtype), wShape, x.dtype);
+  xc.dispose();
+  dyc.dispose();
+  return out;
+}

@@ -1,0 +1,11 @@
+/** Every op function, re-exported for `Tensor`'s methods and the package's public API. */
+export * from './conv.js';
+export * from './elementwise.js';
+export * from './indexing.js';
+export * from './interpolate.js';
+export * from './join.js';
+export * from './matmul.js';
+export * from './normalize.js';
+export * from './reduce.js';
+export { read, readSync, toNested } from './util.js';
+export * from './view.js';

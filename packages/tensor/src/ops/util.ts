@@ -1,0 +1,72 @@
+/** Small helpers every op file uses: making result tensors, scalars, and the backend check. */
+import type { Backend, DataId } from '../backend.js';
+import type { DType, TypedArray } from '../dtype.js';
+import { allocate } from '../dtype.js';
+import type { Shape } from '../shape.js';
+import { fmt, isContiguous } from '../shape.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+
+/** Wraps a kernel's output buffer (contiguous) in a new tensor. */
+export function wrap(backend: Backend, dataId: DataId, shape: Shape, dtype: DType): Tensor {
+  return new Tensor(backend, dataId, [...shape], dtype);
+}
+
+/** The backend all operands live on; mixing backends is an error naming the op. */
+export function backendOf(op: string, ...tensors: Tensor[]): Backend {
+  const b = tensors[0].backend;
+  for (const t of tensors) {
+    t.assertAlive(op);
+    if (t.backend !== b) throw new Error(`${op}: operands live on different backends (${b.name} and ${t.backend.name}); move one with toBackend()`);
+  }
+  return b;
+}
+
+/** A 0-d tensor of `value` with `like`'s backend (and dtype unless given). */
+export function scalar(value: number, like: Tensor, dtype: DType = like.dtype): Tensor {
+  const arr = allocate(dtype, 1);
+  arr[0] = value;
+  return new Tensor(like.backend, like.backend.write(arr, dtype), [], dtype);
+}
+
+/** Turns a number operand into a tensor beside `like`; PyTorch keeps a float tensor's dtype for a number. */
+export function asTensor(x: TensorLike, like: Tensor): Tensor {
+  if (x instanceof Tensor) return x;
+  const dtype = like.dtype === 'int32' && !Number.isInteger(x) ? 'float32' : like.dtype;
+  return scalar(x, like, dtype);
+}
+
+export function checkDtype(op: string, t: Tensor, allowed: readonly DType[]): void {
+  if (!allowed.includes(t.dtype)) throw new Error(`${op}: expected dtype ${allowed.join(' or ')}, got ${t.dtype} (shape ${fmt(t.shape)})`);
+}
+
+export function readSync(t: Tensor): TypedArray {
+  return withWholeBuffer(t, (c) => t.backend.readSync(c.dataId, t.dtype));
+}
+
+export async function read(t: Tensor): Promise<TypedArray> {
+  return withWholeBuffer(t, (c) => t.backend.read(c.dataId, t.dtype));
+}
+
+/**
+ * Backends read whole buffers; a view that is not exactly its buffer (a transpose, a slice, an
+ * expand) is first copied out contiguously, and the copy freed after `fn`.
+ */
+function withWholeBuffer<R>(t: Tensor, fn: (c: Tensor) => R): R {
+  if (t.offset === 0 && t.size === t.bufferSize && isContiguous(t.shape, t.strides)) return fn(t);
+  const c = wrap(t.backend, t.backend.contiguous(t), t.shape, t.dtype);
+  const result = fn(c);
+  if (result instanceof Promise) return result.finally(() => c.dispose()) as R;
+  c.dispose();
+  return result;
+}
+
+/** Row-major flat values as nested arrays. */
+export function toNested(values: TypedArray, shape: Shape): unknown {
+  if (shape.length === 0) return values[0];
+  const build = (dim: number, start: number): unknown[] => {
+    const n = shape[dim];
+    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: n }, (_, i) => (dim === shape.length - 1 ? values[start + i] : build(dim + 1, start + i * stride)));
+  };
+  return build(0, 0);
+}
