@@ -32,11 +32,6 @@ export function conv2dParams(op: string, opts: Conv2dOptions): Conv2dParams {
   return p;
 }
 
-/** Output spatial size of a convolution. */
-export function convOutSize(inSize: number, k: number, stride: number, pad: number, dil: number): number {
-  return Math.floor((inSize + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
-}
-
 function checkShapes(op: string, xShape: readonly number[], wShape: readonly number[], p: Conv2dParams): number[] {
   if (xShape.length !== 4 || wShape.length !== 4) throw new Error(`${op}: expected input [N,C,H,W] and weight [Co,C/groups,kh,kw], got ${fmt(xShape)} and ${fmt(wShape)}`);
   const [n, c, h, w] = xShape;

@@ -96,3 +96,6 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   return out;
 }
 
+
+/** PyTorch's name for {@link variance} (`var` is reserved in declarations, not in exports). */
+export { variance as var };
