@@ -1,0 +1,35 @@
+/**
+ * The backends the shared conformance suite runs on. Each entry is one backend configuration; a
+ * suite calls `describe.each(backendsUnderTest())` and every case runs on all of them, compared with
+ * the reference backend. `SETR_TEST_BACKENDS` (comma-separated labels) narrows the list.
+ */
+import { type Backend, registeredBackends, setBackend, setLogger } from '../../src/index.js';
+
+export interface BackendUnderTest {
+  /** Label used in test names and in SETR_TEST_BACKENDS, e.g. `gpujs:webgpu`. */
+  readonly label: string;
+  readonly name: string;
+  readonly options: Record<string, unknown>;
+  /** Relative/absolute tolerance against the reference for float32 results. */
+  readonly rtol: number;
+  readonly atol: number;
+}
+
+const ALL: BackendUnderTest[] = [
+  { label: 'reference', name: 'reference', options: {}, rtol: 0, atol: 0 },
+  { label: 'gpujs:webasm', name: 'gpujs', options: { mode: 'webasm' }, rtol: 1e-4, atol: 1e-5 },
+  { label: 'gpujs:webgpu', name: 'gpujs', options: { mode: 'webgpu' }, rtol: 1e-4, atol: 1e-5 },
+  { label: 'wasm', name: 'wasm', options: {}, rtol: 1e-4, atol: 1e-5 },
+];
+
+export function backendsUnderTest(): BackendUnderTest[] {
+  const wanted = process.env.SETR_TEST_BACKENDS?.split(',').map((s) => s.trim());
+  const registered = new Set(registeredBackends());
+  return ALL.filter((b) => registered.has(b.name) && (!wanted || wanted.includes(b.label)));
+}
+
+/** Activates a backend for the tests that follow, quietly. */
+export async function useBackend(b: BackendUnderTest): Promise<Backend> {
+  setLogger(() => {});
+  return setBackend(b.name, b.options);
+}
