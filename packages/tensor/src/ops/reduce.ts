@@ -48,9 +48,13 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
   if (dim !== undefined) return reduceOp(op, x, dim, keepdim);
+  // over the flattened tensor; keepdim then gives all-ones dims, as PyTorch's argmax(keepdim=True)
   const flat = reshape(x, [-1]);
-  const out = reduceOp(op, flat, 0, false);
+  const index = reduceOp(op, flat, 0, false);
   flat.dispose();
+  if (!keepdim) return index;
+  const out = reshape(index, x.shape.map(() => 1));
+  index.dispose();
   return out;
 }
 
