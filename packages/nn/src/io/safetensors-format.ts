@@ -1,0 +1,243 @@
+/**
+ * The safetensors file format (Hugging Face; what PyTorch checkpoints are exchanged in), as bytes ↔
+ * arrays, with no tensors and no files involved. A file is:
+ *
+ *   [8 bytes: N, unsigned little-endian] [N bytes: UTF-8 JSON header] [data: raw little-endian values]
+ *
+ * The header maps each tensor name to `{ "dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end] }`
+ * (offsets into the data section) and may hold `"__metadata__": { string: string }`. A valid file has
+ * its tensors tile the data section exactly: no gaps, no overlaps, nothing after the last one. The
+ * reader checks all of that, so a malformed or truncated file gives an error naming the file and the
+ * field at fault instead of a crash or garbage weights.
+ */
+import type { DType, TypedArray } from '@setr-ts/tensor';
+
+/** One tensor as the format sees it: a dtype of ours, a shape, and row-major values. */
+export interface TensorRecord {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly values: TypedArray;
+}
+
+export interface SafetensorsContents {
+  readonly tensors: Record<string, TensorRecord>;
+  readonly metadata: Record<string, string>;
+}
+
+/** The reference implementation refuses headers above 100 MB; so do we (a corrupt length must not allocate gigabytes). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/**
+ * How each file dtype becomes one of ours. Narrow integers and booleans widen to int32; I64 narrows to
+ * int32 with a range check; F16 and BF16 widen to float32 (exactly: every half is a float32).
+ */
+interface FileDType {
+  readonly bytes: number;
+  readonly dtype: DType;
+  /** Decodes little-endian bytes (an aligned copy) into a new array of `dtype`; `name` is for errors. */
+  readonly decode: (bytes: ArrayBuffer, name: string) => TypedArray;
+}
+
+const widen =
+  <A extends ArrayLike<number>>(make: (b: ArrayBuffer) => A) =>
+  (bytes: ArrayBuffer): TypedArray =>
+    Int32Array.from(make(bytes));
+
+const FILE_DTYPES: Readonly<Record<string, FileDType>> = {
+  F32: { bytes: 4, dtype: 'float32', decode: (b) => new Float32Array(b) },
+  F64: { bytes: 8, dtype: 'float64', decode: (b) => new Float64Array(b) },
+  I32: { bytes: 4, dtype: 'int32', decode: (b) => new Int32Array(b) },
+  I64: { bytes: 8, dtype: 'int32', decode: decodeI64 },
+  F16: { bytes: 2, dtype: 'float32', decode: (b) => Float32Array.from(new Uint16Array(b), halfToFloat) },
+  BF16: { bytes: 2, dtype: 'float32', decode: (b) => Float32Array.from(new Uint16Array(b), bfloat16ToFloat) },
+  I16: { bytes: 2, dtype: 'int32', decode: widen((b) => new Int16Array(b)) },
+  U16: { bytes: 2, dtype: 'int32', decode: widen((b) => new Uint16Array(b)) },
+  I8: { bytes: 1, dtype: 'int32', decode: widen((b) => new Int8Array(b)) },
+  U8: { bytes: 1, dtype: 'int32', decode: widen((b) => new Uint8Array(b)) },
+  BOOL: { bytes: 1, dtype: 'int32', decode: widen((b) => new Uint8Array(b)) },
+};
+
+/** What each of our dtypes is written as (int32 stays I32; PyTorch reads it and casts on load_state_dict). */
+const WRITE_DTYPE: Readonly<Record<DType, string>> = { float32: 'F32', float64: 'F64', int32: 'I32' };
+
+// Typed arrays use the host's byte order; safetensors is little-endian, and so is every platform Node ships for.
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('@setr-ts/nn: safetensors I/O needs a little-endian host');
+
+function decodeI64(bytes: ArrayBuffer, name: string): TypedArray {
+  const wide = new BigInt64Array(bytes);
+  const out = new Int32Array(wide.length);
+  for (let i = 0; i < wide.length; i++) {
+    const v = wide[i];
+    if (v < -2147483648n || v > 2147483647n) throw new Error(`tensor '${name}': I64 value ${v} at index ${i} does not fit int32`);
+    out[i] = Number(v);
+  }
+  return out;
+}
+
+/** IEEE 754 binary16 bits → number: sign, 5-bit exponent (bias 15), 10-bit fraction. */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24; // subnormal: 0.frac × 2^-14
+  if (exp === 0x1f) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** bfloat16 is the top half of a float32. */
+export function bfloat16ToFloat(h: number): number {
+  return new Float32Array(new Uint32Array([h << 16]).buffer)[0];
+}
+
+/** The error every reader check throws: it names the file (or `<bytes>`) and says what is wrong. */
+function bad(source: string, what: string): Error {
+  return new Error(`safetensors ${source}: ${what}`);
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+interface Entry {
+  readonly name: string;
+  readonly info: FileDType;
+  readonly shape: number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+/** Checks one header entry's fields and that its byte span matches shape × dtype size. */
+function parseEntry(source: string, name: string, raw: unknown): Entry {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw bad(source, `tensor '${name}': header entry is not an object`);
+  const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
+  if (typeof dtype !== 'string') throw bad(source, `tensor '${name}': dtype is missing or not a string`);
+  const info = FILE_DTYPES[dtype];
+  if (!info) throw bad(source, `tensor '${name}': unknown dtype '${dtype}' (readable: ${Object.keys(FILE_DTYPES).join(', ')})`);
+  if (!Array.isArray(shape) || !shape.every(isCount))
+    throw bad(source, `tensor '${name}': shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
+    throw bad(source, `tensor '${name}': data_offsets ${JSON.stringify(offsets)} is not a pair [begin, end] of integers with begin <= end`);
+  }
+  const numel = shape.reduce((a: number, d: number) => a * d, 1);
+  const span = offsets[1] - offsets[0];
+  if (!Number.isSafeInteger(numel * info.bytes) || numel * info.bytes !== span) {
+    throw bad(
+      source,
+      `tensor '${name}': shape [${shape.join(',')}] of ${dtype} needs ${numel * info.bytes} bytes, data_offsets [${offsets.join(',')}] span ${span}`,
+    );
+  }
+  return { name, info, shape: shape as number[], begin: offsets[0], end: offsets[1] };
+}
+
+function parseMetadata(source: string, raw: unknown): Record<string, string> {
+  if (raw === undefined) return {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw bad(source, '__metadata__ is not an object of strings');
+  for (const [k, v] of Object.entries(raw)) if (typeof v !== 'string') throw bad(source, `__metadata__ '${k}' is not a string`);
+  return { ...(raw as Record<string, string>) };
+}
+
+/**
+ * Checks that the entries tile the data section `[0, dataBytes)` exactly. Overruns are reported
+ * first (a truncated file is the common case), then overlaps, gaps and trailing bytes.
+ */
+function checkLayout(source: string, entries: Entry[], dataBytes: number): void {
+  for (const e of entries) {
+    if (e.end > dataBytes)
+      throw bad(
+        source,
+        `tensor '${e.name}': data_offsets [${e.begin},${e.end}] run past the end of the data section (${dataBytes} bytes; truncated file?)`,
+      );
+  }
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let pos = 0;
+  let prev = '';
+  for (const e of sorted) {
+    if (e.begin < pos)
+      throw bad(source, `tensor '${e.name}' (data_offsets [${e.begin},${e.end}]) overlaps tensor '${prev}' (which ends at ${pos})`);
+    if (e.begin > pos) throw bad(source, `gap of ${e.begin - pos} bytes before tensor '${e.name}' (data_offsets [${e.begin},${e.end}])`);
+    pos = e.end;
+    prev = e.name;
+  }
+  if (pos !== dataBytes) throw bad(source, `${dataBytes - pos} bytes after the last tensor are not described by the header`);
+}
+
+/**
+ * Parses and validates a safetensors file's bytes. `source` names the file in error messages.
+ * @example const { tensors, metadata } = decodeSafetensors(readFileSync('model.safetensors'), 'model.safetensors');
+ */
+export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): SafetensorsContents {
+  if (bytes.length < 8) throw bad(source, `file is ${bytes.length} bytes, too short to hold the 8-byte header length`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = view.getBigUint64(0, true);
+  if (headerLen < 2n || headerLen > BigInt(Math.min(MAX_HEADER_BYTES, bytes.length - 8))) {
+    throw bad(source, `header length ${headerLen} is impossible (file is ${bytes.length} bytes; at most ${MAX_HEADER_BYTES} allowed)`);
+  }
+  const n = Number(headerLen);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+  } catch (e) {
+    throw bad(source, `header is not valid UTF-8 JSON (${(e as Error).message})`);
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw bad(source, 'header is not a JSON object');
+  const { __metadata__: rawMeta, ...rawEntries } = header as Record<string, unknown>;
+  const metadata = parseMetadata(source, rawMeta);
+  const entries = Object.entries(rawEntries).map(([name, raw]) => parseEntry(source, name, raw));
+  const dataStart = 8 + n;
+  checkLayout(source, entries, bytes.length - dataStart);
+  const tensors: Record<string, TensorRecord> = {};
+  for (const e of entries) {
+    // copy into a fresh ArrayBuffer, aligned for any typed array (the data need not be aligned in the file,
+    // and a Node Buffer's slice() would be a view of a shared pool, not a copy)
+    const chunk = new Uint8Array(bytes.subarray(dataStart + e.begin, dataStart + e.end)).buffer;
+    let values: TypedArray;
+    try {
+      values = e.info.decode(chunk, e.name);
+    } catch (err) {
+      throw bad(source, (err as Error).message);
+    }
+    tensors[e.name] = { dtype: e.info.dtype, shape: e.shape, values };
+  }
+  return { tensors, metadata };
+}
+
+/**
+ * Serialises tensors to safetensors bytes. Tensors are laid out widest dtype first, then by name (as
+ * the reference writer does), and the header is padded with spaces to a multiple of 8 bytes, so every
+ * tensor starts aligned to its element size.
+ * @example writeFileSync('a.safetensors', encodeSafetensors({ w: { dtype: 'float32', shape: [2], values: new Float32Array([1, 2]) } }));
+ */
+export function encodeSafetensors(tensors: Record<string, TensorRecord>, metadata: Record<string, string> = {}): Uint8Array {
+  for (const [k, v] of Object.entries(metadata)) {
+    if (typeof v !== 'string') throw new Error(`encodeSafetensors: metadata '${k}' must be a string, got ${typeof v}`);
+  }
+  const names = Object.keys(tensors);
+  for (const name of names) {
+    const t = tensors[name];
+    if (name === '' || name === '__metadata__') throw new Error(`encodeSafetensors: '${name}' cannot name a tensor`);
+    const numel = t.shape.reduce((a, d) => a * d, 1);
+    if (numel !== t.values.length)
+      throw new Error(`encodeSafetensors: tensor '${name}' has ${t.values.length} values for shape [${t.shape.join(',')}]`);
+  }
+  const width = (name: string) => tensors[name].values.BYTES_PER_ELEMENT;
+  names.sort((a, b) => width(b) - width(a) || (a < b ? -1 : a > b ? 1 : 0));
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let pos = 0;
+  for (const name of names) {
+    const { dtype, shape, values } = tensors[name];
+    header[name] = { dtype: WRITE_DTYPE[dtype], shape, data_offsets: [pos, pos + values.byteLength] };
+    pos += values.byteLength;
+  }
+  const text = JSON.stringify(header);
+  const unpadded = new TextEncoder().encode(text).length;
+  const json = new TextEncoder().encode(text + ' '.repeat(Math.ceil(unpadded / 8) * 8 - unpadded));
+  const out = new Uint8Array(8 + json.length + pos);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const name of names) {
+    const v = tensors[name].values;
+    out.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at);
+    at += v.byteLength;
+  }
+  return out;
+}
