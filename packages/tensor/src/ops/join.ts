@@ -53,7 +53,7 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
   let sizes: number[];
   if (typeof sizeOrSections === 'number') {
     if (!Number.isInteger(sizeOrSections) || sizeOrSections < 1) throw new Error(`split: size must be a positive integer, got ${sizeOrSections}`);
-    sizes = [];
+    sizes = n === 0 ? [0] : []; // an empty dim still splits into one (empty) piece, as in PyTorch
     for (let s = 0; s < n; s += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - s));
   } else {
     sizes = [...sizeOrSections];
@@ -72,5 +72,6 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks < 1) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
   const n = x.shape[normalizeDim('chunk', dim, x.rank)];
-  return split(x, Math.max(1, Math.ceil(n / chunks)), dim);
+  if (n === 0) return split(x, new Array<number>(chunks).fill(0), dim); // PyTorch: `chunks` empty pieces
+  return split(x, Math.ceil(n / chunks), dim);
 }
