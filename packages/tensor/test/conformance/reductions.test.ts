@@ -6,10 +6,11 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { type Tensor, tensor } from '../../src/index.js';
 import { seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
-import { EXACT, expectHostClose, type Tolerance } from '../support/expect-close.js';
+import { EXACT, expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
 import { host, hostReduce, randomHost, sizeOf } from '../support/host.js';
 import { looser, ORACLE_TOL } from '../support/oracle.js';
+import { summed } from '../support/tolerance.js';
 
 type Fold = (v: number[]) => number;
 const total: Fold = (v) => v.reduce((a, b) => a + b, 0);
@@ -30,12 +31,6 @@ const REDUCTIONS: Record<string, { op: (t: Tensor, dims: number[] | undefined, k
   argmax: { op: (t, d, k) => t.argmax(d?.[0], k), fold: firstIndexOf((a, b) => a > b), int: true },
   argmin: { op: (t, d, k) => t.argmin(d?.[0], k), fold: firstIndexOf((a, b) => a < b), int: true },
 };
-
-/**
- * Another backend may sum in another order (or in float32): about √n roundings of the row's size.
- * Scaling atol by √n keeps the check tight for short rows and honest for long ones.
- */
-const summed = (tol: Tolerance, n: number): Tolerance => ({ rtol: tol.rtol, atol: tol.atol * Math.max(1, Math.sqrt(n)) });
 
 const reductionCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 4 }).chain((shape) =>
   fc.record({

@@ -87,8 +87,8 @@ const permuteStep: Step = (shape) =>
 const sliceStep: Step = (shape) =>
   fc.tuple(fc.nat(shape.length - 1), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 2, max: 3 }), fc.nat(2)).map(([d, start, step, extra]) => {
     const base = [...shape];
-    base[d] = start + (shape[d] - 1) * step + 1 + extra;
-    const end = start + (shape[d] - 1) * step + 1;
+    const end = start + (shape[d] === 0 ? 0 : (shape[d] - 1) * step + 1);
+    base[d] = end + extra;
     const toBase = (i: readonly number[]) => i.map((v, k) => (k === d ? start + v * step : v));
     return { baseShape: base, make: (t) => t.slice(d, start, end, step), toBase, label: `slice(${d},${start},${end},${step})` };
   });
