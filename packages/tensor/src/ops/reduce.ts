@@ -62,9 +62,11 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normalizeDims('mean', dim, x.rank);
   const n = sizeOf(dims.map((d) => x.shape[d]));
-  const s = sum(x.dtype === 'int32' ? x.float() : x, dims, keepdim);
+  const f = x.dtype === 'int32' ? x.float() : x;
+  const s = sum(f, dims, keepdim);
   const out = div(s, n);
   s.dispose();
+  if (f !== x) f.dispose();
   return out;
 }
 
