@@ -42,10 +42,13 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const viewShape = x.shape.map((_, i) => (i === d ? index.shape[0] : 1));
   const r = reshape(index, viewShape);
   const e = expand(r, shape);
-  const out = gather(x, d, e);
-  r.dispose();
-  e.dispose();
-  return out;
+  try {
+    return gather(x, d, e);
+  } finally {
+    // also when gather throws on a bad index: the two views must not outlive the call
+    r.dispose();
+    e.dispose();
+  }
 }
 
 /** `[..., numClasses]` int32 one-hot encoding of an int32 label tensor. */
