@@ -69,22 +69,23 @@ export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
   const like = x instanceof Tensor ? x : y instanceof Tensor ? y : null;
   const a = like ? asTensor(x, like) : scalar(x as number, cond, 'float32');
   const b = asTensor(y, a);
-  const backend = backendOf('where', cond, a, b);
-  const dtype = promote(a.dtype, b.dtype);
-  const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
-  const temps: Tensor[] = [];
-  const prep = (t: Tensor, dt: typeof dtype) => {
-    const c = t.dtype === dt ? t : cast(t, dt);
-    if (c !== t) temps.push(c);
-    const e = expand(c, shape);
-    temps.push(e);
-    return e;
-  };
-  const out = wrap(backend, backend.where(prep(cond, 'int32'), prep(a, dtype), prep(b, dtype)), shape, dtype);
-  for (const t of temps) t.dispose();
-  if (a !== x) a.dispose();
-  if (b !== y) b.dispose();
-  return out;
+  // scalars made here and the broadcast views go, also when a shape or backend check throws
+  const temps: Tensor[] = [a, b].filter((t, i) => t !== [x, y][i]);
+  try {
+    const backend = backendOf('where', cond, a, b);
+    const dtype = promote(a.dtype, b.dtype);
+    const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
+    const prep = (t: Tensor, dt: typeof dtype) => {
+      const c = t.dtype === dt ? t : cast(t, dt);
+      if (c !== t) temps.push(c);
+      const e = expand(c, shape);
+      temps.push(e);
+      return e;
+    };
+    return wrap(backend, backend.where(prep(cond, 'int32'), prep(a, dtype), prep(b, dtype)), shape, dtype);
+  } finally {
+    for (const t of temps) t.dispose();
+  }
 }
 
 export const add = (a: TensorLike, b: TensorLike) => binary('add', a, b);
