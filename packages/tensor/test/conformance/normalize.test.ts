@@ -1,0 +1,117 @@
+/**
+ * softmax, logSoftmax and layerNorm along any dim of random views, large logits included, against
+ * float64 oracles (max-subtracted softmax; two-pass mean and biased variance for layerNorm).
+ */
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { layerNorm, layerNormWithStats, logSoftmax, softmax, tensor } from '../../src/index.js';
+import { seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
+import { EXACT, expectHostClose } from '../support/expect-close.js';
+import { describeBackends, property } from '../support/harness.js';
+import { at, broadcastAt, build, host, hostReduce, randomHost, sizeOf } from '../support/host.js';
+import { looser } from '../support/oracle.js';
+
+/** float64 oracles computed row-wise, then rounded once to float32: a few float32 ulps of slack. */
+const ROW_TOL = { rtol: 1e-5, atol: 1e-6 };
+
+const softmaxCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 4 }).chain((shape) =>
+  fc.record({ shape: fc.constant(shape), view: viewArb(shape), dim: fc.integer({ min: -shape.length, max: shape.length - 1 }), big: fc.boolean(), seed: seedArb }),
+);
+
+const layerNormCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 4 }).chain((shape) =>
+  fc.record({
+    shape: fc.constant(shape),
+    view: viewArb(shape),
+    k: fc.integer({ min: 1, max: shape.length }),
+    affine: fc.boolean(),
+    shift: fc.constantFrom(0, 100),
+    seed: seedArb,
+  }),
+);
+
+describeBackends('softmax, logSoftmax, layerNorm', (h) => {
+  it('softmax and logSoftmax along any dim of a view, logits up to ±1000', async () => {
+    await property(
+      softmaxCase,
+      async ({ shape, view, dim, big, seed }) => {
+        const base = randomHost(view.baseShape, seed, big ? { min: -1000, max: 1000 } : {});
+        const [sm, lsm] = await h.agree([base], (t) => {
+          const v = view.make(t);
+          return [softmax(v, dim), logSoftmax(v, dim)];
+        });
+        const x = viewOracle(view, base, shape);
+        const d = dim < 0 ? dim + shape.length : dim;
+        const lse = hostReduce(x, [d], true, 'float64', (v) => {
+          const mx = Math.max(...v);
+          return mx + Math.log(v.reduce((sum, u) => sum + Math.exp(u - mx), 0));
+        });
+        const label = `dim ${dim} of [${shape}] (${view.label})${big ? ', big logits' : ''}`;
+        const tol = looser(h.tol, ROW_TOL);
+        expectHostClose(sm, build(shape, 'float32', (i) => Math.exp(at(x, i) - broadcastAt(lse, i))), tol, `softmax ${label}`);
+        expectHostClose(lsm, build(shape, 'float32', (i) => at(x, i) - broadcastAt(lse, i)), tol, `logSoftmax ${label}`);
+      },
+      30,
+    );
+  });
+
+  it('layerNorm over the trailing k dims, with and without affine, means far from zero; returns its statistics', async () => {
+    await property(
+      layerNormCase,
+      async ({ shape, view, k, affine, shift, seed }) => {
+        const ns = shape.slice(shape.length - k);
+        const lead = shape.slice(0, shape.length - k);
+        const base = randomHost(view.baseShape, seed, { min: shift - 3, max: shift + 3 });
+        const [w, b] = [randomHost(ns, seed + 1), randomHost(ns, seed + 2)];
+        const [y, mean, rstd] = await h.agree([base, w, b], (t, wt, bt) => {
+          const r = layerNormWithStats(view.make(t), ns, affine ? wt : null, affine ? bt : null, 1e-5);
+          return [r.y, r.mean, r.rstd];
+        });
+        const x = viewOracle(view, base, shape);
+        const cols = sizeOf(ns);
+        const rows = Array.from({ length: sizeOf(lead) }, (_, r) => Array.from(x.data.subarray(r * cols, (r + 1) * cols)));
+        const mu = rows.map((r) => r.reduce((s, v) => s + v, 0) / cols);
+        const rs = rows.map((r, j) => 1 / Math.sqrt(r.reduce((s, v) => s + (v - mu[j]) ** 2, 0) / cols + 1e-5));
+        const want = host(
+          shape,
+          Array.from(x.data, (v, i) => {
+            const [r, c] = [Math.floor(i / cols), i % cols];
+            return (v - mu[r]) * rs[r] * (affine ? w.data[c] : 1) + (affine ? b.data[c] : 0);
+          }),
+        );
+        const label = `normalizedShape [${ns}] of [${shape}] (${view.label}), affine ${affine}, shift ${shift}`;
+        // y inherits float32 rounding of x − mean, which is relative to |x| ≈ shift: allow that much
+        const tol = looser(h.tol, { rtol: 1e-5, atol: 1e-6 * (1 + shift) * Math.max(...rs, 1) });
+        expectHostClose(y, want, tol, `y, ${label}`);
+        expectHostClose(mean, host(lead, mu), looser(h.tol, ROW_TOL), `mean, ${label}`);
+        expectHostClose(rstd, host(lead, rs), looser(h.tol, { rtol: 1e-4, atol: 1e-6 }), `rstd, ${label}`);
+      },
+      25,
+    );
+  });
+
+  it('0-d and one-element rows: softmax is 1, logSoftmax 0; a constant row normalises to zeros', async () => {
+    const [s0, l0, s1, ln] = await h.agree([host([], [7]), host([3, 1], [1e3, -1e3, 5]), host([2, 4], [2, 2, 2, 2, -1, -1, -1, -1])], (a, b, c) => [
+      softmax(a, 0),
+      logSoftmax(a, 0),
+      softmax(b, 1),
+      layerNorm(c, [4]),
+    ]);
+    expectHostClose(s0, host([], [1]), EXACT);
+    expectHostClose(l0, host([], [0]), EXACT);
+    expectHostClose(s1, host([3, 1], [1, 1, 1]), EXACT);
+    expectHostClose(ln, host([2, 4], new Array(8).fill(0)), EXACT);
+  });
+
+  it('errors name the op and the shapes', () => {
+    const on = { backend: h.backend };
+    const x = tensor(new Array(24).fill(1), [2, 3, 4], 'float32', on);
+    const w = tensor([1, 1, 1], undefined, 'float32', on);
+    const i = tensor([1, 2], undefined, 'int32', on);
+    expect(() => layerNorm(x, [3])).toThrow(/layerNorm: normalizedShape \[3\] does not match the trailing dims of input \[2,3,4\]/);
+    expect(() => layerNorm(x, [4], w)).toThrow(/layerNorm: weight \[3\] should be \[4\]/);
+    expect(() => softmax(x, 3)).toThrow(/softmax: dim 3 is out of range for a tensor of rank 3/);
+    expect(() => logSoftmax(i, 0)).toThrow(/logSoftmax: expected dtype float32 or float64, got int32/);
+    for (const t of [x, w, i]) t.dispose();
+  });
+});
+
