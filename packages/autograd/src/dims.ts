@@ -1,0 +1,21 @@
+/**
+ * Reduced dims, as the backward passes of reductions need them. The forward op has already checked
+ * the dims (and raised any error), so these helpers only normalise.
+ */
+
+/** The dims a reduction over `dim` covers: all when undefined; negative dims count from the end. */
+export function reducedDims(dim: number | readonly number[] | undefined, rank: number): number[] {
+  if (dim === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof dim === 'number' ? [dim] : dim;
+  return [...new Set(list.map((d) => (d < 0 ? d + rank : d)))];
+}
+
+/** `shape` with the reduced dims set to 1: the keepdim shape through which a gradient is broadcast back. */
+export function keptShape(shape: readonly number[], dims: readonly number[]): number[] {
+  return shape.map((n, i) => (dims.includes(i) ? 1 : n));
+}
+
+/** Number of elements a reduction over `dims` combines into each output. */
+export function reducedCount(shape: readonly number[], dims: readonly number[]): number {
+  return dims.reduce((n, d) => n * shape[d], 1);
+}

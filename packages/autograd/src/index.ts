@@ -1,0 +1,14 @@
+/**
+ * @setr-ts/autograd — reverse-mode automatic differentiation over @setr-ts/tensor. Wrap tensors in
+ * variables, compute with the same op names as the tensor package, call `backward()`, read `.grad`.
+ * See the package README for how the graph and the backward pass work, and API.md for the list.
+ */
+export { type BackwardOptions } from './backward.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
+export { isGradEnabled, noGrad } from './grad-mode.js';
+export { type BackwardFn, Node } from './node.js';
+export * from './ops/index.js';
+export { constant, record, type Save, type VariableLike } from './record.js';
+export { tidy } from './tidy.js';
+export { unbroadcast } from './unbroadcast.js';
+export { isVariable, parameter, Variable, variable } from './variable.js';

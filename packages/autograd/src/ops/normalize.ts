@@ -1,0 +1,66 @@
+/**
+ * softmax, logSoftmax and layerNorm. Each saves its output or statistics so the backward pass needs
+ * no second forward:
+ *   softmax:    dx = y ⊙ (g − Σ g⊙y)               (Σ over the softmax dim)
+ *   logSoftmax: dx = g − softmax(x) · Σ g = g − e^y · Σ g
+ *   layerNorm:  with x̂ = (x − mean)·rstd and ĝ = g ⊙ weight,
+ *               dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ ⊙ x̂)),  dweight = Σ g ⊙ x̂,  dbias = Σ g
+ *               (means over the normalised dims, sums over the leading ones)
+ */
+import * as T from '@setr-ts/tensor';
+import type { Tensor } from '@setr-ts/tensor';
+import { dataOf, record, type VariableLike } from '../record.js';
+import type { Variable } from '../variable.js';
+
+/** The softmax dim as a list for the reductions of the backward pass (none for a 0-d input). */
+const rowDims = (x: Variable, dim: number) => (x.rank === 0 ? [] : [dim]);
+
+export function softmax(x: Variable, dim: number): Variable {
+  const out = T.softmax(x.data, dim);
+  return record('softmax', out, [x], (save) => {
+    const [y] = save(out);
+    return (g) => [T.mul(y, T.sub(g, T.sum(T.mul(g, y), rowDims(x, dim), true)))];
+  });
+}
+
+export function logSoftmax(x: Variable, dim: number): Variable {
+  const out = T.logSoftmax(x.data, dim);
+  return record('logSoftmax', out, [x], (save) => {
+    const [y] = save(out);
+    return (g) => [T.sub(g, T.mul(T.exp(y), T.sum(g, rowDims(x, dim), true)))];
+  });
+}
+
+/**
+ * Layer normalisation over the trailing `normalizedShape` dims (PyTorch's `F.layer_norm`), with
+ * optional elementwise `weight` and `bias` of that shape.
+ */
+export function layerNorm(
+  x: Variable,
+  normalizedShape: readonly number[],
+  weight: VariableLike | null = null,
+  bias: VariableLike | null = null,
+  eps = 1e-5,
+): Variable {
+  const w = weight === null ? null : (dataOf(weight) as Tensor);
+  const { y, mean, rstd } = T.layerNormWithStats(x.data, normalizedShape, w, bias === null ? null : (dataOf(bias) as Tensor), eps);
+  const lead = x.rank - normalizedShape.length;
+  const statShape = [...x.shape.slice(0, lead), ...normalizedShape.map(() => 1)];
+  const leadDims = Array.from({ length: lead }, (_, i) => i);
+  const normDims = Array.from({ length: normalizedShape.length }, (_, i) => lead + i);
+  // an absent weight or bias enters as the constant 0, which never asks for a gradient
+  const result = record('layerNorm', y, [x, weight ?? 0, bias ?? 0], (save) => {
+    const [xs, ms, rs] = save(x.data, mean, rstd);
+    const ws = w === null ? null : save(w)[0];
+    return (g, [nx, nw, nb]) => {
+      const r = T.reshape(rs, statShape);
+      const xhat = T.mul(T.sub(xs, T.reshape(ms, statShape)), r);
+      const ghat = ws ? T.mul(g, ws) : g;
+      const dx = nx ? T.mul(r, T.sub(T.sub(ghat, T.mean(ghat, normDims, true)), T.mul(xhat, T.mean(T.mul(ghat, xhat), normDims, true)))) : null;
+      return [dx, nw ? T.sum(T.mul(g, xhat), leadDims) : null, nb ? T.sum(g, leadDims) : null];
+    };
+  });
+  mean.dispose();
+  rstd.dispose();
+  return result;
+}

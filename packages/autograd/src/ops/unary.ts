@@ -1,0 +1,72 @@
+/**
+ * Unary elementwise ops, as one table: each row is the forward (a tensor op) and the backward, the
+ * output gradient g times the local derivative, written from the saved input x or output y —
+ * whichever the formula reads (saving only that one keeps the other's memory free).
+ */
+import * as T from '@setr-ts/tensor';
+import type { Tensor } from '@setr-ts/tensor';
+import { record } from '../record.js';
+import type { Variable } from '../variable.js';
+
+interface Rule {
+  readonly forward: (x: Tensor) => Tensor;
+  /** What the backward reads: the input x, the output y, or neither. */
+  readonly saves: 'input' | 'output' | 'none';
+  /** g · d(out)/dx, given the saved tensor. */
+  readonly backward: (g: Tensor, saved: Tensor) => Tensor;
+}
+
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+const RULES = {
+  neg: { forward: T.neg, saves: 'none', backward: (g) => T.neg(g) },
+  exp: { forward: T.exp, saves: 'output', backward: (g, y) => T.mul(g, y) },
+  log: { forward: T.log, saves: 'input', backward: (g, x) => T.div(g, x) },
+  // d√x = 1 / (2√x)
+  sqrt: { forward: T.sqrt, saves: 'output', backward: (g, y) => T.div(g, T.mul(y, 2)) },
+  // d x^(−1/2) = −½ x^(−3/2) = −½ y³
+  rsqrt: { forward: T.rsqrt, saves: 'output', backward: (g, y) => T.mul(g, T.mul(T.mul(y, T.mul(y, y)), -0.5)) },
+  // sign(0) = 0: the subgradient PyTorch picks at the kink
+  abs: { forward: T.abs, saves: 'input', backward: (g, x) => T.mul(g, T.sign(x)) },
+  tanh: { forward: T.tanh, saves: 'output', backward: (g, y) => T.mul(g, T.sub(1, T.mul(y, y))) },
+  sigmoid: { forward: T.sigmoid, saves: 'output', backward: (g, y) => T.mul(g, T.mul(y, T.sub(1, y))) },
+  // d erf(x) = 2/√π · e^(−x²)
+  erf: { forward: T.erf, saves: 'input', backward: (g, x) => T.mul(g, T.mul(T.exp(T.neg(T.mul(x, x))), TWO_OVER_SQRT_PI)) },
+  // 0 at x = 0, as PyTorch
+  relu: { forward: T.relu, saves: 'input', backward: (g, x) => T.where(T.gt(x, 0), g, 0) },
+  // d[x·Φ(x)] = Φ(x) + x·φ(x), Φ(x) = ½(1 + erf(x/√2)), φ(x) = e^(−x²/2)/√(2π)
+  gelu: {
+    forward: T.gelu,
+    saves: 'input',
+    backward: (g, x) => {
+      const cdf = T.mul(T.add(T.erf(T.mul(x, Math.SQRT1_2)), 1), 0.5);
+      const pdf = T.mul(T.exp(T.mul(T.mul(x, x), -0.5)), INV_SQRT_2PI);
+      return T.mul(g, T.add(cdf, T.mul(x, pdf)));
+    },
+  },
+  square: { forward: T.square, saves: 'input', backward: (g, x) => T.mul(g, T.mul(x, 2)) },
+} satisfies Record<string, Rule>;
+
+function unary(op: keyof typeof RULES, x: Variable): Variable {
+  const rule: Rule = RULES[op];
+  const out = rule.forward(x.data);
+  return record(op, out, [x], (save) => {
+    const s = rule.saves === 'none' ? null : save(rule.saves === 'input' ? x.data : out)[0];
+    return (g) => [rule.backward(g, s as Tensor)]; // null only for rules that read nothing
+  });
+}
+
+export const neg = (x: Variable) => unary('neg', x);
+export const exp = (x: Variable) => unary('exp', x);
+export const log = (x: Variable) => unary('log', x);
+export const sqrt = (x: Variable) => unary('sqrt', x);
+export const rsqrt = (x: Variable) => unary('rsqrt', x);
+export const abs = (x: Variable) => unary('abs', x);
+export const tanh = (x: Variable) => unary('tanh', x);
+export const sigmoid = (x: Variable) => unary('sigmoid', x);
+export const erf = (x: Variable) => unary('erf', x);
+export const relu = (x: Variable) => unary('relu', x);
+/** GELU, exact erf form (PyTorch's default). */
+export const gelu = (x: Variable) => unary('gelu', x);
+export const square = (x: Variable) => unary('square', x);
