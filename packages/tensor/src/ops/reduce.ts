@@ -6,7 +6,7 @@
 import type { ReduceOp } from '../backend.js';
 import { normalizeDims, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add, div, exp, log, mul, sub } from './elementwise.js';
+import { abs, add, div, eq, exp, log, mul, sub, where } from './elementwise.js';
 import { contiguous, permute, reshape } from './view.js';
 import { backendOf, wrap } from './util.js';
 
@@ -87,21 +87,27 @@ export function variance(x: Tensor, dim?: Dims, opts: { keepdim?: boolean; corre
   return out;
 }
 
-/** log(sum(exp(x))) over `dim`, computed as m + log(sum(exp(x − m))) with m the max, so it never overflows. */
+/**
+ * log(sum(exp(x))) over `dim`, computed as m + log(sum(exp(x − m))) with m the max, so it never
+ * overflows. As in PyTorch, an infinite max is replaced by 0: a row of all −inf gives −inf and a row
+ * holding +inf gives +inf, where x − m would be inf − inf = NaN.
+ */
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   const dims = normalizeDims('logsumexp', dim, x.rank);
-  const m = max(x, dims, true);
+  const rawMax = max(x, dims, true);
+  const absMax = abs(rawMax);
+  const infinite = eq(absMax, Number.POSITIVE_INFINITY);
+  const m = where(infinite, 0, rawMax);
   const shifted = sub(x, m);
   const e = exp(shifted);
   const s = sum(e, dims, true);
   const l = log(s);
   const withMax = add(l, m);
   const out = keepdim ? withMax : reshape(withMax, reducedShape(x.shape, dims, false));
-  for (const t of [m, shifted, e, s, l]) t.dispose();
+  for (const t of [rawMax, absMax, infinite, m, shifted, e, s, l]) t.dispose();
   if (out !== withMax) withMax.dispose();
   return out;
 }
-
 
 /** PyTorch's name for {@link variance} (`var` is reserved in declarations, not in exports). */
 export { variance as var };
