@@ -9,7 +9,7 @@ import type { TypedArray } from '../../dtype.js';
 type Tap = (src: number, dst: number, weight: number) => void;
 
 /** The two source rows (or columns) and weights of output coordinate `o` (PyTorch's bilinear rule). */
-function linearTaps(o: number, inSize: number, scale: number, alignCorners: boolean): [number, number, number, number] {
+export function linearTaps(o: number, inSize: number, scale: number, alignCorners: boolean): [number, number, number, number] {
   const real = alignCorners ? o * scale : Math.max((o + 0.5) * scale - 0.5, 0);
   const i0 = Math.min(Math.floor(real), inSize - 1);
   const i1 = Math.min(i0 + 1, inSize - 1);
@@ -18,7 +18,7 @@ function linearTaps(o: number, inSize: number, scale: number, alignCorners: bool
 }
 
 /** Source index of output coordinate `o` for nearest mode: floor(o · scale), clamped. */
-function nearestIndex(o: number, inSize: number, scale: number): number {
+export function nearestIndex(o: number, inSize: number, scale: number): number {
   return Math.min(Math.floor(o * scale), inSize - 1);
 }
 
