@@ -2,6 +2,9 @@
  * @setr-ts/nn — the building blocks of a network, with PyTorch's names and semantics so that weights
  * move between this project and PyTorch/timm unchanged. See the package README for a tour.
  */
+
+export * as F from './functional/index.js';
+export * as init from './init.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 export { type LoadOptions, loadSafetensors, readSafetensors, saveSafetensors } from './io/safetensors.js';
 export {
@@ -13,3 +16,16 @@ export {
   type SafetensorsContents,
   type TensorRecord,
 } from './io/safetensors-format.js';
+export { GELU, ReLU } from './layers/activation.js';
+export { MultiheadAttention, type MultiheadAttentionOptions } from './layers/attention.js';
+export { BatchNorm2d, type BatchNormOptions as BatchNorm2dOptions } from './layers/batch-norm.js';
+export { Identity, type Layer, ModuleList, Sequential } from './layers/containers.js';
+export { Conv2d, type Conv2dOptions } from './layers/conv2d.js';
+export { Dropout, DropPath } from './layers/dropout.js';
+export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
+export { Linear, type LinearOptions } from './layers/linear.js';
+export { Upsample } from './layers/upsample.js';
+export { type LoadStateDictOptions, Module } from './module.js';
+export { constantLr, cosine, linearWarmup, poly, type Schedule, sequential } from './optim/schedules.js';
+export { Parameter } from './parameter.js';
+export type { LoadResult } from './state-dict.js';

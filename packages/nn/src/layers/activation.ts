@@ -1,0 +1,17 @@
+/** Activation layers: stateless modules around the functional forms, for use in containers. */
+import { gelu, relu, type Variable } from '@setr-ts/autograd';
+import { Module } from '../module.js';
+
+/** max(0, x) (PyTorch's `nn.ReLU`). */
+export class ReLU extends Module {
+  forward(x: Variable): Variable {
+    return relu(x);
+  }
+}
+
+/** x·Φ(x), the exact (erf) form (PyTorch's `nn.GELU()` default, and ViT's). */
+export class GELU extends Module {
+  forward(x: Variable): Variable {
+    return gelu(x);
+  }
+}

@@ -1,0 +1,85 @@
+/** Batch normalisation over the channels of images, with running statistics for evaluation. */
+import type { Variable } from '@setr-ts/autograd';
+import { type CreateOptions, full } from '@setr-ts/tensor';
+import { batchNorm } from '../functional/batch-norm.js';
+import { ones, zeros } from '../init.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+
+export interface BatchNormOptions extends CreateOptions {
+  eps?: number;
+  /**
+   * Weight of each new batch in the running statistics (default 0.1); null for a cumulative average
+   * (momentum 1/num_batches_tracked), as PyTorch's `momentum=None`.
+   */
+  momentum?: number | null;
+  /** Learn a per-channel scale and shift (default true). */
+  affine?: boolean;
+}
+
+/**
+ * PyTorch's `nn.BatchNorm2d` over `[N, C, H, W]`. In training it normalises with the batch's
+ * statistics and updates the buffers `running_mean`, `running_var` (with the unbiased batch variance)
+ * and `num_batches_tracked`; in evaluation it normalises with the running statistics. Buffer names
+ * and initial values (0, 1, 0) are PyTorch's, so checkpoints load unchanged.
+ * @example const bn = new BatchNorm2d(256); bn.forward(x); bn.eval();
+ */
+export class BatchNorm2d extends Module {
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+
+  constructor(
+    readonly numFeatures: number,
+    opts: BatchNormOptions = {},
+  ) {
+    super();
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    const affine = opts.affine ?? true;
+    this.weight = this.registerParameter('weight', affine ? new Parameter(ones([numFeatures], opts)) : null);
+    this.bias = this.registerParameter('bias', affine ? new Parameter(zeros([numFeatures], opts)) : null);
+    this.registerBuffer('running_mean', zeros([numFeatures], opts));
+    this.registerBuffer('running_var', ones([numFeatures], opts));
+    // PyTorch stores an int64; int32 here (2³¹ batches is enough), written as I32 and read from I64
+    this.registerBuffer('num_batches_tracked', full([], 0, { dtype: 'int32', backend: opts.backend }));
+  }
+
+  get runningMean() {
+    return this.getBuffer('running_mean');
+  }
+  get runningVar() {
+    return this.getBuffer('running_var');
+  }
+  get numBatchesTracked(): number {
+    return this.getBuffer('num_batches_tracked').item();
+  }
+
+  forward(x: Variable): Variable {
+    if (x.rank !== 4 || x.shape[1] !== this.numFeatures)
+      throw new Error(`BatchNorm2d: expected input [N, ${this.numFeatures}, H, W], got [${x.shape.join(',')}]`);
+    let momentum = this.momentum ?? 0;
+    if (this.training) {
+      const tracked = this.getBuffer('num_batches_tracked').add(1);
+      this.setBuffer('num_batches_tracked', tracked);
+      if (this.momentum === null) momentum = 1 / tracked.item();
+    }
+    const { y, runningMean, runningVar } = batchNorm(x, this.runningMean, this.runningVar, {
+      weight: this.weight,
+      bias: this.bias,
+      training: this.training,
+      momentum,
+      eps: this.eps,
+    });
+    if (runningMean && runningVar) {
+      this.setBuffer('running_mean', runningMean);
+      this.setBuffer('running_var', runningVar);
+    }
+    return y;
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum ?? 'None'}, affine=${this.weight ? 'True' : 'False'}`;
+  }
+}

@@ -1,0 +1,72 @@
+/** The 2-D convolution layer. */
+import { conv2d, type Variable } from '@setr-ts/autograd';
+import type { CreateOptions } from '@setr-ts/tensor';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { defaultBias, defaultWeight } from './default-init.js';
+
+type Pair = number | readonly [number, number];
+const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+
+export interface Conv2dOptions extends CreateOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  /** Split channels into groups convolved separately (groups = channels: depthwise). Default 1. */
+  groups?: number;
+  /** Learn a per-output-channel bias (default true). */
+  bias?: boolean;
+}
+
+/**
+ * PyTorch's `nn.Conv2d` (NCHW, cross-correlation): weight `[out, in/groups, kh, kw]`, bias `[out]`,
+ * PyTorch's default initialisation.
+ * @example
+ * const patchEmbed = new Conv2d(3, 768, 16, { stride: 16 });   // ViT's patch embedding
+ * patchEmbed.forward(images);   // [B, 3, 384, 384] -> [B, 768, 24, 24]
+ */
+export class Conv2d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  readonly dilation: [number, number];
+  readonly groups: number;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    opts: Conv2dOptions = {},
+  ) {
+    super();
+    this.kernelSize = pair(kernelSize);
+    this.stride = pair(opts.stride ?? 1);
+    this.padding = pair(opts.padding ?? 0);
+    this.dilation = pair(opts.dilation ?? 1);
+    this.groups = opts.groups ?? 1;
+    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
+      throw new Error(`Conv2d: in_channels ${inChannels} and out_channels ${outChannels} must both divide by groups ${this.groups}`);
+    }
+    const shape = [outChannels, inChannels / this.groups, ...this.kernelSize];
+    this.weight = this.registerParameter('weight', new Parameter(defaultWeight(shape, opts)));
+    const fanIn = shape[1] * shape[2] * shape[3];
+    this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(defaultBias(outChannels, fanIn, opts)));
+  }
+
+  forward(x: Variable): Variable {
+    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+
+  override extraRepr(): string {
+    const parts = [
+      `${this.inChannels}, ${this.outChannels}, kernel_size=(${this.kernelSize.join(', ')}), stride=(${this.stride.join(', ')})`,
+    ];
+    if (this.padding.some((p) => p !== 0)) parts.push(`padding=(${this.padding.join(', ')})`);
+    if (this.dilation.some((d) => d !== 1)) parts.push(`dilation=(${this.dilation.join(', ')})`);
+    if (this.groups !== 1) parts.push(`groups=${this.groups}`);
+    if (this.bias === null) parts.push('bias=False');
+    return parts.join(', ');
+  }
+}

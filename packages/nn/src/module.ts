@@ -1,0 +1,293 @@
+/**
+ * The Module: a node of a network's tree. It owns named parameters (learned), named buffers (state
+ * that is saved but not learned, such as BatchNorm's running statistics) and named child modules.
+ * Names join with dots into the keys of PyTorch's `state_dict` (`blocks.0.attn.qkv.weight`), in the
+ * order things were registered — so a checkpoint moves between this project and PyTorch unchanged.
+ *
+ * PyTorch registers by attribute assignment; TypeScript has no `__setattr__`, so a module registers
+ * explicitly and keeps a typed field as well:
+ *
+ *   this.weight = this.registerParameter('weight', new Parameter(...));
+ *   this.norm = this.registerModule('norm', new LayerNorm(768));
+ */
+import { type DType, keep, makeView, type Tensor, toBackend } from '@setr-ts/tensor';
+import { readSafetensors, saveSafetensors } from './io/safetensors.js';
+import type { Parameter } from './parameter.js';
+import { checkStateDict, type LoadResult } from './state-dict.js';
+
+interface BufferSlot {
+  tensor: Tensor | null;
+  /** Non-persistent buffers are module state that is not saved (PyTorch's `persistent=False`). */
+  readonly persistent: boolean;
+}
+
+export interface LoadStateDictOptions {
+  /** Refuse missing and unexpected keys (default true). Mis-shaped keys are refused either way. */
+  strict?: boolean;
+}
+
+export abstract class Module {
+  /** Training mode (the default) or evaluation mode; Dropout, DropPath and BatchNorm behave differently. */
+  training = true;
+  private readonly params = new Map<string, Parameter | null>();
+  private readonly bufs = new Map<string, BufferSlot>();
+  private readonly mods = new Map<string, Module | null>();
+
+  /** The class name, as PyTorch prints it. */
+  get typeName(): string {
+    return this.constructor.name;
+  }
+
+  private checkName(kind: string, name: string): void {
+    if (name === '' || name.includes('.')) throw new Error(`${this.typeName}: ${kind} name '${name}' must be non-empty and contain no '.'`);
+    if (this.params.has(name) || this.bufs.has(name) || this.mods.has(name))
+      throw new Error(`${this.typeName}: '${name}' is already registered`);
+  }
+
+  /** Registers a parameter under `name` (null reserves the name, e.g. a disabled bias) and returns it. */
+  registerParameter<P extends Parameter | null>(name: string, p: P): P {
+    this.checkName('parameter', name);
+    this.params.set(name, p);
+    return p;
+  }
+
+  /**
+   * Registers a buffer: a tensor saved in the state dict (unless `persistent` is false) but not
+   * trained. The module owns it (it outlives `tidy` scopes). Read it with {@link getBuffer}, replace
+   * it with {@link setBuffer}.
+   */
+  registerBuffer(name: string, t: Tensor | null, opts: { persistent?: boolean } = {}): Tensor | null {
+    this.checkName('buffer', name);
+    this.bufs.set(name, { tensor: t && keep(t), persistent: opts.persistent ?? true });
+    return t;
+  }
+
+  /** Registers a child module under `name` and returns it. */
+  registerModule<M extends Module | null>(name: string, m: M): M {
+    this.checkName('module', name);
+    this.mods.set(name, m);
+    return m;
+  }
+
+  /** The buffer registered as `name`. */
+  getBuffer(name: string): Tensor {
+    const t = this.bufs.get(name)?.tensor;
+    if (!t) throw new Error(`${this.typeName}: no buffer '${name}'`);
+    return t;
+  }
+
+  /** Replaces a registered buffer (disposing the old tensor); the module takes ownership of `t`. */
+  setBuffer(name: string, t: Tensor): void {
+    const slot = this.bufs.get(name);
+    if (!slot) throw new Error(`${this.typeName}: no buffer '${name}' to set (register it first)`);
+    if (slot.tensor === t) return;
+    slot.tensor?.dispose();
+    slot.tensor = keep(t);
+  }
+
+  // ----- walking the tree -----
+
+  /** Direct children with their names. */
+  namedChildren(): [string, Module][] {
+    return [...this.mods].filter((e): e is [string, Module] => e[1] !== null);
+  }
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and every descendant, depth-first in registration order, with dotted names ('' for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, m] of this.namedChildren()) out.push(...m.namedModules(join(prefix, name)));
+    return out;
+  }
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /**
+   * Every parameter with its dotted name, each once even if shared (PyTorch's `named_parameters`).
+   * @example for (const [name, p] of model.namedParameters()) console.log(name, p.shape);
+   */
+  namedParameters(): [string, Parameter][] {
+    const seen = new Set<Parameter>();
+    const out: [string, Parameter][] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, p] of m.params) {
+        if (p && !seen.has(p)) {
+          seen.add(p);
+          out.push([join(prefix, name), p]);
+        }
+      }
+    }
+    return out;
+  }
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Every buffer with its dotted name (persistent or not). */
+  namedBuffers(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, slot] of m.bufs) if (slot.tensor) out.push([join(prefix, name), slot.tensor]);
+    }
+    return out;
+  }
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, t]) => t);
+  }
+
+  /**
+   * Number of parameter elements (each shared parameter once); `trainableOnly` counts only those that
+   * require a gradient.
+   * @example new Linear(768, 150).numParameters();   // 768·150 + 150 = 115350
+   */
+  numParameters(opts: { trainableOnly?: boolean } = {}): number {
+    return this.parameters().reduce((n, p) => n + (opts.trainableOnly && !p.requiresGrad ? 0 : p.size), 0);
+  }
+
+  // ----- modes and bulk operations -----
+
+  /** Sets training mode on this module and every descendant; returns this. */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+  /** Evaluation mode: `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /**
+   * Calls `fn` on every descendant and then on this module (children first, as PyTorch's `apply`);
+   * the usual way to run a custom initialisation.
+   * @example model.apply((m) => { if (m instanceof Linear) m.weight.assign(truncNormal(m.weight.shape, { std: 0.02 })); });
+   */
+  apply(fn: (m: Module) => void): this {
+    for (const m of this.children()) m.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Drops every parameter's gradient (PyTorch's `zero_grad(set_to_none=True)`). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.zeroGrad();
+  }
+
+  /** Converts every float parameter and buffer to `dtype` (int32 buffers stay), as PyTorch's `module.to(dtype)`. */
+  to(dtype: DType): this {
+    if (dtype === 'int32') throw new Error(`${this.typeName}.to: modules convert between float dtypes only, got ${dtype}`);
+    for (const p of this.parameters()) if (p.dtype !== dtype) p.assign(p.data.to(dtype));
+    for (const m of this.modules()) {
+      for (const slot of m.bufs.values()) {
+        const t = slot.tensor;
+        if (t && t.dtype !== 'int32' && t.dtype !== dtype) {
+          slot.tensor = keep(t.to(dtype));
+          t.dispose();
+        }
+      }
+    }
+    return this;
+  }
+
+  /** Disposes every parameter (and its gradient) and buffer; the module is unusable afterwards. */
+  dispose(): void {
+    for (const p of this.parameters()) p.dispose();
+    for (const t of this.buffers()) t.dispose();
+  }
+
+  // ----- state dicts and checkpoints -----
+
+  /**
+   * The persistent state as a record of dotted name → tensor, PyTorch's `state_dict` order and names
+   * (parameters and buffers of each module, then its children's). The tensors are new views (no
+   * copy) that the caller owns and may dispose; they keep their values even if the module later
+   * changes.
+   */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, p] of m.params) if (p) out[join(prefix, name)] = makeView(p.data, p.data.shape, p.data.strides, p.data.offset);
+      for (const [name, slot] of m.bufs) {
+        const t = slot.tensor;
+        if (t && slot.persistent) out[join(prefix, name)] = makeView(t, t.shape, t.strides, t.offset);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Copies values from `dict` into the parameters and buffers of the same names (PyTorch's
+   * `load_state_dict`). Values are converted to each entry's dtype and backend; the dict stays the
+   * caller's. Nothing is changed unless everything fits: an error lists ALL missing, unexpected and
+   * mis-shaped keys at once. With `strict: false`, missing and unexpected keys are allowed and
+   * returned.
+   * @example model.loadStateDict(await loadSafetensors('vit_base_patch16_384.safetensors'), { strict: false });
+   */
+  loadStateDict(dict: Record<string, Tensor>, opts: LoadStateDictOptions = {}): LoadResult {
+    const targets = new Map<string, { current: Tensor; set: (t: Tensor) => void }>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, p] of m.params) if (p) targets.set(join(prefix, name), { current: p.data, set: (t) => p.assign(t) });
+      for (const [name, slot] of m.bufs) {
+        if (slot.tensor && slot.persistent) targets.set(join(prefix, name), { current: slot.tensor, set: (t) => m.setBuffer(name, t) });
+      }
+    }
+    const shapes = new Map([...targets].map(([k, v]) => [k, v.current.shape]));
+    const result = checkStateDict(this.typeName, shapes, dict, opts.strict ?? true);
+    for (const [key, { current, set }] of targets) {
+      if (!Object.hasOwn(dict, key)) continue;
+      const src = dict[key];
+      const moved = src.backend === current.backend ? src : toBackend(src, current.backend);
+      set(moved.dtype === current.dtype ? moved.clone() : moved.to(current.dtype));
+      if (moved !== src) moved.dispose();
+    }
+    return result;
+  }
+
+  /**
+   * Saves the state dict to a safetensors file (atomically), with optional string metadata.
+   * @example await model.save('runs/setr/iter_8000.safetensors', { iter: '8000' });
+   */
+  async save(path: string, metadata: Record<string, string> = {}): Promise<void> {
+    const state = this.stateDict();
+    try {
+      await saveSafetensors(path, state, metadata);
+    } finally {
+      for (const t of Object.values(state)) t.dispose();
+    }
+  }
+
+  /**
+   * Loads a safetensors file into this module (see {@link loadStateDict}); returns the keys that did
+   * not match (only possible with `strict: false`) and the file's metadata.
+   */
+  async load(path: string, opts: LoadStateDictOptions = {}): Promise<LoadResult & { metadata: Record<string, string> }> {
+    const { tensors, metadata } = await readSafetensors(path);
+    try {
+      return { ...this.loadStateDict(tensors, opts), metadata };
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n  (loading ${path})`);
+    } finally {
+      for (const t of Object.values(tensors)) t.dispose();
+    }
+  }
+
+  // ----- printing -----
+
+  /** What goes between the parentheses when printed, e.g. `in_features=4, out_features=5, bias=true`. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** PyTorch-style printout of the module tree. */
+  toString(): string {
+    const kids = this.namedChildren();
+    if (kids.length === 0) return `${this.typeName}(${this.extraRepr()})`;
+    const lines = kids.map(([n, m]) => `  (${n}): ${m.toString().split('\n').join('\n  ')}`);
+    const extra = this.extraRepr();
+    return `${this.typeName}(${extra ? `\n  ${extra}` : ''}\n${lines.join('\n')}\n)`;
+  }
+}
+
+const join = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);
