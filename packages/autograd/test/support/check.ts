@@ -28,8 +28,10 @@ export function normal64(shape: readonly number[], seed: number): Tensor {
 export function positive64(shape: readonly number[], seed: number): Tensor {
   manualSeed(seed);
   const u = rand(shape, { dtype: 'float64' });
-  const out = u.mul(1.5).add(0.5);
+  const scaled = u.mul(1.5);
+  const out = scaled.add(0.5);
   u.dispose();
+  scaled.dispose();
   return out;
 }
 
