@@ -1,6 +1,19 @@
 /** Making tensors on each backend: from data, constants, ranges, seeded random draws, and moving between backends. */
 import { expect, it } from 'vitest';
-import { arange, full, manualSeed, ones, onesLike, rand, randn, type Tensor, tensor, toBackend, zeros, zerosLike } from '../../src/index.js';
+import {
+  arange,
+  full,
+  manualSeed,
+  ones,
+  onesLike,
+  rand,
+  randn,
+  type Tensor,
+  tensor,
+  toBackend,
+  zeros,
+  zerosLike,
+} from '../../src/index.js';
 import { describeBackends } from '../support/harness.js';
 
 /** Shape, dtype and elements of a tensor, read asynchronously (works on every backend). */
@@ -14,7 +27,19 @@ describeBackends('creation', (h) => {
   const on = () => ({ backend: h.backend });
 
   it('tensor() infers shape and dtype from nested arrays and typed arrays', async () => {
-    expect(await contents(tensor([[1, 2, 3], [4, 5, 6]], undefined, undefined, on()))).toEqual([[2, 3], 'float32', [1, 2, 3, 4, 5, 6]]);
+    expect(
+      await contents(
+        tensor(
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          undefined,
+          undefined,
+          on(),
+        ),
+      ),
+    ).toEqual([[2, 3], 'float32', [1, 2, 3, 4, 5, 6]]);
     expect(await contents(tensor(new Int32Array([7, -8]), undefined, undefined, on()))).toEqual([[2], 'int32', [7, -8]]);
     expect(await contents(tensor([1, 2, 3, 4, 5, 6], [3, 1, 2], 'int32', on()))).toEqual([[3, 1, 2], 'int32', [1, 2, 3, 4, 5, 6]]);
     expect(await contents(tensor(2.5, undefined, undefined, on()))).toEqual([[], 'float32', [2.5]]);
@@ -79,7 +104,9 @@ describeBackends('creation', (h) => {
   it('float64 is stored exactly where supported, and refused with a clear error where not', async (ctx) => {
     const third = 1 / 3;
     if (!h.supports('float64')) {
-      expect(() => tensor([third], undefined, 'float64', on())).toThrow(new RegExp(`tensor: backend ${h.backend.name} does not support dtype float64`));
+      expect(() => tensor([third], undefined, 'float64', on())).toThrow(
+        new RegExp(`tensor: backend ${h.backend.name} does not support dtype float64`),
+      );
       const x = tensor([1], undefined, 'float32', on());
       expect(() => x.double()).toThrow(new RegExp(`cast: backend ${h.backend.name} does not support dtype float64`));
       x.dispose();
@@ -92,7 +119,15 @@ describeBackends('creation', (h) => {
   });
 
   it('item, arraySync and printing (or, on async backends, an error that says to await data())', async () => {
-    const x = tensor([[1, 2], [3, 4]], undefined, undefined, on());
+    const x = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      undefined,
+      undefined,
+      on(),
+    );
     const s = tensor(3, undefined, 'int32', on());
     let sync = true;
     try {

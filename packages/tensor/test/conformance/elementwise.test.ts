@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { type BinaryOp, type DType, type Tensor, tensor, type UnaryOp, where } from '../../src/index.js';
 import * as ops from '../../src/index.js';
+import { type BinaryOp, type DType, type Tensor, tensor, type UnaryOp, where } from '../../src/index.js';
 import { broadcastPairArb, seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
 import { EXACT, expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
@@ -67,7 +67,9 @@ describeBackends('elementwise', (h) => {
       unaryCase,
       async ({ shape, view, op, int, seed }) => {
         const { f, domain } = UNARY_ORACLE[op];
-        const base = int ? randomHost(view.baseShape, seed, { dtype: 'int32', min: domain ? 1 : -4, max: 5 }) : randomHost(view.baseShape, seed, domain);
+        const base = int
+          ? randomHost(view.baseShape, seed, { dtype: 'int32', min: domain ? 1 : -4, max: 5 })
+          : randomHost(view.baseShape, seed, domain);
         const [out] = await h.agree([base], (x) => ops.unary(op, view.make(x)));
         const keepsInt = int && INT_UNARY.includes(op);
         const x = viewOracle(view, base, shape);
@@ -82,7 +84,14 @@ describeBackends('elementwise', (h) => {
     const i = host([3], [1, 2, 3], 'int32');
     const outs = await h.agree([i], (x) => [x.add(2), x.mul(0.5), ops.sub(10, x), x.div(2), x.float().pow(2), x.lt(2)]);
     expect(outs.map((o) => o.dtype)).toEqual(['int32', 'float32', 'int32', 'float32', 'float32', 'int32']);
-    expect(outs.map((o) => Array.from(o.data))).toEqual([[3, 4, 5], [0.5, 1, 1.5], [9, 8, 7], [0.5, 1, 1.5], [1, 4, 9], [1, 0, 0]]);
+    expect(outs.map((o) => Array.from(o.data))).toEqual([
+      [3, 4, 5],
+      [0.5, 1, 1.5],
+      [9, 8, 7],
+      [0.5, 1, 1.5],
+      [1, 4, 9],
+      [1, 0, 0],
+    ]);
   });
 
   it('special values follow IEEE and PyTorch: inf, -inf, NaN, NaN-propagating maximum', async () => {
@@ -106,8 +115,18 @@ describeBackends('elementwise', (h) => {
     const [w, c, s] = await h.agree([cond, a, b], (k, x, y) => [where(k, x, y), x.clamp(-1, 0.5), x.square()]);
     const want = build([3, 4], 'float32', (i) => (i[0] === 1 ? -9 : a.data[i[1]]));
     expectHostClose(w, want, EXACT, 'where');
-    expectHostClose(c, build([1, 4], 'float32', (i) => Math.min(Math.max(a.data[i[1]], -1), 0.5)), EXACT, 'clamp');
-    expectHostClose(s, build([1, 4], 'float32', (i) => a.data[i[1]] ** 2), looser(h.tol, ORACLE_TOL), 'square');
+    expectHostClose(
+      c,
+      build([1, 4], 'float32', (i) => Math.min(Math.max(a.data[i[1]], -1), 0.5)),
+      EXACT,
+      'clamp',
+    );
+    expectHostClose(
+      s,
+      build([1, 4], 'float32', (i) => a.data[i[1]] ** 2),
+      looser(h.tol, ORACLE_TOL),
+      'square',
+    );
   });
 
   it('empty and 0-d operands', async () => {

@@ -12,7 +12,9 @@ const padCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 3 }).chain((shape) =>
     shape: fc.constant(shape),
     view: viewArb(shape),
     // (before, after) pairs for the last k dims, F.pad order (last dim first)
-    pads: fc.integer({ min: 1, max: shape.length }).chain((k) => fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2 * k, maxLength: 2 * k })),
+    pads: fc
+      .integer({ min: 1, max: shape.length })
+      .chain((k) => fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2 * k, maxLength: 2 * k })),
     value: fc.constantFrom(0, -1.5),
     seed: seedArb,
   }),
@@ -20,10 +22,17 @@ const padCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 3 }).chain((shape) =>
 
 /** Shapes equal except along `dim`, where each piece has its own size (0 allowed: cat skips empty pieces). */
 const catCase = shapeArb({ minRank: 1, maxRank: 3, maxDim: 3 }).chain((shape) =>
-  fc.record({ shape: fc.constant(shape), dim: fc.nat(shape.length - 1), sizes: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }), seed: seedArb }).chain((c) => {
-    const shapes = c.sizes.map((s) => shape.map((d, i) => (i === c.dim ? s : d)));
-    return fc.record({ c: fc.constant(c), shapes: fc.constant(shapes), views: fc.tuple(...shapes.map((s) => viewArb(s))) });
-  }),
+  fc
+    .record({
+      shape: fc.constant(shape),
+      dim: fc.nat(shape.length - 1),
+      sizes: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
+      seed: seedArb,
+    })
+    .chain((c) => {
+      const shapes = c.sizes.map((s) => shape.map((d, i) => (i === c.dim ? s : d)));
+      return fc.record({ c: fc.constant(c), shapes: fc.constant(shapes), views: fc.tuple(...shapes.map((s) => viewArb(s))) });
+    }),
 );
 
 describeBackends('pad, cat, stack, split, chunk', (h) => {
@@ -68,11 +77,14 @@ describeBackends('pad, cat, stack, split, chunk', (h) => {
         const want = build(outShape, 'float32', (i) => {
           let k = c.sizes.length - 1;
           while (starts[k] > i[c.dim] || c.sizes[k] === 0) k--;
-          return at(pieces[k], i.map((v, d) => (d === c.dim ? v - starts[k] : v)));
+          return at(
+            pieces[k],
+            i.map((v, d) => (d === c.dim ? v - starts[k] : v)),
+          );
         });
         const label = `cat of [${shapes.map((s) => `[${s}]`)}] along ${c.dim}`;
         expectHostClose(outs[0], want, EXACT, label);
-        pieces.forEach((p, k) => expectHostClose(outs[k + 1], p, EXACT, `piece ${k} of split(${label})`));
+        for (const [k, p] of pieces.entries()) expectHostClose(outs[k + 1], p, EXACT, `piece ${k} of split(${label})`);
       },
       25,
     );
@@ -94,9 +106,17 @@ describeBackends('pad, cat, stack, split, chunk', (h) => {
     expect(await sizes([5], (t) => split(t, 2))).toEqual([[2], [2], [1]]);
     expect(await sizes([5], (t) => chunk(t, 3))).toEqual([[2], [2], [1]]);
     expect(await sizes([6], (t) => chunk(t, 4))).toEqual([[2], [2], [2]]);
-    expect(await sizes([2, 7], (t) => split(t, [3, 0, 4], 1))).toEqual([[2, 3], [2, 0], [2, 4]]);
+    expect(await sizes([2, 7], (t) => split(t, [3, 0, 4], 1))).toEqual([
+      [2, 3],
+      [2, 0],
+      [2, 4],
+    ]);
     expect(await sizes([0, 3], (t) => split(t, 2))).toEqual([[0, 3]]);
-    expect(await sizes([4, 0], (t) => chunk(t, 3, 1))).toEqual([[4, 0], [4, 0], [4, 0]]);
+    expect(await sizes([4, 0], (t) => chunk(t, 3, 1))).toEqual([
+      [4, 0],
+      [4, 0],
+      [4, 0],
+    ]);
   });
 
   it('errors name the op and the shapes', () => {

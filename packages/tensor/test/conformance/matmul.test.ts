@@ -33,7 +33,13 @@ function hostMatmul(a: HostTensor, b: HostTensor): HostTensor {
 }
 
 const matmulCase = fc
-  .record({ m: fc.integer({ min: 1, max: 5 }), k: fc.integer({ min: 1, max: 6 }), n: fc.integer({ min: 1, max: 5 }), vecA: fc.boolean(), vecB: fc.boolean() })
+  .record({
+    m: fc.integer({ min: 1, max: 5 }),
+    k: fc.integer({ min: 1, max: 6 }),
+    n: fc.integer({ min: 1, max: 5 }),
+    vecA: fc.boolean(),
+    vecB: fc.boolean(),
+  })
   .chain(({ m, k, n, vecA, vecB }) =>
     broadcastPairArb({ maxRank: 2, maxDim: 3 }).chain(([ba, bb]) => {
       const sa = vecA ? [k] : [...ba, m, k];
@@ -58,10 +64,10 @@ describeBackends('matmul', (h) => {
   });
 
   it('empty products: k = 0 gives zeros, m = 0 gives an empty result', async () => {
-    const [z, e] = await h.agree([host([2, 0], []), host([0, 3], []), host([0, 4], []), host([4, 2], [1, 2, 3, 4, 5, 6, 7, 8])], (a, b, c, d) => [
-      a.matmul(b),
-      c.matmul(d),
-    ]);
+    const [z, e] = await h.agree(
+      [host([2, 0], []), host([0, 3], []), host([0, 4], []), host([4, 2], [1, 2, 3, 4, 5, 6, 7, 8])],
+      (a, b, c, d) => [a.matmul(b), c.matmul(d)],
+    );
     expectHostClose(z, host([2, 3], [0, 0, 0, 0, 0, 0]), EXACT);
     expectHostClose(e, host([0, 2], []), EXACT);
   });

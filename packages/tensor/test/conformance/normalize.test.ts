@@ -15,7 +15,13 @@ import { looser } from '../support/oracle.js';
 const ROW_TOL = { rtol: 1e-5, atol: 1e-6 };
 
 const softmaxCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 4 }).chain((shape) =>
-  fc.record({ shape: fc.constant(shape), view: viewArb(shape), dim: fc.integer({ min: -shape.length, max: shape.length - 1 }), big: fc.boolean(), seed: seedArb }),
+  fc.record({
+    shape: fc.constant(shape),
+    view: viewArb(shape),
+    dim: fc.integer({ min: -shape.length, max: shape.length - 1 }),
+    big: fc.boolean(),
+    seed: seedArb,
+  }),
 );
 
 const layerNormCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 4 }).chain((shape) =>
@@ -47,8 +53,18 @@ describeBackends('softmax, logSoftmax, layerNorm', (h) => {
         });
         const label = `dim ${dim} of [${shape}] (${view.label})${big ? ', big logits' : ''}`;
         const tol = looser(h.tol, ROW_TOL);
-        expectHostClose(sm, build(shape, 'float32', (i) => Math.exp(at(x, i) - broadcastAt(lse, i))), tol, `softmax ${label}`);
-        expectHostClose(lsm, build(shape, 'float32', (i) => at(x, i) - broadcastAt(lse, i)), tol, `logSoftmax ${label}`);
+        expectHostClose(
+          sm,
+          build(shape, 'float32', (i) => Math.exp(at(x, i) - broadcastAt(lse, i))),
+          tol,
+          `softmax ${label}`,
+        );
+        expectHostClose(
+          lsm,
+          build(shape, 'float32', (i) => at(x, i) - broadcastAt(lse, i)),
+          tol,
+          `logSoftmax ${label}`,
+        );
       },
       30,
     );
@@ -90,12 +106,10 @@ describeBackends('softmax, logSoftmax, layerNorm', (h) => {
   });
 
   it('0-d and one-element rows: softmax is 1, logSoftmax 0; a constant row normalises to zeros', async () => {
-    const [s0, l0, s1, ln] = await h.agree([host([], [7]), host([3, 1], [1e3, -1e3, 5]), host([2, 4], [2, 2, 2, 2, -1, -1, -1, -1])], (a, b, c) => [
-      softmax(a, 0),
-      logSoftmax(a, 0),
-      softmax(b, 1),
-      layerNorm(c, [4]),
-    ]);
+    const [s0, l0, s1, ln] = await h.agree(
+      [host([], [7]), host([3, 1], [1e3, -1e3, 5]), host([2, 4], [2, 2, 2, 2, -1, -1, -1, -1])],
+      (a, b, c) => [softmax(a, 0), logSoftmax(a, 0), softmax(b, 1), layerNorm(c, [4])],
+    );
     expectHostClose(s0, host([], [1]), EXACT);
     expectHostClose(l0, host([], [0]), EXACT);
     expectHostClose(s1, host([3, 1], [1, 1, 1]), EXACT);
@@ -114,4 +128,3 @@ describeBackends('softmax, logSoftmax, layerNorm', (h) => {
     for (const t of [x, w, i]) t.dispose();
   });
 });
-

@@ -15,7 +15,10 @@ import { summed } from '../support/tolerance.js';
 type Fold = (v: number[]) => number;
 const total: Fold = (v) => v.reduce((a, b) => a + b, 0);
 const meanOf: Fold = (v) => total(v) / v.length;
-const firstIndexOf = (better: (a: number, b: number) => boolean): Fold => (v) => v.reduce((best, x, i) => (better(x, v[best]) ? i : best), 0);
+const firstIndexOf =
+  (better: (a: number, b: number) => boolean): Fold =>
+  (v) =>
+    v.reduce((best, x, i) => (better(x, v[best]) ? i : best), 0);
 
 /** The op on the tensor side and its oracle fold; `int` marks int32 results. */
 const REDUCTIONS: Record<string, { op: (t: Tensor, dims: number[] | undefined, keep: boolean) => Tensor; fold: Fold; int?: boolean }> = {
@@ -38,7 +41,13 @@ const reductionCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 4 }).chain((sha
     view: viewArb(shape),
     name: fc.constantFrom(...Object.keys(REDUCTIONS)),
     // undefined = all dims; otherwise a non-empty subset, some given as negative dims
-    dims: fc.option(fc.subarray(shape.map((_, i) => i), { minLength: 1 }), { nil: undefined }),
+    dims: fc.option(
+      fc.subarray(
+        shape.map((_, i) => i),
+        { minLength: 1 },
+      ),
+      { nil: undefined },
+    ),
     negative: fc.boolean(),
     keepdim: fc.boolean(),
     ties: fc.boolean(),
@@ -55,7 +64,9 @@ describeBackends('reductions', (h) => {
         // arg-reductions take one dim; over all dims they look at the flattened tensor
         const argDims = int && dims ? dims.slice(0, 1) : dims;
         const given = negative ? argDims?.map((d) => d - shape.length) : argDims;
-        const base = ties ? host(view.baseShape, randomHost(view.baseShape, seed, { dtype: 'int32', min: -2, max: 2 }).data) : randomHost(view.baseShape, seed);
+        const base = ties
+          ? host(view.baseShape, randomHost(view.baseShape, seed, { dtype: 'int32', min: -2, max: 2 }).data)
+          : randomHost(view.baseShape, seed);
         const [out] = await h.agree([base], (t) => op(view.make(t), given, keepdim), summed(h.tol, sizeOf(shape)));
         const x = viewOracle(view, base, shape);
         const all = shape.map((_, i) => i);
@@ -88,7 +99,11 @@ describeBackends('reductions', (h) => {
   });
 
   it('0-d input, empty dims: the sum of nothing is 0, the max of nothing is an error', async () => {
-    const [s, e, k] = await h.agree([host([], [2.5]), host([3, 0], [])], (scalar, empty) => [scalar.sum(), empty.sum(1), empty.sum(0, true)]);
+    const [s, e, k] = await h.agree([host([], [2.5]), host([3, 0], [])], (scalar, empty) => [
+      scalar.sum(),
+      empty.sum(1),
+      empty.sum(0, true),
+    ]);
     expectHostClose(s, host([], [2.5]), EXACT);
     expectHostClose(e, host([3], [0, 0, 0]), EXACT);
     expect(k.shape).toEqual([1, 0]);

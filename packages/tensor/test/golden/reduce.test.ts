@@ -6,7 +6,7 @@
  * Tolerance: rtol 1e-5, atol 1e-6.
  */
 import { it } from 'vitest';
-import { type Tensor } from '../../src/index.js';
+import type { Tensor } from '../../src/index.js';
 import { expectHostClose } from '../support/expect-close.js';
 import { decode, type FixtureTensor, loadCases } from '../support/fixtures.js';
 import { describeBackends } from '../support/harness.js';

@@ -32,9 +32,9 @@ export const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 });
  */
 export function broadcastPairArb(opts: ShapeOptions = {}): fc.Arbitrary<[number[], number[]]> {
   const thin = (out: number[]) =>
-    fc.tuple(fc.integer({ min: 0, max: out.length }), fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length })).map(([drop, ones]) =>
-      out.map((d, i) => (ones[i] ? 1 : d)).slice(drop),
-    );
+    fc
+      .tuple(fc.integer({ min: 0, max: out.length }), fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }))
+      .map(([drop, ones]) => out.map((d, i) => (ones[i] ? 1 : d)).slice(drop));
   return shapeArb(opts).chain((out) => fc.tuple(thin(out), thin(out)));
 }
 
@@ -49,7 +49,12 @@ export interface ViewSpec {
   readonly label: string;
 }
 
-const identity = (shape: readonly number[]): ViewSpec => ({ baseShape: [...shape], make: (t) => t, toBase: (i) => [...i], label: 'contiguous' });
+const identity = (shape: readonly number[]): ViewSpec => ({
+  baseShape: [...shape],
+  make: (t) => t,
+  toBase: (i) => [...i],
+  label: 'contiguous',
+});
 
 /** One view op that produces `shape` from some base shape. Returned as a function of the random choices. */
 type Step = (shape: readonly number[]) => fc.Arbitrary<ViewSpec>;
@@ -67,31 +72,38 @@ const transposeStep: Step = (shape) =>
   });
 
 const permuteStep: Step = (shape) =>
-  fc.shuffledSubarray(shape.map((_, i) => i), { minLength: shape.length, maxLength: shape.length }).map((perm) => {
-    // view dim k is base dim perm[k]
-    const base = new Array<number>(shape.length);
-    perm.forEach((p, k) => {
-      base[p] = shape[k];
-    });
-    const toBase = (i: readonly number[]) => {
-      const j = new Array<number>(i.length);
+  fc
+    .shuffledSubarray(
+      shape.map((_, i) => i),
+      { minLength: shape.length, maxLength: shape.length },
+    )
+    .map((perm) => {
+      // view dim k is base dim perm[k]
+      const base = new Array<number>(shape.length);
       perm.forEach((p, k) => {
-        j[p] = i[k];
+        base[p] = shape[k];
       });
-      return j;
-    };
-    return { baseShape: base, make: (t) => t.permute(perm), toBase, label: `permute(${perm})` };
-  });
+      const toBase = (i: readonly number[]) => {
+        const j = new Array<number>(i.length);
+        perm.forEach((p, k) => {
+          j[p] = i[k];
+        });
+        return j;
+      };
+      return { baseShape: base, make: (t) => t.permute(perm), toBase, label: `permute(${perm})` };
+    });
 
 /** `t.slice(d, start, end, step)` with a step ≥ 2 and an offset, so the view has gaps and does not start at 0. */
 const sliceStep: Step = (shape) =>
-  fc.tuple(fc.nat(shape.length - 1), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 2, max: 3 }), fc.nat(2)).map(([d, start, step, extra]) => {
-    const base = [...shape];
-    const end = start + (shape[d] === 0 ? 0 : (shape[d] - 1) * step + 1);
-    base[d] = end + extra;
-    const toBase = (i: readonly number[]) => i.map((v, k) => (k === d ? start + v * step : v));
-    return { baseShape: base, make: (t) => t.slice(d, start, end, step), toBase, label: `slice(${d},${start},${end},${step})` };
-  });
+  fc
+    .tuple(fc.nat(shape.length - 1), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 2, max: 3 }), fc.nat(2))
+    .map(([d, start, step, extra]) => {
+      const base = [...shape];
+      const end = start + (shape[d] === 0 ? 0 : (shape[d] - 1) * step + 1);
+      base[d] = end + extra;
+      const toBase = (i: readonly number[]) => i.map((v, k) => (k === d ? start + v * step : v));
+      return { baseShape: base, make: (t) => t.slice(d, start, end, step), toBase, label: `slice(${d},${start},${end},${step})` };
+    });
 
 const narrowStep: Step = (shape) =>
   fc.tuple(fc.nat(shape.length - 1), fc.integer({ min: 1, max: 2 }), fc.nat(2)).map(([d, off, extra]) => {
@@ -103,11 +115,13 @@ const narrowStep: Step = (shape) =>
 
 /** Expands size-1 dims (stride 0) and adds leading ones: every view element of a broadcast dim is one base element. */
 const expandStep: Step = (shape) =>
-  fc.tuple(fc.nat(Math.min(shape.length, 1)), fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length })).map(([lead, ones]) => {
-    const base = shape.slice(lead).map((d, k) => (ones[k + lead] ? 1 : d));
-    const toBase = (i: readonly number[]) => i.slice(lead).map((v, k) => (base[k] === 1 ? 0 : v));
-    return { baseShape: base, make: (t) => t.expand(shape), toBase, label: `expand(${base}→${shape})` };
-  });
+  fc
+    .tuple(fc.nat(Math.min(shape.length, 1)), fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }))
+    .map(([lead, ones]) => {
+      const base = shape.slice(lead).map((d, k) => (ones[k + lead] ? 1 : d));
+      const toBase = (i: readonly number[]) => i.slice(lead).map((v, k) => (base[k] === 1 ? 0 : v));
+      return { baseShape: base, make: (t) => t.expand(shape), toBase, label: `expand(${base}→${shape})` };
+    });
 
 const STEPS = [transposeStep, permuteStep, sliceStep, narrowStep, expandStep];
 

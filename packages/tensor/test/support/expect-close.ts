@@ -29,7 +29,13 @@ function unravel(flat: number, shape: readonly number[]): number[] {
 }
 
 /** Throws unless every element of `actual` is close to `expected`. `what` names the values in the message. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, shape?: readonly number[], what = 'values'): void {
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance,
+  shape?: readonly number[],
+  what = 'values',
+): void {
   if (actual.length !== expected.length) throw new Error(`${what}: ${actual.length} elements, expected ${expected.length}`);
   let first = -1;
   let bad = 0;
@@ -51,7 +57,8 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 
 /** Shape, dtype and values of `actual` against `expected`. */
 export function expectHostClose(actual: HostTensor, expected: HostTensor, tol: Tolerance, what = 'result'): void {
-  if (actual.shape.join(',') !== expected.shape.join(',')) throw new Error(`${what}: shape [${actual.shape}], expected [${expected.shape}]`);
+  if (actual.shape.join(',') !== expected.shape.join(','))
+    throw new Error(`${what}: shape [${actual.shape}], expected [${expected.shape}]`);
   if (actual.dtype !== expected.dtype) throw new Error(`${what}: dtype ${actual.dtype}, expected ${expected.dtype}`);
   expectClose(actual.data, expected.data, tol, expected.shape, what);
 }

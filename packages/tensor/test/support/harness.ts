@@ -41,20 +41,20 @@ async function runOn(backend: Backend, inputs: readonly HostTensor[], f: Op): Pr
   const moved = made.map((t) => toBackend(t, backend));
   for (const t of made) t.dispose();
   let outs: readonly Tensor[] = [];
+  const read: HostTensor[] = [];
   try {
     const result = tidy(() => f(...moved));
     outs = Array.isArray(result) ? (result as readonly Tensor[]) : [result as Tensor];
-    const read: HostTensor[] = [];
     for (const t of outs) read.push(await toHost(t));
-    return read;
   } finally {
     for (const t of [...outs, ...moved]) t.dispose();
-    const leakedTensors = memory().numTensors - before;
-    const leakedBuffers = backend.memory().numBuffers - buffersBefore;
-    if (leakedTensors !== 0 || leakedBuffers !== 0) {
-      throw new Error(`${backend.name}: the op left ${leakedTensors} live tensors and ${leakedBuffers} backend buffers behind`);
-    }
   }
+  const leakedTensors = memory().numTensors - before;
+  const leakedBuffers = backend.memory().numBuffers - buffersBefore;
+  if (leakedTensors !== 0 || leakedBuffers !== 0) {
+    throw new Error(`${backend.name}: the op left ${leakedTensors} live tensors and ${leakedBuffers} backend buffers behind`);
+  }
+  return read;
 }
 
 export class Harness {
@@ -93,7 +93,7 @@ export class Harness {
     if (this.isReference) return actual;
     const expected = await runOn(findBackend('reference'), inputs, f);
     if (actual.length !== expected.length) throw new Error(`${actual.length} outputs, the reference gave ${expected.length}`);
-    actual.forEach((a, i) => expectHostClose(a, expected[i], tol, `output ${i}`));
+    for (const [i, a] of actual.entries()) expectHostClose(a, expected[i], tol, `output ${i}`);
     return actual;
   }
 }

@@ -61,7 +61,11 @@ export function stridesOf(shape: readonly number[]): number[] {
 export function eachIndex(shape: readonly number[], fn: (index: number[], flat: number) => void): void {
   const n = sizeOf(shape);
   const strides = stridesOf(shape);
-  for (let flat = 0; flat < n; flat++) fn(shape.map((d, i) => Math.floor(flat / strides[i]) % d), flat);
+  for (let flat = 0; flat < n; flat++)
+    fn(
+      shape.map((d, i) => Math.floor(flat / strides[i]) % d),
+      flat,
+    );
 }
 
 export function at(t: HostTensor, index: readonly number[]): number {
@@ -81,7 +85,10 @@ export function build(shape: readonly number[], dtype: DType, fn: (index: number
 /** The element of a (right-aligned) broadcast operand of shape `shape` seen at output index `index`. */
 export function broadcastAt(t: HostTensor, index: readonly number[]): number {
   const lead = index.length - t.shape.length;
-  return at(t, t.shape.map((d, i) => (d === 1 ? 0 : index[lead + i])));
+  return at(
+    t,
+    t.shape.map((d, i) => (d === 1 ? 0 : index[lead + i])),
+  );
 }
 
 /** The output shape of a reduction. */
@@ -90,7 +97,13 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
 }
 
 /** Folds the elements of `dims` for every output index: `fold(values)` gets them in row-major order. */
-export function hostReduce(t: HostTensor, dims: readonly number[], keepdim: boolean, dtype: DType, fold: (values: number[]) => number): HostTensor {
+export function hostReduce(
+  t: HostTensor,
+  dims: readonly number[],
+  keepdim: boolean,
+  dtype: DType,
+  fold: (values: number[]) => number,
+): HostTensor {
   const kept = t.shape.map((_, i) => i).filter((i) => !dims.includes(i));
   const outShape = reducedShape(t.shape, dims, keepdim);
   const inner = dims.map((d) => t.shape[d]);
