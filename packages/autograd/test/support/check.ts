@@ -103,3 +103,22 @@ export function expectNoLeaks(body: () => void): void {
   const after = memory();
   expect({ tensors: after.numTensors, bytes: after.numBytes }).toEqual({ tensors: before.numTensors, bytes: before.numBytes });
 }
+
+/**
+ * Asserts |actual − expected| ≤ atol + rtol·|expected| elementwise; the message names `what`, the first
+ * bad index, both values and the largest difference. Returns the largest difference seen.
+ */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: { atol: number; rtol: number }, what: string): number {
+  expect(actual.length, `${what}: element count`).toBe(expected.length);
+  let worst = 0;
+  let first = -1;
+  for (let i = 0; i < expected.length; i++) {
+    const diff = Math.abs(actual[i] - expected[i]);
+    worst = Math.max(worst, Number.isNaN(diff) ? Number.POSITIVE_INFINITY : diff);
+    if (first < 0 && !(diff <= tol.atol + tol.rtol * Math.abs(expected[i]))) first = i;
+  }
+  if (first >= 0) {
+    throw new Error(`${what} differ at flat index ${first}: ${actual[first]} vs expected ${expected[first]} (largest |diff| ${worst}, atol ${tol.atol}, rtol ${tol.rtol})`);
+  }
+  return worst;
+}
