@@ -71,7 +71,9 @@ function topologicalOrder(root: Variable): Variable[] {
 function seedGradient(root: Variable, grad: Tensor | undefined): Tensor {
   if (grad === undefined) {
     if (root.size !== 1) {
-      throw new Error(`backward: a gradient can be created implicitly only for a one-element output, this one has shape [${root.shape.join(',')}]; pass backward(grad)`);
+      throw new Error(
+        `backward: a gradient can be created implicitly only for a one-element output, this one has shape [${root.shape.join(',')}]; pass backward(grad)`,
+      );
     }
     return onesLike(root.data);
   }
@@ -99,7 +101,9 @@ function propagate(node: Node, g: Tensor, grads: Map<Variable, Tensor>): void {
     const returned = input ? inputGrads[i] : null;
     if (!input || !returned) return;
     if (returned.shape.join(',') !== input.shape.join(',')) {
-      throw new Error(`backward: '${node.op}' returned a gradient of shape [${returned.shape.join(',')}] for its input ${i} of shape [${input.shape.join(',')}] (a bug in its backward)`);
+      throw new Error(
+        `backward: '${node.op}' returned a gradient of shape [${returned.shape.join(',')}] for its input ${i} of shape [${input.shape.join(',')}] (a bug in its backward)`,
+      );
     }
     // each entry of `grads` is disposed on its own, so a tensor returned twice (or g itself) gets a view per entry
     let gi = seen.has(returned) ? share(returned) : returned;

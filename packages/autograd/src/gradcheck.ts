@@ -38,7 +38,9 @@ export function gradcheck(fn: (...xs: Variable[]) => Variable, inputs: readonly 
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0 } = opts;
   inputs.forEach((t, i) => {
     if (t.dtype !== 'float64') {
-      throw new Error(`gradcheck: input ${i} (shape [${t.shape.join(',')}]) is ${t.dtype}; pass float64 tensors (dtype 'float64', reference backend) so finite differences are accurate`);
+      throw new Error(
+        `gradcheck: input ${i} (shape [${t.shape.join(',')}]) is ${t.dtype}; pass float64 tensors (dtype 'float64', reference backend) so finite differences are accurate`,
+      );
     }
   });
   const values = inputs.map((t) => t.dataSync() as Float64Array);

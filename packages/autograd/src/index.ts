@@ -3,9 +3,9 @@
  * variables, compute with the same op names as the tensor package, call `backward()`, read `.grad`.
  * See the package README for how the graph and the backward pass work, and API.md for the list.
  */
-export { type BackwardOptions } from './backward.js';
-export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
+export type { BackwardOptions } from './backward.js';
 export { isGradEnabled, noGrad } from './grad-mode.js';
+export { type GradcheckOptions, type GradcheckResult, gradcheck } from './gradcheck.js';
 export { type BackwardFn, Node } from './node.js';
 export * from './ops/index.js';
 export { constant, record, type Save, type VariableLike } from './record.js';

@@ -4,7 +4,7 @@
  * `noGrad`), otherwise one whose {@link Node} holds the op's backward function. That function is built
  * by `makeBackward`, called only when recording, so the tensors it saves cost nothing otherwise.
  */
-import { type Tensor } from '@setr-ts/tensor';
+import type { Tensor } from '@setr-ts/tensor';
 import { isGradEnabled } from './grad-mode.js';
 import { type BackwardFn, Node } from './node.js';
 import { share } from './share.js';

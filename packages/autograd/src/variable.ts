@@ -7,7 +7,7 @@
  * `ops/`, where the forward and backward rules live side by side.
  */
 import type { DType, Tensor, TypedArray } from '@setr-ts/tensor';
-import { backward, type BackwardOptions } from './backward.js';
+import { type BackwardOptions, backward } from './backward.js';
 import type { Node } from './node.js';
 import * as ops from './ops/index.js';
 import type { VariableLike } from './record.js';

@@ -37,7 +37,11 @@ function linear(x: Variable, p: Record<string, Variable>, name: string): Variabl
 function block(x: Variable, p: Record<string, Variable>, prefix: string, causal: Tensor): Variable {
   const dh = D / H;
   const h = ag.layerNorm(x, [D], p[`${prefix}ln1.weight`], p[`${prefix}ln1.bias`]);
-  const [q, k, v] = ['q', 'k', 'v'].map((n) => linear(h, p, prefix + n).view(B, T, H, dh).transpose(1, 2));
+  const [q, k, v] = ['q', 'k', 'v'].map((n) =>
+    linear(h, p, prefix + n)
+      .view(B, T, H, dh)
+      .transpose(1, 2),
+  );
   const scores = q.matmul(k.transpose(-2, -1)).div(Math.sqrt(dh));
   const a = ag.where(causal, Number.NEGATIVE_INFINITY, scores).softmax(-1);
   const o = a.matmul(v).transpose(1, 2).reshape(B, T, D);
@@ -79,7 +83,8 @@ function compare(got: ReturnType<typeof run>, tol: { atol: number; rtol: number 
   const out = expectClose(got.out, fixture.out.data, tol, 'output');
   expectClose([got.loss], [fixture.loss], { atol: tol.atol * 100, rtol: tol.rtol }, 'loss');
   let grads = 0;
-  for (const [name, g] of Object.entries(fixture.grads)) grads = Math.max(grads, expectClose(got.grads[name], g.data, tol, `gradient of ${name}`));
+  for (const [name, g] of Object.entries(fixture.grads))
+    grads = Math.max(grads, expectClose(got.grads[name], g.data, tol, `gradient of ${name}`));
   return { out, grads };
 }
 

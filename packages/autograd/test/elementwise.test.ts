@@ -1,8 +1,8 @@
 import { tensor } from '@setr-ts/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Variable, VariableLike } from '../src/index.js';
 import * as ag from '../src/index.js';
-import { type Variable } from '../src/index.js';
 import { arranged, broadcastPairArb, check, layoutArb, normal64, positive64, property, seedArb, shapeArb } from './support/check.js';
 
 /** Unary ops and the inputs they are checked on (log and the roots need positive numbers). */
@@ -37,7 +37,7 @@ describe('unary ops: gradcheck on random shapes and layouts', () => {
 });
 
 /** Binary ops, with the domain of each operand. */
-const BINARY: [string, (a: Variable, b: Variable) => Variable, 'normal' | 'positive', 'normal' | 'positive'][] = [
+const BINARY: [string, (a: VariableLike, b: VariableLike) => Variable, 'normal' | 'positive', 'normal' | 'positive'][] = [
   ['add', ag.add, 'normal', 'normal'],
   ['sub', ag.sub, 'normal', 'normal'],
   ['mul', ag.mul, 'normal', 'normal'],
@@ -47,7 +47,8 @@ const BINARY: [string, (a: Variable, b: Variable) => Variable, 'normal' | 'posit
   ['minimum', ag.minimum, 'normal', 'normal'],
 ];
 
-const input = (domain: 'normal' | 'positive', shape: readonly number[], seed: number) => (domain === 'positive' ? positive64(shape, seed) : normal64(shape, seed));
+const input = (domain: 'normal' | 'positive', shape: readonly number[], seed: number) =>
+  domain === 'positive' ? positive64(shape, seed) : normal64(shape, seed);
 
 describe('binary ops: gradcheck with broadcast operands and non-contiguous inputs', () => {
   for (const [name, op, da, db] of BINARY) {
@@ -58,18 +59,26 @@ describe('binary ops: gradcheck with broadcast operands and non-contiguous input
       });
     });
     it(`${name} with a number and with a constant tensor`, () => {
-      property(fc.tuple(shapeArb(1, 3), seedArb), ([shape, seed]) => {
-        const constant = input(db, shape.slice(1), seed + 2);
-        check((a) => op(a, ag.variable(constant)).add(op(a, 1.5)), [input(da, shape, seed)]);
-        constant.dispose();
-      }, 6);
+      property(
+        fc.tuple(shapeArb(1, 3), seedArb),
+        ([shape, seed]) => {
+          const constant = input(db, shape.slice(1), seed + 2);
+          check((a) => op(a, ag.variable(constant)).add(op(a, 1.5)), [input(da, shape, seed)]);
+          constant.dispose();
+        },
+        6,
+      );
     });
   }
 
   it('numbers on the left: 2 − x, 3 / x, 2 ^ x', () => {
-    property(fc.tuple(shapeArb(1, 2), seedArb), ([shape, seed]) => {
-      check((x) => ag.sub(2, x).add(ag.div(3, x)).add(ag.pow(2, x)), [positive64(shape, seed)]);
-    }, 6);
+    property(
+      fc.tuple(shapeArb(1, 2), seedArb),
+      ([shape, seed]) => {
+        check((x) => ag.sub(2, x).add(ag.div(3, x)).add(ag.pow(2, x)), [positive64(shape, seed)]);
+      },
+      6,
+    );
   });
 
   it('where: each side gets the gradient where the mask picks it, broadcast back', () => {

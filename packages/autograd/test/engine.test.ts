@@ -154,7 +154,9 @@ describe('gradcheck', () => {
         const [as, bs] = save(a.data, b.data);
         return (g) => [g.mul(bs).mul(2), g.mul(as)];
       });
-    expect(() => gradcheck(wrong, [normal64([2, 2], 1), normal64([2, 2], 2)])).toThrow(/gradcheck: input 1 \(shape \[2,2\]\), index \[0,0\]: analytic -?[\d.e-]+ vs numeric -?[\d.e-]+/);
+    expect(() => gradcheck(wrong, [normal64([2, 2], 1), normal64([2, 2], 2)])).toThrow(
+      /gradcheck: input 1 \(shape \[2,2\]\), index \[0,0\]: analytic -?[\d.e-]+ vs numeric -?[\d.e-]+/,
+    );
     expect(gradcheck((a, b) => ag.mul(a, b.mul(2)), [normal64([2, 2], 1), normal64([2, 2], 2)]).maxAbsDiff).toBeLessThan(1e-8);
   });
 

@@ -18,7 +18,11 @@ describe('gather, indexSelect, scatterAdd: gradcheck (repeated indices accumulat
   it('gather along a random dim', () => {
     property(fc.tuple(shapeArb(1, 3), fc.nat(), fc.integer({ min: 1, max: 5 }), seedArb), ([shape, k, m, seed]) => {
       const d = k % shape.length;
-      const index = indices(shape.map((s, i) => (i === d ? m : s)), shape[d], seed + 1);
+      const index = indices(
+        shape.map((s, i) => (i === d ? m : s)),
+        shape[d],
+        seed + 1,
+      );
       check((x) => ag.gather(x, d, index), [normal64(shape, seed)]);
       index.dispose();
     });
@@ -51,7 +55,9 @@ describe('non-differentiable ops', () => {
     expect(am.dtype).toBe('int32');
     expect(am instanceof ag.Variable).toBe(false);
     const mask = x.gt(0);
-    expect(() => ag.variable(mask, { requiresGrad: true })).toThrow(/only floating-point tensors can require gradients.*argmax, comparisons and oneHot/);
+    expect(() => ag.variable(mask, { requiresGrad: true })).toThrow(
+      /only floating-point tensors can require gradients.*argmax, comparisons and oneHot/,
+    );
     expect(() => ag.variable(ag.oneHot(am, 3), { requiresGrad: true })).toThrow(/int32/);
   });
 });

@@ -5,19 +5,30 @@ import { arranged, check, layoutArb, normal64, property, seedArb, shapeArb } fro
 
 describe('pad, cat, stack, split, chunk: gradcheck', () => {
   it('pad (random pads over the trailing dims, non-zero fill value)', () => {
-    property(fc.tuple(shapeArb(1, 3), fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2, maxLength: 6 }), layoutArb, seedArb), ([shape, raw, layout, seed]) => {
-      const pads = raw.slice(0, 2 * Math.min(shape.length, Math.floor(raw.length / 2)));
-      const { paramShape, arrange } = arranged(layout, shape);
-      check((p) => ag.pad(arrange(p), pads, 0.5).square(), [normal64(paramShape, seed)]);
-    });
+    property(
+      fc.tuple(shapeArb(1, 3), fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2, maxLength: 6 }), layoutArb, seedArb),
+      ([shape, raw, layout, seed]) => {
+        const pads = raw.slice(0, 2 * Math.min(shape.length, Math.floor(raw.length / 2)));
+        const { paramShape, arrange } = arranged(layout, shape);
+        check((p) => ag.pad(arrange(p), pads, 0.5).square(), [normal64(paramShape, seed)]);
+      },
+    );
   });
 
   it('cat of 1 to 3 inputs along a random dim', () => {
-    property(fc.tuple(shapeArb(1, 3), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }), fc.nat(), seedArb), ([shape, sizes, k, seed]) => {
-      const d = k % shape.length;
-      const inputs = sizes.map((n, i) => normal64(shape.map((s, j) => (j === d ? n : s)), seed + i));
-      check((...xs) => ag.cat(xs, d - shape.length), inputs);
-    });
+    property(
+      fc.tuple(shapeArb(1, 3), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }), fc.nat(), seedArb),
+      ([shape, sizes, k, seed]) => {
+        const d = k % shape.length;
+        const inputs = sizes.map((n, i) =>
+          normal64(
+            shape.map((s, j) => (j === d ? n : s)),
+            seed + i,
+          ),
+        );
+        check((...xs) => ag.cat(xs, d - shape.length), inputs);
+      },
+    );
   });
 
   it('stack along a random (new) dim, with one input used twice', () => {
@@ -30,11 +41,25 @@ describe('pad, cat, stack, split, chunk: gradcheck', () => {
   it('split (by size and by sections) and chunk, pieces weighted and joined again', () => {
     property(fc.tuple(shapeArb(1, 3, 6), fc.nat(), fc.integer({ min: 1, max: 4 }), seedArb), ([shape, k, size, seed]) => {
       const d = k % shape.length;
-      const weigh = (pieces: ag.Variable[]) => ag.cat(pieces.map((p, i) => p.mul(i + 1)), d);
+      const weigh = (pieces: ag.Variable[]) =>
+        ag.cat(
+          pieces.map((p, i) => p.mul(i + 1)),
+          d,
+        );
       check((x) => weigh(x.split(size, d)), [normal64(shape, seed)]);
       check((x) => weigh(x.chunk(size, d)), [normal64(shape, seed)]);
       const n = shape[d];
-      check((x) => weigh(ag.split(x, [n - 1, 1].filter((s) => s > 0), d)), [normal64(shape, seed)]);
+      check(
+        (x) =>
+          weigh(
+            ag.split(
+              x,
+              [n - 1, 1].filter((s) => s > 0),
+              d,
+            ),
+          ),
+        [normal64(shape, seed)],
+      );
     });
   });
 

@@ -11,12 +11,20 @@ describe('matmul: gradcheck', () => {
       [[3], [3]],
       [[3], [3, 2]],
       [[2, 3], [3]],
-      [[2, 3], [3, 4]],
-      [[2, 2, 3], [3, 4]], // a linear layer: the weight gradient folds the batch into one product
+      [
+        [2, 3],
+        [3, 4],
+      ],
+      [
+        [2, 2, 3],
+        [3, 4],
+      ], // a linear layer: the weight gradient folds the batch into one product
       [[3], [2, 3, 4]],
       [[2, 2, 3], [3]],
     ];
-    cases.forEach(([sa, sb], i) => check((a, b) => ag.matmul(a, b), [normal64(sa, i), normal64(sb, i + 100)]));
+    cases.forEach(([sa, sb], i) => {
+      check((a, b) => ag.matmul(a, b), [normal64(sa, i), normal64(sb, i + 100)]);
+    });
   });
 
   it('broadcast batch dims and transposed (non-contiguous) operands, random sizes', () => {
@@ -24,7 +32,10 @@ describe('matmul: gradcheck', () => {
       // a: [b, 1, m, k] (maybe stored as [.., k, m] and transposed), b: [3, k, n]
       const aShape = ta ? [b, 1, k, m] : [b, 1, m, k];
       const bShape = tb ? [3, n, k] : [3, k, n];
-      check((x, y) => ag.matmul(ta ? x.transpose(-2, -1) : x, tb ? y.transpose(-2, -1) : y), [normal64(aShape, seed), normal64(bShape, seed + 1)]);
+      check(
+        (x, y) => ag.matmul(ta ? x.transpose(-2, -1) : x, tb ? y.transpose(-2, -1) : y),
+        [normal64(aShape, seed), normal64(bShape, seed + 1)],
+      );
     });
   });
 });
@@ -65,7 +76,13 @@ describe('conv2d: gradcheck over stride, padding, dilation, groups, bias', () =>
 describe('interpolate: gradcheck', () => {
   it('bilinear (both alignCorners) and nearest, by size and by scale factor', () => {
     property(
-      fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), seedArb),
+      fc.tuple(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        seedArb,
+      ),
       ([h, w, oh, ow, seed]) => {
         for (const opts of [
           { size: [oh, ow] as [number, number], mode: 'bilinear' as const, alignCorners: false },

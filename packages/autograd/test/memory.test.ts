@@ -6,7 +6,10 @@ import { expectNoLeaks, normal64, positive64 } from './support/check.js';
 
 /** Constant tensors an op below makes (masks, indices); each case frees them with its outputs. */
 const constants: Tensor[] = [];
-const constant = (t: Tensor) => (constants.push(t), t);
+function constant(t: Tensor): Tensor {
+  constants.push(t);
+  return t;
+}
 
 /** Every op applied straight to parameters (no intermediates of the test's own). */
 const OPS: [string, () => Tensor[], (...p: Variable[]) => Variable][] = [
@@ -29,7 +32,11 @@ const OPS: [string, () => Tensor[], (...p: Variable[]) => Variable][] = [
   ['layerNorm', () => [normal64([2, 3], 1), normal64([3], 2), normal64([3], 3)], (x, w, b) => ag.layerNorm(x, [3], w, b)],
   ['matmul (batched @ matrix)', () => [normal64([2, 2, 3], 1), normal64([3, 4], 2)], (a, b) => a.matmul(b)],
   ['matmul (vector @ batch)', () => [normal64([3], 1), normal64([2, 3, 4], 2)], (a, b) => a.matmul(b)],
-  ['conv2d', () => [normal64([1, 2, 4, 4], 1), normal64([3, 2, 3, 3], 2), normal64([3], 3)], (x, w, b) => ag.conv2d(x, w, b, { padding: 1 })],
+  [
+    'conv2d',
+    () => [normal64([1, 2, 4, 4], 1), normal64([3, 2, 3, 3], 2), normal64([3], 3)],
+    (x, w, b) => ag.conv2d(x, w, b, { padding: 1 }),
+  ],
   ['interpolate', () => [normal64([1, 1, 2, 3], 1)], (x) => ag.interpolate(x, { scaleFactor: 2, mode: 'bilinear' })],
   ['pad', () => [normal64([2, 3], 1)], (x) => ag.pad(x, [1, 2, 0, 1])],
   ['cat', () => [normal64([2, 3], 1), normal64([1, 3], 2)], (a, b) => ag.cat([a, b])],
@@ -37,7 +44,24 @@ const OPS: [string, () => Tensor[], (...p: Variable[]) => Variable][] = [
   ['slice (stepped)', () => [normal64([2, 5], 1)], (x) => x.slice(1, 0, undefined, 2)],
   ['expand', () => [normal64([1, 3], 1)], (x) => x.expand([4, 3])],
   ['permute', () => [normal64([2, 3, 4], 1)], (x) => x.permute(2, 0, 1)],
-  ['gather', () => [normal64([3, 2], 1)], (x) => x.gather(0, constant(tensor([[2, 0], [2, 2]], undefined, 'int32')))],
+  [
+    'gather',
+    () => [normal64([3, 2], 1)],
+    (x) =>
+      x.gather(
+        0,
+        constant(
+          tensor(
+            [
+              [2, 0],
+              [2, 2],
+            ],
+            undefined,
+            'int32',
+          ),
+        ),
+      ),
+  ],
   ['indexSelect', () => [normal64([3, 2], 1)], (x) => x.indexSelect(0, constant(tensor([1, 1, 0], undefined, 'int32')))],
 ];
 

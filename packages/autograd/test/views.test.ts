@@ -10,7 +10,18 @@ describe('views: gradcheck on random shapes and layouts', () => {
   it('reshape and view (to the reversed dims, and flat with -1)', () => {
     property(caseArb(1), ([shape, layout, seed]) => {
       const { paramShape, arrange } = arranged(layout, shape);
-      check((p) => arrange(p).reshape([...shape].reverse()).mul(arrange(p).reshape(-1).reshape(shape).reshape([...shape].reverse())), [normal64(paramShape, seed)]);
+      check(
+        (p) =>
+          arrange(p)
+            .reshape([...shape].reverse())
+            .mul(
+              arrange(p)
+                .reshape(-1)
+                .reshape(shape)
+                .reshape([...shape].reverse()),
+            ),
+        [normal64(paramShape, seed)],
+      );
       check((p) => p.contiguous().view(-1), [normal64(shape, seed)]);
     });
   });
@@ -31,16 +42,25 @@ describe('views: gradcheck on random shapes and layouts', () => {
   });
 
   it('narrow and slice (negative start, step, clamped end)', () => {
-    property(fc.tuple(shapeArb(1, 3, 6), layoutArb, seedArb, fc.nat(), fc.nat(), fc.integer({ min: 1, max: 3 })), ([shape, layout, seed, s, l, step]) => {
-      const d = shape.length - 1;
-      const n = shape[d];
-      const start = s % n;
-      const length = 1 + (l % (n - start));
-      const { paramShape, arrange } = arranged(layout, shape);
-      check((p) => arrange(p).narrow(d, start - n, length).mul(2), [normal64(paramShape, seed)]);
-      const from = (s % (2 * shape[0])) - shape[0]; // in [-n, n): negative starts count from the end
-      check((p) => arrange(p).slice(0, from, 100, step), [normal64(paramShape, seed)]);
-    });
+    property(
+      fc.tuple(shapeArb(1, 3, 6), layoutArb, seedArb, fc.nat(), fc.nat(), fc.integer({ min: 1, max: 3 })),
+      ([shape, layout, seed, s, l, step]) => {
+        const d = shape.length - 1;
+        const n = shape[d];
+        const start = s % n;
+        const length = 1 + (l % (n - start));
+        const { paramShape, arrange } = arranged(layout, shape);
+        check(
+          (p) =>
+            arrange(p)
+              .narrow(d, start - n, length)
+              .mul(2),
+          [normal64(paramShape, seed)],
+        );
+        const from = (s % (2 * shape[0])) - shape[0]; // in [-n, n): negative starts count from the end
+        check((p) => arrange(p).slice(0, from, 100, step), [normal64(paramShape, seed)]);
+      },
+    );
   });
 
   it('squeeze, unsqueeze, flatten', () => {

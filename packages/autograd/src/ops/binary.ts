@@ -3,8 +3,8 @@
  * (output) shape; `broadcasting` then hands them to `unbroadcast`, which sums each back to its
  * operand's own shape. Each op saves only what its gradients read.
  */
-import * as T from '@setr-ts/tensor';
 import type { Tensor } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
 import type { BackwardFn } from '../node.js';
 import { dataOf, record, type Save, shapeOf, type VariableLike } from '../record.js';
 import { unbroadcast } from '../unbroadcast.js';

@@ -3,8 +3,8 @@
  * weight for the input, a correlation of the input with g for the weight), which the backend
  * provides as kernels; the bias gradient sums g over batch and pixels.
  */
-import * as T from '@setr-ts/tensor';
 import type { Conv2dOptions, Tensor } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
 import { dataOf, record, type VariableLike } from '../record.js';
 import type { Variable } from '../variable.js';
 

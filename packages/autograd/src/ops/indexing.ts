@@ -3,8 +3,8 @@
  * those positions (`scatterAdd`: repeated indices accumulate); `scatterAdd`'s gradient in turn
  * gathers g. The index tensors are constants.
  */
-import * as T from '@setr-ts/tensor';
 import type { Tensor } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
 import { record } from '../record.js';
 import type { Variable } from '../variable.js';
 
@@ -26,7 +26,13 @@ export function indexSelect(x: Variable, dim: number, index: Tensor): Variable {
     const [idx] = save(index);
     return (g) => {
       // the 1-D index broadcast to g's shape along the other dims, as indexSelect's gather uses it
-      const spread = T.expand(T.reshape(idx, shape.map((_, i) => (i === d ? idx.shape[0] : 1))), g.shape);
+      const spread = T.expand(
+        T.reshape(
+          idx,
+          shape.map((_, i) => (i === d ? idx.shape[0] : 1)),
+        ),
+        g.shape,
+      );
       return [T.scatterAdd(shape, d, spread, g)];
     };
   });

@@ -2,8 +2,8 @@
  * Resizing images: each output pixel is a weighted sum of input pixels (bilinear) or a copy of one
  * (nearest), so the gradient spreads g back with the same weights — the backend's adjoint kernel.
  */
-import * as T from '@setr-ts/tensor';
 import type { InterpolateOptions } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
 import { record } from '../record.js';
 import type { Variable } from '../variable.js';
 

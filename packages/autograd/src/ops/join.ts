@@ -2,8 +2,8 @@
  * pad, cat, stack, split, chunk: ops that move blocks of elements. Each block's gradient is the
  * matching block of g — a narrow view — and a narrowed block's gradient is g padded with zeros.
  */
-import * as T from '@setr-ts/tensor';
 import type { Tensor } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
 import { record } from '../record.js';
 import type { Variable } from '../variable.js';
 import { narrow } from './view.js';

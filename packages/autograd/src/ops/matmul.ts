@@ -3,8 +3,8 @@
  * y = a @ b the gradients are g @ bᵀ and aᵀ @ g, per batch; the transposes are views, so the kernel
  * reads them in place. Broadcast batch dims are then summed back by `unbroadcast`.
  */
-import * as T from '@setr-ts/tensor';
 import type { Tensor } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
 import { dataOf, record, type VariableLike } from '../record.js';
 import { unbroadcast } from '../unbroadcast.js';
 import type { Variable } from '../variable.js';
@@ -18,8 +18,12 @@ export function matmul(a: VariableLike, b: VariableLike): Variable {
       // work at rank ≥ 2: a 1-D a is a row [1,K], a 1-D b a column [K,1], and g gets those dims back
       const a2 = xs.rank === 1 ? T.unsqueeze(xs, 0) : xs;
       const b2 = zs.rank === 1 ? T.unsqueeze(zs, 1) : zs;
-      const g2 = T.reshape(g, [...g.shape.slice(0, g.rank - (xs.rank === 1 ? 0 : 1) - (zs.rank === 1 ? 0 : 1)), a2.shape[a2.rank - 2], b2.shape[b2.rank - 1]]);
-      return [na ? T.reshape(unbroadcast(T.matmul(g2, T.transpose(b2, -2, -1)), a2.shape), xs.shape) : null, nb ? weightGrad(a2, b2, g2, zs.shape) : null];
+      const batch = g.shape.slice(0, g.rank - (xs.rank === 1 ? 0 : 1) - (zs.rank === 1 ? 0 : 1));
+      const g2 = T.reshape(g, [...batch, a2.shape[a2.rank - 2], b2.shape[b2.rank - 1]]);
+      return [
+        na ? T.reshape(unbroadcast(T.matmul(g2, T.transpose(b2, -2, -1)), a2.shape), xs.shape) : null,
+        nb ? weightGrad(a2, b2, g2, zs.shape) : null,
+      ];
     };
   });
 }

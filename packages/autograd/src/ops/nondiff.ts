@@ -3,8 +3,8 @@
  * wherever it exists. They take variables for convenience and return plain tensors, which cannot be
  * asked for a gradient (and `variable(t, { requiresGrad: true })` refuses int32 tensors).
  */
-import * as T from '@setr-ts/tensor';
 import type { Tensor } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
 import { dataOf, type VariableLike } from '../record.js';
 import type { Variable } from '../variable.js';
 

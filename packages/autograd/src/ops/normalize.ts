@@ -7,8 +7,8 @@
  *               dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ ⊙ x̂)),  dweight = Σ g ⊙ x̂,  dbias = Σ g
  *               (means over the normalised dims, sums over the leading ones)
  */
-import * as T from '@setr-ts/tensor';
 import type { Tensor } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
 import { dataOf, record, type VariableLike } from '../record.js';
 import type { Variable } from '../variable.js';
 
@@ -56,7 +56,9 @@ export function layerNorm(
       const r = T.reshape(rs, statShape);
       const xhat = T.mul(T.sub(xs, T.reshape(ms, statShape)), r);
       const ghat = ws ? T.mul(g, ws) : g;
-      const dx = nx ? T.mul(r, T.sub(T.sub(ghat, T.mean(ghat, normDims, true)), T.mul(xhat, T.mean(T.mul(ghat, xhat), normDims, true)))) : null;
+      const dx = nx
+        ? T.mul(r, T.sub(T.sub(ghat, T.mean(ghat, normDims, true)), T.mul(xhat, T.mean(T.mul(ghat, xhat), normDims, true))))
+        : null;
       return [dx, nw ? T.sum(T.mul(g, xhat), leadDims) : null, nb ? T.sum(g, leadDims) : null];
     };
   });

@@ -3,8 +3,8 @@
  * reduced dims (a stride-0 view, no copy), times the local derivative — 1 for sum, 1/n for mean,
  * 2(x − mean)/(n − correction) for var, softmax for logsumexp, the arg-position mask for max/min.
  */
-import * as T from '@setr-ts/tensor';
 import type { Tensor } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
 import { keptShape, reducedCount, reducedDims } from '../dims.js';
 import { record } from '../record.js';
 import type { Variable } from '../variable.js';

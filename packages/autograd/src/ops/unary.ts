@@ -3,8 +3,8 @@
  * output gradient g times the local derivative, written from the saved input x or output y —
  * whichever the formula reads (saving only that one keeps the other's memory free).
  */
-import * as T from '@setr-ts/tensor';
 import type { Tensor } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
 import { record } from '../record.js';
 import type { Variable } from '../variable.js';
 

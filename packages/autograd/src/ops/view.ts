@@ -3,8 +3,8 @@
  * rearrangement of the gradient — reshape back, permute back, sum a broadcast back, or place a
  * narrowed gradient back into zeros by padding.
  */
-import * as T from '@setr-ts/tensor';
 import type { DType, Tensor } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
 import { constant, record } from '../record.js';
 import { unbroadcast } from '../unbroadcast.js';
 import type { Variable } from '../variable.js';

@@ -6,7 +6,7 @@
 import { manualSeed, memory, rand, randn, setLogger, type Tensor } from '@setr-ts/tensor';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { gradcheck, type GradcheckOptions, type Variable } from '../../src/index.js';
+import { type GradcheckOptions, gradcheck, type Variable } from '../../src/index.js';
 
 setLogger(() => {});
 
@@ -59,7 +59,11 @@ export function shapeArb(minRank: number, maxRank: number, maxDim = 4): fc.Arbit
  */
 export const broadcastPairArb: fc.Arbitrary<[number[], number[]]> = shapeArb(1, 3).chain((full) =>
   fc
-    .tuple(fc.integer({ min: 0, max: full.length }), fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }), fc.boolean())
+    .tuple(
+      fc.integer({ min: 0, max: full.length }),
+      fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }),
+      fc.boolean(),
+    )
     .map(([drop, ones, swap]): [number[], number[]] => {
       const other = full.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d));
       return swap ? [other, full] : [full, other];
@@ -108,7 +112,12 @@ export function expectNoLeaks(body: () => void): void {
  * Asserts |actual − expected| ≤ atol + rtol·|expected| elementwise; the message names `what`, the first
  * bad index, both values and the largest difference. Returns the largest difference seen.
  */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: { atol: number; rtol: number }, what: string): number {
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: { atol: number; rtol: number },
+  what: string,
+): number {
   expect(actual.length, `${what}: element count`).toBe(expected.length);
   let worst = 0;
   let first = -1;
@@ -118,7 +127,9 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     if (first < 0 && !(diff <= tol.atol + tol.rtol * Math.abs(expected[i]))) first = i;
   }
   if (first >= 0) {
-    throw new Error(`${what} differ at flat index ${first}: ${actual[first]} vs expected ${expected[first]} (largest |diff| ${worst}, atol ${tol.atol}, rtol ${tol.rtol})`);
+    throw new Error(
+      `${what} differ at flat index ${first}: ${actual[first]} vs expected ${expected[first]} (largest |diff| ${worst}, atol ${tol.atol}, rtol ${tol.rtol})`,
+    );
   }
   return worst;
 }
