@@ -26,6 +26,19 @@ export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export { Upsample } from './layers/upsample.js';
 export { type LoadStateDictOptions, Module } from './module.js';
+export { AdamW, type AdamWHyper } from './optim/adamw.js';
+export { clipGradNorm } from './optim/clip-grad-norm.js';
+export { LrScheduler, type LrSchedulerState } from './optim/lr-scheduler.js';
+export {
+  type BaseHyper,
+  type HyperValue,
+  Optimizer,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamGroupInput,
+  type ParamState,
+} from './optim/optimizer.js';
 export { constantLr, cosine, linearWarmup, poly, type Schedule, sequential } from './optim/schedules.js';
+export { SGD, type SGDHyper } from './optim/sgd.js';
 export { Parameter } from './parameter.js';
 export type { LoadResult } from './state-dict.js';

@@ -3,7 +3,7 @@
  * pixel), with PyTorch's `F.cross_entropy` semantics: class weights, an ignored label (255 marks
  * "void" pixels in segmentation datasets), three reductions and label smoothing.
  */
-import { add, div, gather, logSoftmax, mean, mul, neg, sum, type Variable } from '@setr-ts/autograd';
+import { add, div, gather, logSoftmax, mul, neg, sum, type Variable } from '@setr-ts/autograd';
 import type { Tensor } from '@setr-ts/tensor';
 import * as T from '@setr-ts/tensor';
 
@@ -43,9 +43,8 @@ function checkArgs(logits: Variable, target: Tensor, opts: CrossEntropyOptions):
  * With class weights w, the loss of target t is −w[t]·log p[t], and 'mean' divides the sum by the sum
  * of w[t] over non-ignored targets (not by their count) — PyTorch's rule. If every target is ignored,
  * 'mean' is 0/0 = NaN, as in PyTorch. With label smoothing ε the loss is
- * (1 − ε)·nll + ε/K·Σ_k −w[k]·log p[k]; PyTorch's 'mean' of the smoothing term divides by the weight
- * sum when weights are given and by the number of ALL targets (ignored ones included) when not, and
- * this function does the same so that numbers agree.
+ * (1 − ε)·nll + ε/K·Σ_k −w[k]·log p[k], and 'mean' divides both terms by the same sum of w[t]
+ * (the count of non-ignored targets without weights).
  * @example crossEntropy(logits, labels, { ignoreIndex: 255 })   // logits [B, 150, H, W], labels int32 [B, H, W]
  */
 export function crossEntropy(logits: Variable, target: Tensor, opts: CrossEntropyOptions = {}): Variable {
@@ -53,7 +52,10 @@ export function crossEntropy(logits: Variable, target: Tensor, opts: CrossEntrop
   const { ignoreIndex = -100, weight = null, reduction = 'mean', labelSmoothing = 0 } = opts;
   const k = logits.shape[1];
   const temps: Tensor[] = [];
-  const temp = (t: Tensor) => (temps.push(t), t);
+  const temp = (t: Tensor) => {
+    temps.push(t);
+    return t;
+  };
   const logp = logSoftmax(logits, 1);
   // per-target weights: w[t] (or 1) where the target counts, 0 where it is ignored; ignored targets
   // read class 0 so that the gather stays in range
@@ -71,17 +73,14 @@ export function crossEntropy(logits: Variable, target: Tensor, opts: CrossEntrop
   } catch (e) {
     throw new Error(`crossEntropy: a target is neither a class in [0, ${k}) nor ignoreIndex ${ignoreIndex} (${(e as Error).message})`);
   }
-  const nll = neg(mul(picked, wt));
-  let loss = reduction === 'none' ? nll : reduction === 'sum' ? sum(nll) : div(sum(nll), weightSum);
+  const reduce = (perTarget: Variable) =>
+    reduction === 'none' ? perTarget : reduction === 'sum' ? sum(perTarget) : div(sum(perTarget), weightSum);
+  let loss = reduce(neg(mul(picked, wt)));
   if (labelSmoothing > 0) {
     // −Σ_k w[k]·log p[k] per target, 0 where ignored
     const classWeights = weight ? temp(T.tidy(() => weight.to(logits.dtype).reshape([1, k, ...logits.shape.slice(2).map(() => 1)]))) : null;
     const smooth = mul(neg(sum(classWeights ? mul(logp, classWeights) : logp, 1)), temp(valid.to(logits.dtype)));
-    let reduced: Variable;
-    if (reduction === 'none') reduced = smooth;
-    else if (reduction === 'sum') reduced = sum(smooth);
-    else reduced = weight ? div(sum(smooth), weightSum) : mean(smooth); // PyTorch's rule, see above
-    loss = add(mul(loss, 1 - labelSmoothing), mul(reduced, labelSmoothing / k));
+    loss = add(mul(loss, 1 - labelSmoothing), mul(reduce(smooth), labelSmoothing / k));
   }
   for (const t of temps) t.dispose();
   return loss;

@@ -1,0 +1,57 @@
+/** Adam with decoupled weight decay (Loshchilov & Hutter 2019), the usual optimizer of transformers. */
+import type { Tensor } from '@setr-ts/tensor';
+import type { Parameter } from '../parameter.js';
+import { type BaseHyper, Optimizer, type ParamGroupInput, type ParamState } from './optimizer.js';
+
+export interface AdamWHyper extends BaseHyper {
+  betas: readonly [number, number];
+  eps: number;
+  /** Normalise by the largest second moment seen so far (Reddi et al. 2018). */
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+/**
+ * PyTorch's `torch.optim.AdamW`, update for update. At step t with gradient g:
+ *
+ *   p ← p · (1 − lr·λ)                                  (decoupled weight decay)
+ *   m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²
+ *   p ← p − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + eps)  (bias-corrected; amsgrad uses max(v) so far)
+ *
+ * Defaults are PyTorch's: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weightDecay 0.01. State per
+ * parameter: `step`, `exp_avg`, `exp_avg_sq` (and `max_exp_avg_sq` with amsgrad).
+ * @example const opt = new AdamW(model.parameters(), { lr: 6e-5, weightDecay: 0.01 });
+ */
+export class AdamW extends Optimizer<AdamWHyper> {
+  constructor(params: Iterable<Parameter> | readonly ParamGroupInput<AdamWHyper>[], opts: Partial<AdamWHyper> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false, maximize: false, ...opts });
+  }
+
+  protected override checkHyper(h: AdamWHyper): void {
+    super.checkHyper(h);
+    const [b1, b2] = h.betas;
+    if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new Error(`AdamW: betas must lie in [0, 1), got (${b1}, ${b2})`);
+    if (!(h.eps >= 0)) throw new Error(`AdamW: invalid eps ${h.eps}`);
+  }
+
+  protected update(p: Tensor, grad: Tensor, state: Readonly<ParamState>, h: AdamWHyper): { value: Tensor; state: ParamState } {
+    const g = h.maximize ? grad.neg() : grad;
+    const [b1, b2] = h.betas;
+    const step = ((state.step as number | undefined) ?? 0) + 1;
+    const decayed = h.weightDecay !== 0 ? p.mul(1 - h.lr * h.weightDecay) : p;
+    const m = state.exp_avg === undefined ? g.mul(1 - b1) : (state.exp_avg as Tensor).mul(b1).add(g.mul(1 - b1));
+    const v = state.exp_avg_sq === undefined ? g.mul(g).mul(1 - b2) : (state.exp_avg_sq as Tensor).mul(b2).add(g.mul(g).mul(1 - b2));
+    const next: ParamState = { step, exp_avg: m, exp_avg_sq: v };
+    let second = v;
+    if (h.amsgrad) {
+      second = state.max_exp_avg_sq === undefined ? v.clone() : (state.max_exp_avg_sq as Tensor).maximum(v);
+      next.max_exp_avg_sq = second;
+    }
+    const stepSize = h.lr / (1 - b1 ** step);
+    const denom = second
+      .sqrt()
+      .div(Math.sqrt(1 - b2 ** step))
+      .add(h.eps);
+    return { value: decayed.sub(m.div(denom).mul(stepSize)), state: next };
+  }
+}
