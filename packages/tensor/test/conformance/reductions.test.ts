@@ -98,6 +98,16 @@ describeBackends('reductions', (h) => {
     expectHostClose(allKept, host([1, 1], [1], 'int32'), EXACT);
   });
 
+  it('infinities: sums and maxima of rows holding ±inf are ±inf, inf − inf is NaN', async () => {
+    const inf = Number.POSITIVE_INFINITY;
+    const x = host([4, 3], [inf, 1, 2, -inf, 1, 2, inf, -inf, 0, -inf, -inf, -inf]);
+    const [s, mx, mn, m] = await h.agree([x], (t) => [t.sum(1), t.max(1), t.min(1), t.mean(1)]);
+    expectHostClose(s, host([4], [inf, -inf, Number.NaN, -inf]), EXACT, 'sum');
+    expectHostClose(mx, host([4], [inf, 2, inf, -inf]), EXACT, 'max');
+    expectHostClose(mn, host([4], [1, -inf, -inf, -inf]), EXACT, 'min');
+    expectHostClose(m, host([4], [inf, -inf, Number.NaN, -inf]), EXACT, 'mean');
+  });
+
   it('0-d input, empty dims: the sum of nothing is 0, the max of nothing is an error', async () => {
     const [s, e, k] = await h.agree([host([], [2.5]), host([3, 0], [])], (scalar, empty) => [
       scalar.sum(),

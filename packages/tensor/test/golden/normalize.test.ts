@@ -34,6 +34,20 @@ interface LayerNormCase {
   rstd: FixtureTensor;
 }
 
+/**
+ * A float32 kernel computes x − mean from float32 values of size |mean|: its error is about
+ * ulp(|mean|), which y then multiplies by rstd·|weight|. Far from zero (the 'large mean' case, |mean|·rstd
+ * ≈ 300) that is the float32 limit, above the backend's atol; two ulps of it are allowed. (A one-pass
+ * variance would be off by far more.) The reference computes in float64 and so stays at layerNormTol.
+ */
+function float32Cancellation(c: LayerNormCase): { rtol: number; atol: number } {
+  const mean = decode(c.mean).data;
+  const rstd = decode(c.rstd).data;
+  const maxW = c.weight ? Math.max(...decode(c.weight).data.map(Math.abs)) : 1;
+  const cond = Math.max(...Array.from(mean, (m, r) => Math.abs(m) * rstd[r]));
+  return { rtol: 0, atol: 2 * 2 ** -23 * cond * maxW };
+}
+
 describeBackends('softmax, logSoftmax, layerNorm vs PyTorch', (h) => {
   const softmaxTol = () => looser(h.tol, { rtol: 1e-5, atol: 1e-6 });
   const layerNormTol = () => looser(h.tol, { rtol: 2.4e-7, atol: 1e-7 });
@@ -50,7 +64,7 @@ describeBackends('softmax, logSoftmax, layerNorm vs PyTorch', (h) => {
       const r = layerNormWithStats(x, c.normalizedShape, w ?? null, b ?? null, c.eps);
       return [r.y, r.mean, r.rstd];
     });
-    expectHostClose(y, decode(c.y), layerNormTol(), 'y');
+    expectHostClose(y, decode(c.y), h.isReference ? layerNormTol() : looser(layerNormTol(), float32Cancellation(c)), 'y');
     expectHostClose(mean, decode(c.mean), layerNormTol(), 'mean');
     expectHostClose(rstd, decode(c.rstd), layerNormTol(), 'rstd');
   });
