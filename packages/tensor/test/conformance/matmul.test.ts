@@ -4,11 +4,11 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { broadcastShapes, tensor } from '../../src/index.js';
+import { tensor } from '../../src/index.js';
 import { broadcastPairArb, seedArb, viewArb, viewOracle } from '../support/arbitraries.js';
 import { EXACT, expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
-import { broadcastAt, build, type HostTensor, host, randomHost } from '../support/host.js';
+import { broadcastAt, broadcastShape, build, type HostTensor, host, randomHost } from '../support/host.js';
 import { looser, ORACLE_TOL } from '../support/oracle.js';
 import { summed } from '../support/tolerance.js';
 
@@ -18,7 +18,7 @@ function hostMatmul(a: HostTensor, b: HostTensor): HostTensor {
   const bs = b.shape.length === 1 ? [b.shape[0], 1] : b.shape;
   const [m, k] = as.slice(-2);
   const n = bs[bs.length - 1];
-  const batch = broadcastShapes('matmul', as.slice(0, -2), bs.slice(0, -2));
+  const batch = broadcastShape(as.slice(0, -2), bs.slice(0, -2));
   const a2 = host(as, a.data);
   const b2 = host(bs, b.data);
   const full = build([...batch, m, n], a.dtype, (i) => {

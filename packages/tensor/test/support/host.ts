@@ -82,6 +82,15 @@ export function build(shape: readonly number[], dtype: DType, fn: (index: number
   return host(shape, values, dtype);
 }
 
+/** The broadcast of two compatible shapes (dims aligned from the right; a 1 stretches to the other dim). */
+export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  return Array.from({ length: n }, (_, k) => {
+    const [da, db] = [a[a.length - n + k] ?? 1, b[b.length - n + k] ?? 1];
+    return da === 1 ? db : da;
+  });
+}
+
 /** The element of a (right-aligned) broadcast operand of shape `shape` seen at output index `index`. */
 export function broadcastAt(t: HostTensor, index: readonly number[]): number {
   const lead = index.length - t.shape.length;
