@@ -9,6 +9,8 @@ next to the outputs, and computed in float64 so the tests can hold our float64 p
   --read FILE   parse a safetensors FILE with the hand-written reader below and print it as JSON
                 (the TS test suite calls this, when python3 exists, to check that files written by
                 the TS side parse here too).
+  --tinynet FILE  load a TinyNet state dict saved by the TS side into torch's TinyNet (strict), run it
+                on the fixture's input in eval mode and print the output as JSON.
 
 The safetensors python package is not installed here, so the format (8-byte little-endian header
 length, JSON header, raw little-endian data) is written and read by hand with struct + json.
@@ -375,6 +377,15 @@ def dump(name, obj):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == '--tinynet':
+        tensors, _ = read_safetensors(sys.argv[2])
+        net = TinyNet().eval()
+        net.load_state_dict(tensors, strict=True)
+        fx = json.load(open(os.path.join(OUT, 'safetensors.json')))['tinynet']['input']
+        with torch.no_grad():
+            y = net(torch.tensor(fx['data'], dtype=torch.float32).reshape(fx['shape']))
+        json.dump(T(y) | {'num_batches_tracked': net.stem[1].num_batches_tracked.item()}, sys.stdout)
+        return
     if len(sys.argv) == 3 and sys.argv[1] == '--read':
         tensors, meta = read_safetensors(sys.argv[2])
         json.dump({'metadata': meta, 'tensors': {k: T(v.double() if v.is_floating_point() else v) | {'dtype': str(v.dtype)} for k, v in tensors.items()}}, sys.stdout)

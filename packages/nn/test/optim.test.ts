@@ -70,7 +70,9 @@ describe('optimizers follow PyTorch step for step (float64)', () => {
     c.traj.forEach((expected, s) => {
       setGrads(params, c, s);
       opt.step();
-      params.forEach((p, i) => expectClose(p.data, expected[i], { rtol: 1e-12, atol: 1e-14, what: `${name} step ${s} param ${i}` }));
+      params.forEach((p, i) => {
+        expectClose(p.data, expected[i], { rtol: 1e-12, atol: 1e-14, what: `${name} step ${s} param ${i}` });
+      });
     });
   });
 });
@@ -118,9 +120,9 @@ describe('resuming from a saved optimizer continues exactly', () => {
       expect(resumed.paramGroups.map((g) => g.lr)).toEqual(first.paramGroups.map((g) => g.lr));
       run(resumedParams, resumed, resumedSched, 3, 6);
 
-      resumedParams.forEach((p, i) =>
-        expect(Array.from(p.data.dataSync()), `param ${i}`).toEqual(Array.from(straightParams[i].data.dataSync())),
-      );
+      resumedParams.forEach((p, i) => {
+        expect(Array.from(p.data.dataSync()), `param ${i}`).toEqual(Array.from(straightParams[i].data.dataSync()));
+      });
     },
   );
 
@@ -182,7 +184,9 @@ describe('clipGradNorm matches torch.nn.utils.clip_grad_norm_', () => {
     });
     const total = clipGradNorm(params, c.maxNorm, c.normType);
     expect(total.item()).toBeCloseTo(c.totalNorm, 12);
-    params.forEach((q, i) => expectClose(q.grad as Tensor, c.clipped[i], { rtol: 1e-12, atol: 1e-14, what: `${name} grad ${i}` }));
+    params.forEach((q, i) => {
+      expectClose(q.grad as Tensor, c.clipped[i], { rtol: 1e-12, atol: 1e-14, what: `${name} grad ${i}` });
+    });
   });
 
   it('returns 0 when no parameter has a gradient', () => {

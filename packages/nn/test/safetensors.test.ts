@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tensor, zeros } from '@setr-ts/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors, halfToFloat, loadSafetensors, readSafetensors, saveSafetensors } from '../src/index.js';
 import { fixture, fixturePath, type TensorJson } from './support/fixtures.js';
+import { hasTorch, runFixtureScript } from './support/python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nn-safetensors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -200,19 +200,7 @@ describe('malformed safetensors files are rejected with the reason', () => {
   });
 });
 
-// The TS-written file must parse in PyTorch too. This needs python3 with torch; without it the test is skipped.
-const python = '/usr/bin/python3';
-const hasTorch =
-  existsSync(python) &&
-  (() => {
-    try {
-      execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-
+// The TS-written file must parse in PyTorch too (skipped where python3 with torch is absent).
 describe.skipIf(!hasTorch)('a file written here parses in PyTorch', () => {
   it('reads back the same names, dtypes, shapes, values and metadata', async () => {
     const path = join(dir, 'for-torch.safetensors');
@@ -228,8 +216,7 @@ describe.skipIf(!hasTorch)('a file written here parses in PyTorch', () => {
       },
       { by: 'setr-ts' },
     );
-    const script = new URL('../scripts/gen_fixtures.py', import.meta.url).pathname;
-    const out = JSON.parse(execFileSync(python, [script, '--read', path], { encoding: 'utf8' }));
+    const out = runFixtureScript('--read', path) as { metadata: unknown; tensors: Record<string, unknown> };
     expect(out.metadata).toEqual({ by: 'setr-ts' });
     expect(out.tensors.w).toEqual({ shape: [2, 2], data: Array.from(new Float32Array([0.1, -2, 3, 4])), dtype: 'torch.float32' });
     expect(out.tensors.d).toEqual({ shape: [1], data: [1e-300], dtype: 'torch.float64' });

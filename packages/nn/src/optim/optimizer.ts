@@ -162,7 +162,9 @@ export abstract class Optimizer<H extends BaseHyper> {
       }
     }
     if (problems.length > 0) throw new Error(`${name}.loadStateDict: the state does not fit this optimizer:\n  ${problems.join('\n  ')}`);
-    sd.paramGroups.forEach(({ params: _, ...hyper }, i) => Object.assign(this.paramGroups[i], hyper));
+    sd.paramGroups.forEach(({ params: _, ...hyper }, i) => {
+      Object.assign(this.paramGroups[i], hyper);
+    });
     const copies = new Map<Parameter, ParamState>();
     for (const [i, s] of Object.entries(sd.state)) {
       const p = params[Number(i)];
@@ -185,8 +187,8 @@ export abstract class Optimizer<H extends BaseHyper> {
     const scalars: Record<string, Record<string, number>> = {};
     for (const [i, s] of Object.entries(sd.state)) {
       for (const [k, v] of Object.entries(s)) {
-        if (typeof v === 'number') (scalars[i] ??= {})[k] = v;
-        else tensors[`state.${i}.${k}`] = v;
+        if (typeof v !== 'number') tensors[`state.${i}.${k}`] = v;
+        else scalars[i] = { ...scalars[i], [k]: v };
       }
     }
     try {
@@ -216,7 +218,7 @@ export abstract class Optimizer<H extends BaseHyper> {
       for (const [key, t] of Object.entries(tensors)) {
         const m = /^state\.(\d+)\.(.+)$/.exec(key);
         if (!m) throw new Error(`${this.constructor.name}.load: unexpected tensor '${key}' in ${path}`);
-        (state[Number(m[1])] ??= {})[m[2]] = t;
+        state[Number(m[1])] = { ...state[Number(m[1])], [m[2]]: t };
       }
       this.loadStateDict({ state, paramGroups });
     } finally {
