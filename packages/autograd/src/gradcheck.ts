@@ -10,6 +10,7 @@ import { fromTypedArray, type Tensor, tidy } from '@setr-ts/tensor';
 import { noGrad } from './grad-mode.js';
 import { parameter, type Variable, variable } from './variable.js';
 
+/** Step and tolerances of {@link gradcheck}. */
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
   eps?: number;
@@ -21,6 +22,7 @@ export interface GradcheckOptions {
   seed?: number;
 }
 
+/** What {@link gradcheck} compared, when it passed. */
 export interface GradcheckResult {
   /** Elements compared, over all inputs. */
   readonly elements: number;

@@ -15,6 +15,7 @@ import type { Variable } from './variable.js';
  */
 export type BackwardFn = (g: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
 
+/** The record an op leaves on its output (`Variable.gradFn`): op name, inputs, backward function, saved tensors. */
 export class Node {
   private fn: BackwardFn | null;
 

@@ -9,6 +9,7 @@ import { dataOf, record, type VariableLike } from '../record.js';
 import { unbroadcast } from '../unbroadcast.js';
 import type { Variable } from '../variable.js';
 
+/** `a @ b` (PyTorch's `matmul` rules); gradients g @ bᵀ and aᵀ @ g, batch dims summed back where broadcast. */
 export function matmul(a: VariableLike, b: VariableLike): Variable {
   const [x, z] = [dataOf(a), dataOf(b)];
   if (typeof x === 'number' || typeof z === 'number') throw new Error('matmul: both operands must be tensors or variables, not numbers');

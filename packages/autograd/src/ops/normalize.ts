@@ -15,6 +15,7 @@ import type { Variable } from '../variable.js';
 /** The softmax dim as a list for the reductions of the backward pass (none for a 0-d input). */
 const rowDims = (x: Variable, dim: number) => (x.rank === 0 ? [] : [dim]);
 
+/** exp(x) / Σ exp(x) along `dim`; gradient y ⊙ (g − Σ g⊙y). */
 export function softmax(x: Variable, dim: number): Variable {
   const out = T.softmax(x.data, dim);
   return record('softmax', out, [x], (save) => {
@@ -23,6 +24,7 @@ export function softmax(x: Variable, dim: number): Variable {
   });
 }
 
+/** log(softmax(x)) along `dim`; gradient g − softmax(x)·Σ g. */
 export function logSoftmax(x: Variable, dim: number): Variable {
   const out = T.logSoftmax(x.data, dim);
   return record('logSoftmax', out, [x], (save) => {

@@ -9,7 +9,8 @@ import { keptShape, reducedCount, reducedDims } from '../dims.js';
 import { record } from '../record.js';
 import type { Variable } from '../variable.js';
 
-type Dims = number | readonly number[] | undefined;
+/** Dims to reduce over: one, several, or all when undefined (negative dims count from the end). */
+export type Dims = number | readonly number[] | undefined;
 
 /** `g`, the gradient of a reduction over `dims` of a tensor of `shape`, broadcast back to `shape`. */
 function spreadBack(g: Tensor, shape: readonly number[], dims: readonly number[]): Tensor {
@@ -47,7 +48,9 @@ function extremum(op: 'max' | 'min', x: Variable, dim: Dims, keepdim: boolean): 
   });
 }
 
+/** Largest value over `dim` (all dims when omitted). */
 export const max = (x: Variable, dim?: Dims, keepdim = false) => extremum('max', x, dim, keepdim);
+/** Smallest value over `dim` (all dims when omitted). */
 export const min = (x: Variable, dim?: Dims, keepdim = false) => extremum('min', x, dim, keepdim);
 
 /**

@@ -57,16 +57,27 @@ function unary(op: keyof typeof RULES, x: Variable): Variable {
   });
 }
 
+/** `−x`; gradient −g. */
 export const neg = (x: Variable) => unary('neg', x);
+/** `e^x`; gradient g·e^x. */
 export const exp = (x: Variable) => unary('exp', x);
+/** Natural log; gradient g/x. */
 export const log = (x: Variable) => unary('log', x);
+/** `√x`; gradient g/(2√x). */
 export const sqrt = (x: Variable) => unary('sqrt', x);
+/** `1/√x`; gradient −½·g·x^(−3/2). */
 export const rsqrt = (x: Variable) => unary('rsqrt', x);
+/** `|x|`; gradient g·sign(x) (0 at 0). */
 export const abs = (x: Variable) => unary('abs', x);
+/** tanh; gradient g·(1 − y²). */
 export const tanh = (x: Variable) => unary('tanh', x);
+/** Logistic sigmoid; gradient g·y·(1 − y). */
 export const sigmoid = (x: Variable) => unary('sigmoid', x);
+/** The error function; gradient g·2/√π·e^(−x²). */
 export const erf = (x: Variable) => unary('erf', x);
+/** `max(x, 0)`; gradient g where x > 0. */
 export const relu = (x: Variable) => unary('relu', x);
 /** GELU, exact erf form (PyTorch's default). */
 export const gelu = (x: Variable) => unary('gelu', x);
+/** `x²`; gradient 2·g·x. */
 export const square = (x: Variable) => unary('square', x);

@@ -15,10 +15,15 @@ function regroup(op: string, x: Variable, out: Tensor): Variable {
   return record(op, out, [x], () => (g) => [T.reshape(g, shape)]);
 }
 
+/** The same elements in a new shape (one dim may be -1). */
 export const reshape = (x: Variable, shape: readonly number[]) => regroup('reshape', x, T.reshape(x.data, shape));
+/** As reshape, but never copies. */
 export const view = (x: Variable, shape: readonly number[]) => regroup('view', x, T.view(x.data, shape));
+/** Merges dims `startDim..endDim`. */
 export const flatten = (x: Variable, startDim = 0, endDim = -1) => regroup('flatten', x, T.flatten(x.data, startDim, endDim));
+/** Drops size-1 dims (all, or just `dim`). */
 export const squeeze = (x: Variable, dim?: number) => regroup('squeeze', x, T.squeeze(x.data, dim));
+/** Inserts a size-1 dim at `dim`. */
 export const unsqueeze = (x: Variable, dim: number) => regroup('unsqueeze', x, T.unsqueeze(x.data, dim));
 
 /** Output dim i is input dim dims[i], so the gradient goes back by the inverse permutation. */
@@ -84,10 +89,11 @@ function padAlong(g: Tensor, d: number, before: number, after: number): Tensor {
   return T.pad(g, pads);
 }
 
-/** A copy (or the same layout) of the values: the gradient passes through unchanged. */
+/** The values laid out row-major in a buffer of their own (itself if they already are): the gradient passes through unchanged. */
 export function contiguous(x: Variable): Variable {
   return record('contiguous', T.contiguous(x.data), [x], () => (g) => [g]);
 }
+/** A copy in a buffer of its own: the gradient passes through unchanged. */
 export function clone(x: Variable): Variable {
   return record('clone', T.clone(x.data), [x], () => (g) => [g]);
 }
