@@ -5,14 +5,16 @@
  *
  * Tolerances. softmax: rtol 1e-5, atol 1e-6 — the fixture is PyTorch's float32 result, whose
  * exp(x − max) carries about |x − max|·2⁻²⁴ relative error. layerNorm: rtol 2.4e-7 (two float32 ulps),
- * atol 1e-7 — the fixture is computed in float64 and rounded, and so is the reference.
+ * atol 1e-7 — the fixture is computed in float64 and rounded, and so is the reference; other backends
+ * also get the float32 limit of x − mean (support/tolerance.ts, float32Cancellation).
  */
 import { it } from 'vitest';
 import { layerNormWithStats, logSoftmax, softmax } from '../../src/index.js';
-import { expectHostClose } from '../support/expect-close.js';
+import { expectHostClose, type Tolerance } from '../support/expect-close.js';
 import { decode, type FixtureTensor, loadCases } from '../support/fixtures.js';
 import { describeBackends } from '../support/harness.js';
 import { looser } from '../support/oracle.js';
+import { float32Cancellation } from '../support/tolerance.js';
 
 interface SoftmaxCase {
   name: string;
@@ -34,18 +36,12 @@ interface LayerNormCase {
   rstd: FixtureTensor;
 }
 
-/**
- * A float32 kernel computes x − mean from float32 values of size |mean|: its error is about
- * ulp(|mean|), which y then multiplies by rstd·|weight|. Far from zero (the 'large mean' case, |mean|·rstd
- * ≈ 300) that is the float32 limit, above the backend's atol; two ulps of it are allowed. (A one-pass
- * variance would be off by far more.) The reference computes in float64 and so stays at layerNormTol.
- */
-function float32Cancellation(c: LayerNormCase): { rtol: number; atol: number } {
+/** What a float32 kernel may lose in x − mean for this case (see float32Cancellation); the reference works in float64. */
+function cancellation(c: LayerNormCase): Tolerance {
   const mean = decode(c.mean).data;
   const rstd = decode(c.rstd).data;
-  const maxW = c.weight ? Math.max(...decode(c.weight).data.map(Math.abs)) : 1;
-  const cond = Math.max(...Array.from(mean, (m, r) => Math.abs(m) * rstd[r]));
-  return { rtol: 0, atol: 2 * 2 ** -23 * cond * maxW };
+  const maxW = c.weight ? Math.max(...Array.from(decode(c.weight).data, Math.abs)) : 1;
+  return float32Cancellation(Math.max(...Array.from(mean, Math.abs)), Math.max(...rstd) * maxW);
 }
 
 describeBackends('softmax, logSoftmax, layerNorm vs PyTorch', (h) => {
@@ -64,7 +60,7 @@ describeBackends('softmax, logSoftmax, layerNorm vs PyTorch', (h) => {
       const r = layerNormWithStats(x, c.normalizedShape, w ?? null, b ?? null, c.eps);
       return [r.y, r.mean, r.rstd];
     });
-    expectHostClose(y, decode(c.y), h.isReference ? layerNormTol() : looser(layerNormTol(), float32Cancellation(c)), 'y');
+    expectHostClose(y, decode(c.y), h.isReference ? layerNormTol() : looser(layerNormTol(), cancellation(c)), 'y');
     expectHostClose(mean, decode(c.mean), layerNormTol(), 'mean');
     expectHostClose(rstd, decode(c.rstd), layerNormTol(), 'rstd');
   });
