@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: { alias: { '@setr-ts/tensor': src('tensor'), '@setr-ts/autograd': src('autograd') } },
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/setup.ts'],
     testTimeout: 120_000,
     pool: 'forks',
   },

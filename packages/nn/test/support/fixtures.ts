@@ -6,8 +6,6 @@ import { readFileSync } from 'node:fs';
 import { type DType, fromTypedArray, setLogger, type Tensor } from '@setr-ts/tensor';
 import { expect } from 'vitest';
 
-setLogger(() => {});
-
 export interface TensorJson {
   readonly shape: number[];
   readonly data: (number | null)[];
