@@ -1,7 +1,14 @@
 /**
  * The backends the shared conformance suite runs on. Each entry is one backend configuration; a
- * suite calls `describe.each(backendsUnderTest())` and every case runs on all of them, compared with
- * the reference backend. `SETR_TEST_BACKENDS` (comma-separated labels) narrows the list.
+ * suite calls `describe.each(backendsUnderTest())` (via `describeBackends` in harness.ts) and every
+ * case runs on all of them, compared with the reference backend. Only registered backends run.
+ *
+ * Environment:
+ * - `SETR_TEST_BACKENDS=reference,gpujs:webasm` narrows the list (comma-separated labels);
+ * - `SETR_TEST_SEED=n` changes the seed of every property test (a failure prints its counterexample);
+ * - `SETR_TEST_RUNS_SCALE=10` multiplies every property's number of runs, for a deeper search.
+ *
+ * e.g. `SETR_TEST_BACKENDS=wasm npx vitest run test/conformance test/golden`
  */
 import { type Backend, registeredBackends, setBackend, setLogger } from '../../src/index.js';
 
