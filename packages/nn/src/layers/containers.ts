@@ -1,4 +1,4 @@
-/** Modules that hold other modules: Identity, Sequential and ModuleList. */
+/** Structural modules: Identity (a placeholder), and the containers Sequential and ModuleList. */
 import type { Variable } from '@setr-ts/autograd';
 import { Module } from '../module.js';
 

@@ -3,7 +3,7 @@
  * comparing our results with them.
  */
 import { readFileSync } from 'node:fs';
-import { type DType, fromTypedArray, setLogger, type Tensor } from '@setr-ts/tensor';
+import { type DType, fromTypedArray, type Tensor } from '@setr-ts/tensor';
 import { expect } from 'vitest';
 
 export interface TensorJson {
