@@ -5,7 +5,7 @@ import type { Conv2dParams } from '../backend.js';
 import { convOutSize } from '../conv-geometry.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { checkDtype, backendOf, wrap } from './util.js';
+import { backendOf, checkDtype, checkSameDtype, wrap } from './util.js';
 import { contiguous } from './view.js';
 
 export interface Conv2dOptions {
@@ -48,6 +48,7 @@ function checkShapes(op: string, xShape: readonly number[], wShape: readonly num
 export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
   const b = backendOf('conv2d', x, w, ...(bias ? [bias] : []));
   checkDtype('conv2d', x, ['float32', 'float64']);
+  checkSameDtype('conv2d', x, w, ...(bias ? [bias] : []));
   const p = conv2dParams('conv2d', opts);
   const outShape = checkShapes('conv2d', x.shape, w.shape, p);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== w.shape[0])) throw new Error(`conv2d: bias ${fmt(bias.shape)} must be [${w.shape[0]}]`);
@@ -60,6 +61,8 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, opts: C
 /** Gradient of conv2d w.r.t. its input, given dy and the weight; `xShape` is the input's shape. */
 export function conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: readonly number[], opts: Conv2dOptions = {}): Tensor {
   const b = backendOf('conv2dBackwardInput', dy, w);
+  checkDtype('conv2dBackwardInput', dy, ['float32', 'float64']);
+  checkSameDtype('conv2dBackwardInput', dy, w);
   const p = conv2dParams('conv2dBackwardInput', opts);
   const expected = checkShapes('conv2dBackwardInput', xShape, w.shape, p);
   if (fmt(expected) !== fmt(dy.shape)) throw new Error(`conv2dBackwardInput: dy ${fmt(dy.shape)} should be ${fmt(expected)}`);
@@ -73,6 +76,8 @@ export function conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: readonly numb
 /** Gradient of conv2d w.r.t. its weight, given the input and dy; `wShape` is the weight's shape. */
 export function conv2dBackwardWeight(x: Tensor, dy: Tensor, wShape: readonly number[], opts: Conv2dOptions = {}): Tensor {
   const b = backendOf('conv2dBackwardWeight', x, dy);
+  checkDtype('conv2dBackwardWeight', x, ['float32', 'float64']);
+  checkSameDtype('conv2dBackwardWeight', x, dy);
   const p = conv2dParams('conv2dBackwardWeight', opts);
   const expected = checkShapes('conv2dBackwardWeight', x.shape, wShape, p);
   if (fmt(expected) !== fmt(dy.shape)) throw new Error(`conv2dBackwardWeight: dy ${fmt(dy.shape)} should be ${fmt(expected)}`);

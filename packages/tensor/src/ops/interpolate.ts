@@ -73,6 +73,7 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
  */
 export function interpolateBackward(dy: Tensor, xShape: readonly number[], opts: InterpolateOptions): Tensor {
   const b = backendOf('interpolateBackward', dy);
+  checkDtype('interpolateBackward', dy, ['float32', 'float64']);
   const { outH, outW, p } = resizeParams('interpolateBackward', xShape, opts);
   const want = [xShape[0], xShape[1], outH, outW];
   if (fmt(dy.shape) !== fmt(want)) throw new Error(`interpolateBackward: dy ${fmt(dy.shape)} should be ${fmt(want)}`);

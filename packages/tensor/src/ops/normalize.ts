@@ -4,7 +4,7 @@
  */
 import { fmt, normalizeDim, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { checkDtype, backendOf, wrap } from './util.js';
+import { backendOf, checkDtype, checkSameDtype, wrap } from './util.js';
 import { contiguous, transpose } from './view.js';
 
 function softmaxImpl(op: string, x: Tensor, dim: number, log: boolean): Tensor {
@@ -47,6 +47,7 @@ export interface LayerNormOutput {
 export function layerNormWithStats(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): LayerNormOutput {
   const b = backendOf('layerNorm', x, ...(weight ? [weight] : []), ...(bias ? [bias] : []));
   checkDtype('layerNorm', x, ['float32', 'float64']);
+  checkSameDtype('layerNorm', x, ...(weight ? [weight] : []), ...(bias ? [bias] : []));
   const k = normalizedShape.length;
   if (k === 0 || k > x.rank || fmt(x.shape.slice(x.rank - k)) !== fmt(normalizedShape)) {
     throw new Error(`layerNorm: normalizedShape ${fmt(normalizedShape)} does not match the trailing dims of input ${fmt(x.shape)}`);

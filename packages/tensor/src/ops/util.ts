@@ -35,6 +35,11 @@ export function asTensor(x: TensorLike, like: Tensor): Tensor {
   return scalar(x, like, dtype);
 }
 
+/** Kernels take one dtype for all operands: a mismatch (float32 input, float64 weight) is an error, as in PyTorch. */
+export function checkSameDtype(op: string, ...tensors: Tensor[]): void {
+  for (const t of tensors) if (t.dtype !== tensors[0].dtype) throw new Error(`${op}: dtypes differ (${tensors[0].dtype} and ${t.dtype})`);
+}
+
 export function checkDtype(op: string, t: Tensor, allowed: readonly DType[]): void {
   if (!allowed.includes(t.dtype)) throw new Error(`${op}: expected dtype ${allowed.join(' or ')}, got ${t.dtype} (shape ${fmt(t.shape)})`);
 }
