@@ -132,6 +132,14 @@ describeBackends('conv2d', (h) => {
     expect(() => conv2dBackwardWeight(x, dy, [6, 2, 3, 3], { groups: 2 })).toThrow(
       /conv2dBackwardWeight: dy \[2,6,2,2\] should be \[2,6,3,3\]/,
     );
-    for (const t of [x, w, big, dy, xi, bias]) t.dispose();
+    const [wi, dyi] = [w.int(), dy.int()];
+    expect(() => conv2d(x, wi, null, { groups: 2 })).toThrow(/conv2d: dtypes differ \(float32 and int32\)/);
+    expect(() => conv2dBackwardInput(dyi, w, [2, 4, 3, 3], { groups: 2 })).toThrow(
+      /conv2dBackwardInput: expected dtype float32 or float64, got int32/,
+    );
+    expect(() => conv2dBackwardWeight(xi, dy, [6, 2, 3, 3], { groups: 2 })).toThrow(
+      /conv2dBackwardWeight: expected dtype float32 or float64, got int32/,
+    );
+    for (const t of [x, w, big, dy, xi, bias, wi, dyi]) t.dispose();
   });
 });

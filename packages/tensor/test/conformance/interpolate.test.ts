@@ -90,7 +90,10 @@ describeBackends('interpolate', (h) => {
     expect(() => interpolate(x, { size: 2, mode: 'bicubic' as 'nearest' })).toThrow(/interpolate: unknown mode 'bicubic'/);
     const dy = tensor(new Array(9).fill(1), [1, 1, 3, 3], 'float32', { backend: h.backend });
     expect(() => interpolateBackward(dy, [1, 1, 4, 4], { size: 2 })).toThrow(/interpolateBackward: dy \[1,1,3,3\] should be \[1,1,2,2\]/);
-    x.dispose();
-    dy.dispose();
+    const dyi = dy.int();
+    expect(() => interpolateBackward(dyi, [1, 1, 2, 2], { size: 3 })).toThrow(
+      /interpolateBackward: expected dtype float32 or float64, got int32/,
+    );
+    for (const t of [x, dy, dyi]) t.dispose();
   });
 });

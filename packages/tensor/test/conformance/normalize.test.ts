@@ -126,9 +126,10 @@ describeBackends('softmax, logSoftmax, layerNorm', (h) => {
     const on = { backend: h.backend };
     const x = tensor(new Array(24).fill(1), [2, 3, 4], 'float32', on);
     const w = tensor([1, 1, 1], undefined, 'float32', on);
-    const i = tensor([1, 2], undefined, 'int32', on);
+    const i = tensor([1, 2, 3, 4], undefined, 'int32', on);
     expect(() => layerNorm(x, [3])).toThrow(/layerNorm: normalizedShape \[3\] does not match the trailing dims of input \[2,3,4\]/);
     expect(() => layerNorm(x, [4], w)).toThrow(/layerNorm: weight \[3\] should be \[4\]/);
+    expect(() => layerNorm(x, [4], null, i)).toThrow(/layerNorm: dtypes differ \(float32 and int32\)/);
     expect(() => softmax(x, 3)).toThrow(/softmax: dim 3 is out of range for a tensor of rank 3/);
     expect(() => logSoftmax(i, 0)).toThrow(/logSoftmax: expected dtype float32 or float64, got int32/);
     for (const t of [x, w, i]) t.dispose();
