@@ -2,14 +2,40 @@
  * @setr-ts/tensor — n-d tensors (shape, strides, views, broadcasting) and their kernels, behind one
  * backend interface. See the package README for a tour.
  */
+import { gpujsPriority } from './backends/gpujs/priority.js';
 import { ReferenceBackend } from './backends/reference/reference-backend.js';
 import { registerBackend } from './engine.js';
 
-export type { Backend, BackendFactory, BackendMemory, BackendOptions, BinaryOp, Conv2dParams, DataId, LayerNormResult, ReduceOp, ResizeParams, UnaryOp, View } from './backend.js';
+export type {
+  Backend,
+  BackendFactory,
+  BackendMemory,
+  BackendOptions,
+  BinaryOp,
+  Conv2dParams,
+  DataId,
+  LayerNormResult,
+  ReduceOp,
+  ResizeParams,
+  UnaryOp,
+  View,
+} from './backend.js';
+export type { GpujsBackend } from './backends/gpujs/gpujs-backend.js';
 export { ReferenceBackend } from './backends/reference/reference-backend.js';
 export * from './creation.js';
 export type { DType, TypedArray } from './dtype.js';
-export { findBackend, getBackend, keep, memory, type MemoryInfo, registerBackend, registeredBackends, setBackend, setLogger, tidy } from './engine.js';
+export {
+  findBackend,
+  getBackend,
+  keep,
+  type MemoryInfo,
+  memory,
+  registerBackend,
+  registeredBackends,
+  setBackend,
+  setLogger,
+  tidy,
+} from './engine.js';
 export { erf as erfScalar, gelu as geluScalar } from './math.js';
 export * from './ops/index.js';
 export { manualSeed } from './random.js';
@@ -17,3 +43,5 @@ export { broadcastShapes, contiguousStrides, type Shape, sizeOf } from './shape.
 export { type Scalar, Tensor, type TensorLike } from './tensor.js';
 
 registerBackend('reference', () => new ReferenceBackend(), 0);
+// gpu.js takes ~0.1 s to load, so it loads only when the gpujs backend is chosen
+registerBackend('gpujs', (opts) => import('./backends/gpujs/gpujs-backend.js').then((m) => m.createGpujsBackend(opts)), gpujsPriority());

@@ -1,0 +1,86 @@
+/**
+ * Layout kernels that move elements rather than compute them: constant padding and concatenation
+ * (copies and casts are elementwise maps, see elementwise.ts).
+ */
+import type { View } from '../../backend.js';
+import { sizeOf } from '../../shape.js';
+import { kernelSource, type Launch, meta } from './launch.js';
+import { coalesce, coordsCode } from './view-code.js';
+
+/**
+ * Constant padding: output coordinate c reads input c − before in every dim, or `value` where that
+ * falls outside. Meta: output shape, input offset and strides, input shape, pads before, value.
+ */
+export function padLaunch(x: View, pads: readonly (readonly [number, number])[], value: number): Launch {
+  const r = x.shape.length;
+  const outShape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
+  const [stride, shape, before, valueAt] = [r + 1, 2 * r + 1, 3 * r + 1, 4 * r + 1];
+  const body = [
+    'const flat = this.thread.x;',
+    coordsCode(r, (d) => `meta[${d}]`),
+    `let p = meta[${r}];`,
+    'let inside = 1;',
+    ...x.shape.map((_, d) =>
+      [
+        `const s${d} = c${d} - meta[${before + d}];`,
+        `if (s${d} < 0 || s${d} >= meta[${shape + d}]) {\ninside = 0;\n}`,
+        `p += s${d} * meta[${stride + d}];`,
+      ].join('\n'),
+    ),
+    `if (inside === 0) {\nreturn meta[${valueAt}];\n}`,
+    'return x[p];',
+  ];
+  return {
+    op: 'pad',
+    key: `pad:${r}`,
+    source: () => kernelSource(['x', 'meta'], body.filter(Boolean).join('\n')),
+    inputs: [x.dataId],
+    tables: [meta([...outShape, x.offset, ...x.strides, ...x.shape, ...pads.map((p) => p[0]), value])],
+    outSize: sizeOf(outShape),
+  };
+}
+
+/** The most inputs one cat kernel takes (WebGPU allows 8 storage buffers: inputs, meta and output). */
+export const CAT_FAN_IN = 6;
+
+/**
+ * A view of a tensor split at `dim` as a matrix [outer, width]: the dims before `dim` merged into
+ * rows, the rest into columns. Null when the strides do not allow it (the caller copies first).
+ */
+export function asMatrix(x: View, dim: number): { offset: number; rowStride: number; colStride: number; width: number } | null {
+  const rows = coalesce(x.shape.slice(0, dim), [{ strides: x.strides.slice(0, dim), offset: 0 }]);
+  const cols = coalesce(x.shape.slice(dim), [{ strides: x.strides.slice(dim), offset: 0 }]);
+  if (rows.shape.length > 1 || cols.shape.length > 1) return null;
+  return { offset: x.offset, rowStride: rows.strides[0][0] ?? 0, colStride: cols.strides[0][0] ?? 0, width: sizeOf(x.shape.slice(dim)) };
+}
+
+/**
+ * Concatenation of up to {@link CAT_FAN_IN} matrices side by side: output column `col` of row `row`
+ * comes from the piece whose column range holds it. Meta: total width, then per piece its end
+ * column, offset, row stride and column stride.
+ */
+export function catLaunch(pieces: readonly { id: View['dataId']; m: NonNullable<ReturnType<typeof asMatrix>> }[], rows: number): Launch {
+  const k = pieces.length;
+  const width = pieces.reduce((a, p) => a + p.m.width, 0);
+  const values = [width];
+  let end = 0;
+  for (const p of pieces) {
+    end += p.m.width;
+    values.push(end, p.m.offset, p.m.rowStride, p.m.colStride);
+  }
+  const read = (j: number) => {
+    const start = j === 0 ? '0' : `meta[${1 + 4 * (j - 1)}]`;
+    const [off, rs, cs] = [2 + 4 * j, 3 + 4 * j, 4 + 4 * j];
+    return `return x${j}[meta[${off}] + row * meta[${rs}] + (col - ${start}) * meta[${cs}]];`;
+  };
+  const branches = pieces.map((_, j) => (j === k - 1 ? read(j) : `if (col < meta[${1 + 4 * j}]) {\n${read(j)}\n}`));
+  const body = ['const flat = this.thread.x;', 'const row = divFloor(flat, meta[0]);', 'const col = flat - row * meta[0];', ...branches];
+  return {
+    op: 'cat',
+    key: `cat:${k}`,
+    source: () => kernelSource([...pieces.map((_, j) => `x${j}`), 'meta'], body.join('\n')),
+    inputs: pieces.map((p) => p.id),
+    tables: [meta(values)],
+    outSize: rows * width,
+  };
+}
