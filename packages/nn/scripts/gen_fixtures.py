@@ -390,7 +390,7 @@ def main():
         tensors, meta = read_safetensors(sys.argv[2])
         json.dump({'metadata': meta, 'tensors': {k: T(v.double() if v.is_floating_point() else v) | {'dtype': str(v.dtype)} for k, v in tensors.items()}}, sys.stdout)
         return
-    torch.set_printoptions(precision=10)
+    torch.set_num_threads(1)  # one thread: summation order, and so every bit, does not depend on the machine
     os.makedirs(OUT, exist_ok=True)
     dump('layers.json', layers())
     dump('losses.json', losses())

@@ -56,7 +56,7 @@ export abstract class Module {
    * trained. The module owns it (it outlives `tidy` scopes). Read it with {@link getBuffer}, replace
    * it with {@link setBuffer}.
    */
-  registerBuffer(name: string, t: Tensor | null, opts: { persistent?: boolean } = {}): Tensor | null {
+  registerBuffer<T extends Tensor | null>(name: string, t: T, opts: { persistent?: boolean } = {}): T {
     this.checkName('buffer', name);
     this.bufs.set(name, { tensor: t && keep(t), persistent: opts.persistent ?? true });
     return t;
