@@ -54,7 +54,7 @@ export async function tfjsSubjects(backends: readonly ('cpu' | 'wasm')[]): Promi
         wasmMultithreadSupported: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
       };
       const threads = `${info.wasmThreads} thread${info.wasmThreads === 1 ? '' : 's'}`;
-      const why = info.wasmMultithreadSupported ? '' : '; its threaded build does not load in Node';
+      const why = info.wasmMultithreadSupported ? '' : '; tfjs turns its threaded build off under Node (tfjs issue #3830)';
       description = `tfjs ${tf.version.tfjs} wasm (XNNPACK, ${info.wasmSimd ? 'SIMD' : 'no SIMD'}, ${threads}${why})`;
     }
     subjects.push(new TfjsSubject(tf, name, description));
