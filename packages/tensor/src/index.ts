@@ -4,6 +4,7 @@
  */
 import { gpujsPriority } from './backends/gpujs/priority.js';
 import { ReferenceBackend } from './backends/reference/reference-backend.js';
+import { createWasmBackend, wasmAvailable } from './backends/wasm/wasm-backend.js';
 import { registerBackend } from './engine.js';
 
 export type {
@@ -22,6 +23,7 @@ export type {
 } from './backend.js';
 export type { GpujsBackend } from './backends/gpujs/gpujs-backend.js';
 export { ReferenceBackend } from './backends/reference/reference-backend.js';
+export { WasmBackend, type WasmOptions, type WasmStats } from './backends/wasm/wasm-backend.js';
 export * from './creation.js';
 export type { DType, TypedArray } from './dtype.js';
 export {
@@ -45,3 +47,5 @@ export { type Scalar, Tensor, type TensorLike } from './tensor.js';
 registerBackend('reference', () => new ReferenceBackend(), 0);
 // gpu.js takes ~0.1 s to load, so it loads only when the gpujs backend is chosen
 registerBackend('gpujs', (opts) => import('./backends/gpujs/gpujs-backend.js').then((m) => m.createGpujsBackend(opts)), gpujsPriority());
+// WebAssembly SIMD on worker threads: the default CPU backend wherever SIMD validates and the module is built
+registerBackend('wasm', createWasmBackend, 1, wasmAvailable);

@@ -1,0 +1,18 @@
+/**
+ * The wasm backend's kernels: the module's exports. Task kernels take (job, task, slot) and may run
+ * on any thread (see job.ts); the rest run on the calling thread. The module imports its memory, which
+ * the TypeScript side creates (shared between threads where it can) and manages: this code allocates
+ * nothing itself.
+ */
+export { col2imTask, biasTask } from './conv';
+export { mapTask } from './elementwise';
+export { gemmTask } from './gemm/gemm';
+export { gather, scatterAdd } from './indexing';
+export { copyTask, fillTask } from './layout';
+export { resizeTask, resizeBackwardTask } from './resize';
+export { layerNormTask, reduceTask, softmaxTask } from './rows';
+
+/** First byte after the module's static data: where the TypeScript allocator may start. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,245 @@
+/**
+ * Kernels over the rows of a contiguous [rows, cols] buffer: reductions, softmax and layerNorm. Threads
+ * split the rows; each row is computed start to finish by one thread, in one fixed order. Sums are
+ * accumulated in float64 (two f64x2 lanes per float32 vector), as the reference backend does, so long
+ * rows lose nothing to float32 rounding.
+ */
+import { at, boundary, field, fieldF32 } from './job';
+import { expV } from './vmath';
+
+// @ts-ignore: decorator
+@inline
+function high(v: v128): v128 {
+  return i32x4.shuffle(v, v, 2, 3, 0, 1);
+}
+
+/** Σ p[i] for i < n in float64. */
+export function sumF32(p: usize, n: i32): f64 {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(at(p, i));
+    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v));
+    a1 = f64x2.add(a1, f64x2.promote_low_f32x4(high(v)));
+  }
+  const a = f64x2.add(a0, a1);
+  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  for (; i < n; i++) s += <f64>load<f32>(at(p, i));
+  return s;
+}
+
+/** Σ (p[i] − mean)² for i < n in float64. */
+function sumSquaredDeviations(p: usize, n: i32, mean: f64): f64 {
+  const m = f64x2.splat(mean);
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(at(p, i));
+    const d0 = f64x2.sub(f64x2.promote_low_f32x4(v), m);
+    const d1 = f64x2.sub(f64x2.promote_low_f32x4(high(v)), m);
+    a0 = f64x2.add(a0, f64x2.mul(d0, d0));
+    a1 = f64x2.add(a1, f64x2.mul(d1, d1));
+  }
+  const a = f64x2.add(a0, a1);
+  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  for (; i < n; i++) {
+    const d = <f64>load<f32>(at(p, i)) - mean;
+    s += d * d;
+  }
+  return s;
+}
+
+/** Largest (or smallest) of p[0..n) for n ≥ 1; a NaN anywhere gives NaN. */
+function extremeF32(p: usize, n: i32, largest: bool): f32 {
+  let acc = f32x4.splat(load<f32>(p));
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(at(p, i));
+    acc = largest ? f32x4.max(acc, v) : f32x4.min(acc, v);
+  }
+  let r = largest
+    ? max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)))
+    : min(min(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), min(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
+  for (; i < n; i++) r = largest ? max(r, load<f32>(at(p, i))) : min(r, load<f32>(at(p, i)));
+  return r;
+}
+
+function sumI32(p: usize, n: i32): i32 {
+  let acc = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) acc = i32x4.add(acc, v128.load(at(p, i)));
+  let s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+  for (; i < n; i++) s += load<i32>(at(p, i));
+  return s;
+}
+
+function extremeI32(p: usize, n: i32, largest: bool): i32 {
+  let acc = i32x4.splat(load<i32>(p));
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(at(p, i));
+    acc = largest ? i32x4.max_s(acc, v) : i32x4.min_s(acc, v);
+  }
+  let r = acc;
+  r = largest ? i32x4.max_s(r, i32x4.shuffle(r, r, 2, 3, 0, 1)) : i32x4.min_s(r, i32x4.shuffle(r, r, 2, 3, 0, 1));
+  r = largest ? i32x4.max_s(r, i32x4.shuffle(r, r, 1, 0, 3, 2)) : i32x4.min_s(r, i32x4.shuffle(r, r, 1, 0, 3, 2));
+  let s = i32x4.extract_lane(r, 0);
+  for (; i < n; i++) s = largest ? max(s, load<i32>(at(p, i))) : min(s, load<i32>(at(p, i)));
+  return s;
+}
+
+/** Position of the first largest (smallest) element; a NaN wins and stays, as in PyTorch. */
+function argExtreme(p: usize, n: i32, largest: bool, isInt: bool): i32 {
+  let pos = 0;
+  if (isInt) {
+    let best = load<i32>(p);
+    for (let i = 1; i < n; i++) {
+      const v = load<i32>(at(p, i));
+      if (largest ? v > best : v < best) {
+        best = v;
+        pos = i;
+      }
+    }
+    return pos;
+  }
+  let best = load<f32>(p);
+  for (let i = 1; i < n && !isNaN(best); i++) {
+    const v = load<f32>(at(p, i));
+    if (isNaN(v) || (largest ? v > best : v < best)) {
+      best = v;
+      pos = i;
+    }
+  }
+  return pos;
+}
+
+/** Reduce ops, mirrored on the TypeScript side. */
+const SUM = 0;
+const MAX = 1;
+const MIN = 2;
+const ARGMAX = 3;
+const ARGMIN = 4;
+
+/** Job fields of reduceTask. */
+const R_OP = 0;
+const R_INT = 1;
+const R_X = 2;
+const R_OUT = 3;
+const R_OUTER = 4;
+const R_INNER = 5;
+const R_TASKS = 6;
+
+export function reduceTask(job: usize, task: i32, _slot: i32): void {
+  const code = field(job, R_OP);
+  const isInt = field(job, R_INT) != 0;
+  const x = <usize>field(job, R_X);
+  const out = <usize>field(job, R_OUT);
+  const outer = field(job, R_OUTER);
+  const inner = field(job, R_INNER);
+  const tasks = field(job, R_TASKS);
+  const end = boundary(outer, 1, tasks, task + 1);
+  for (let r = boundary(outer, 1, tasks, task); r < end; r++) {
+    const p = x + (<usize>r * <usize>inner << 2);
+    const o = at(out, r);
+    if (code == ARGMAX || code == ARGMIN) store<i32>(o, argExtreme(p, inner, code == ARGMAX, isInt));
+    else if (isInt) store<i32>(o, code == SUM ? sumI32(p, inner) : extremeI32(p, inner, code == MAX));
+    else store<f32>(o, code == SUM ? <f32>sumF32(p, inner) : extremeF32(p, inner, code == MAX));
+  }
+}
+
+/** Job fields of softmaxTask. */
+const S_X = 0;
+const S_OUT = 1;
+const S_ROWS = 2;
+const S_COLS = 3;
+const S_LOG = 4;
+const S_TASKS = 5;
+
+/** e^(x − m) for one lane, by the same vector code as the whole vectors. */
+// @ts-ignore: decorator
+@inline
+function expLane(x: f32): f32 {
+  return f32x4.extract_lane(expV(f32x4.splat(x)), 0);
+}
+
+/** Softmax (or log-softmax) of each row, with the row's max subtracted so exp cannot overflow. */
+export function softmaxTask(job: usize, task: i32, _slot: i32): void {
+  const x = <usize>field(job, S_X);
+  const out = <usize>field(job, S_OUT);
+  const rows = field(job, S_ROWS);
+  const cols = field(job, S_COLS);
+  const log = field(job, S_LOG) != 0;
+  const tasks = field(job, S_TASKS);
+  const end = boundary(rows, 1, tasks, task + 1);
+  for (let r = boundary(rows, 1, tasks, task); r < end; r++) {
+    const p = x + (<usize>r * <usize>cols << 2);
+    const q = out + (<usize>r * <usize>cols << 2);
+    const m = extremeF32(p, cols, true);
+    const mv = f32x4.splat(m);
+    // e = exp(x − m) into the output, summed in float64
+    let i = 0;
+    for (; i + 4 <= cols; i += 4) v128.store(at(q, i), expV(f32x4.sub(v128.load(at(p, i)), mv)));
+    for (; i < cols; i++) store<f32>(at(q, i), expLane(load<f32>(at(p, i)) - m));
+    const s = sumF32(q, cols);
+    i = 0;
+    if (log) {
+      const shift = f32x4.splat(<f32>Math.log(s));
+      for (; i + 4 <= cols; i += 4) v128.store(at(q, i), f32x4.sub(f32x4.sub(v128.load(at(p, i)), mv), shift));
+      for (; i < cols; i++) store<f32>(at(q, i), load<f32>(at(p, i)) - m - <f32>Math.log(s));
+    } else {
+      const sv = f32x4.splat(<f32>s);
+      for (; i + 4 <= cols; i += 4) v128.store(at(q, i), f32x4.div(v128.load(at(q, i)), sv));
+      for (; i < cols; i++) store<f32>(at(q, i), load<f32>(at(q, i)) / <f32>s);
+    }
+  }
+}
+
+/** Job fields of layerNormTask; WEIGHT and BIAS are 0 when absent. */
+const L_X = 0;
+const L_Y = 1;
+const L_MEAN = 2;
+const L_RSTD = 3;
+const L_ROWS = 4;
+const L_COLS = 5;
+const L_WEIGHT = 6;
+const L_BIAS = 7;
+const L_EPS = 8;
+const L_TASKS = 9;
+
+/** y = (x − mean)·rstd·weight + bias per row; mean and rstd = 1/√(biased var + eps) are kept. */
+export function layerNormTask(job: usize, task: i32, _slot: i32): void {
+  const x = <usize>field(job, L_X);
+  const y = <usize>field(job, L_Y);
+  const rows = field(job, L_ROWS);
+  const cols = field(job, L_COLS);
+  const weight = <usize>field(job, L_WEIGHT);
+  const bias = <usize>field(job, L_BIAS);
+  const eps = <f64>fieldF32(job, L_EPS);
+  const tasks = field(job, L_TASKS);
+  const end = boundary(rows, 1, tasks, task + 1);
+  for (let r = boundary(rows, 1, tasks, task); r < end; r++) {
+    const p = x + (<usize>r * <usize>cols << 2);
+    const q = y + (<usize>r * <usize>cols << 2);
+    const mean = sumF32(p, cols) / cols;
+    const rstd = 1 / Math.sqrt(sumSquaredDeviations(p, cols, mean) / cols + eps);
+    store<f32>(at(<usize>field(job, L_MEAN), r), <f32>mean);
+    store<f32>(at(<usize>field(job, L_RSTD), r), <f32>rstd);
+    const mv = f32x4.splat(<f32>mean);
+    const rv = f32x4.splat(<f32>rstd);
+    let i = 0;
+    for (; i + 4 <= cols; i += 4) {
+      let v = f32x4.mul(f32x4.sub(v128.load(at(p, i)), mv), rv);
+      if (weight) v = f32x4.mul(v, v128.load(at(weight, i)));
+      if (bias) v = f32x4.add(v, v128.load(at(bias, i)));
+      v128.store(at(q, i), v);
+    }
+    for (; i < cols; i++) {
+      let v = (load<f32>(at(p, i)) - <f32>mean) * <f32>rstd;
+      if (weight) v *= load<f32>(at(weight, i));
+      if (bias) v += load<f32>(at(bias, i));
+      store<f32>(at(q, i), v);
+    }
+  }
+}

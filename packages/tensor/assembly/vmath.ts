@@ -1,0 +1,228 @@
+/**
+ * Transcendental functions on four float32 lanes, accurate to a few units in the last place over the
+ * whole float32 range (the wasm tests check them against float64 on dense grids). WebAssembly SIMD has
+ * only +, −, ×, ÷ and √, so each function is a range reduction plus a series:
+ *
+ * - exp: x = n·ln2 + r with |r| ≤ ln2/2 (Cody & Waite's split of ln2 into a short high part and a
+ *   correction keeps r exact), e^r by its Taylor series to r⁷ (truncation below 6e-9), times 2ⁿ built
+ *   from exponent bits.
+ * - log: x = 2ᵉ·m with m in [√½, √2), log m = 2·atanh(s) with s = (m−1)/(m+1), |s| < 0.172, by the odd
+ *   series 2(s + s³/3 + s⁵/5 + …).
+ * - erf: its Maclaurin series below 1.5; above, erfc(z) = e^(−z²)/√π / K(z) with K the continued fraction
+ *   z + (1/2)/(z + 1/(z + (3/2)/(z + …))) (Abramowitz & Stegun 7.1.14), evaluated forwards as a ratio of
+ *   convergents so that there is one division instead of one per level.
+ * - tanh, sigmoid and GELU are written in terms of those.
+ *
+ * Every function takes and returns v128 and is inlined into the loops that call it.
+ */
+
+// @ts-ignore: decorator
+@inline
+function splat(x: f32): v128 {
+  return f32x4.splat(x);
+}
+
+// @ts-ignore: decorator
+@inline
+function mulAdd(a: v128, b: v128, c: v128): v128 {
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+const SIGN_MASK = i32x4.splat(0x80000000);
+const LOG2E: f32 = 1.4426950408889634;
+/** 355/512: nine significant bits, so n·LN2_HI is exact for every n that reaches here. */
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = <f32>(0.6931471805599453 - 0.693359375);
+
+/** The sign of `sign` on the magnitude of `mag`. */
+// @ts-ignore: decorator
+@inline
+export function copySign(mag: v128, sign: v128): v128 {
+  return v128.or(v128.andnot(mag, SIGN_MASK), v128.and(sign, SIGN_MASK));
+}
+
+/** 2ⁿ for integer lanes n in [−126, 127], from the exponent bits. */
+// @ts-ignore: decorator
+@inline
+function pow2(n: v128): v128 {
+  return i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
+}
+
+// @ts-ignore: decorator
+@inline
+export function expV(x: v128): v128 {
+  // e^89 overflows and e^−104 underflows to 0; clamping keeps n in range (min/max keep NaN)
+  const xc = f32x4.min(f32x4.max(x, splat(-104)), splat(89));
+  const n = f32x4.nearest(f32x4.mul(xc, splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO)));
+  let p = mulAdd(splat(<f32>(1.0 / 5040)), r, splat(<f32>(1.0 / 720)));
+  p = mulAdd(p, r, splat(<f32>(1.0 / 120)));
+  p = mulAdd(p, r, splat(<f32>(1.0 / 24)));
+  p = mulAdd(p, r, splat(<f32>(1.0 / 6)));
+  p = mulAdd(p, r, splat(0.5));
+  p = mulAdd(p, r, splat(1));
+  p = mulAdd(p, r, splat(1));
+  // 2ⁿ as two factors, so that n in [−150, 128] gives subnormals and infinity with one final rounding
+  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const n1 = i32x4.shr_s(ni, 1);
+  return f32x4.mul(f32x4.mul(p, pow2(n1)), pow2(i32x4.sub(ni, n1)));
+}
+
+// @ts-ignore: decorator
+@inline
+export function logV(x: v128): v128 {
+  // subnormals are scaled by 2^23 into the normal range first
+  const tiny = f32x4.lt(x, splat(1.17549435e-38));
+  const xs = v128.bitselect(f32x4.mul(x, splat(8388608)), x, tiny);
+  let e = i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(127));
+  e = i32x4.sub(e, v128.and(tiny, i32x4.splat(23)));
+  let m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f800000));
+  const big = f32x4.gt(m, splat(1.41421356));
+  m = v128.bitselect(f32x4.mul(m, splat(0.5)), m, big);
+  e = i32x4.sub(e, big); // big is −1 where true
+  const f = f32x4.sub(m, splat(1));
+  const s = f32x4.div(f, f32x4.add(f, splat(2)));
+  const z = f32x4.mul(s, s);
+  let p = mulAdd(splat(<f32>(2.0 / 9)), z, splat(<f32>(2.0 / 7)));
+  p = mulAdd(p, z, splat(<f32>(2.0 / 5)));
+  p = mulAdd(p, z, splat(<f32>(2.0 / 3)));
+  const logm = f32x4.add(f32x4.add(s, s), f32x4.mul(f32x4.mul(s, z), p));
+  const ef = f32x4.convert_i32x4_s(e);
+  let y = mulAdd(ef, splat(LN2_HI), f32x4.add(logm, f32x4.mul(ef, splat(LN2_LO))));
+  y = v128.bitselect(splat(-Infinity), y, f32x4.eq(x, splat(0)));
+  y = v128.bitselect(splat(NaN), y, f32x4.lt(x, splat(0)));
+  // +∞ and NaN map to themselves
+  return v128.bitselect(x, y, v128.or(f32x4.ne(x, x), f32x4.eq(x, splat(Infinity))));
+}
+
+// @ts-ignore: decorator
+@inline
+export function tanhV(x: v128): v128 {
+  const a = f32x4.abs(x);
+  const small = f32x4.lt(a, splat(0.5));
+  let y = splat(0);
+  if (v128.any_true(small)) {
+    // odd Taylor series x − x³/3 + 2x⁵/15 − …, whose terms shrink 10× per step for |x| < 0.5
+    const z = f32x4.mul(x, x);
+    let p = mulAdd(splat(<f32>(-929569.0 / 638512875)), z, splat(<f32>(21844.0 / 6081075)));
+    p = mulAdd(p, z, splat(<f32>(-1382.0 / 155925)));
+    p = mulAdd(p, z, splat(<f32>(62.0 / 2835)));
+    p = mulAdd(p, z, splat(<f32>(-17.0 / 315)));
+    p = mulAdd(p, z, splat(<f32>(2.0 / 15)));
+    p = mulAdd(p, z, splat(<f32>(-1.0 / 3)));
+    y = mulAdd(f32x4.mul(x, z), p, x);
+  }
+  if (!v128.all_true<i32>(small)) {
+    // 1 − 2/(e^2|x| + 1): no cancellation, since tanh ≥ 0.46 here
+    const e = expV(f32x4.add(a, a));
+    const big = copySign(f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(e, splat(1)))), x);
+    y = v128.bitselect(y, big, small);
+  }
+  return y;
+}
+
+// @ts-ignore: decorator
+@inline
+export function sigmoidV(x: v128): v128 {
+  // e^−|x| never overflows: 1/(1 + e^−x) for x ≥ 0, e^x/(1 + e^x) for x < 0
+  const e = expV(f32x4.neg(f32x4.abs(x)));
+  const d = f32x4.div(splat(1), f32x4.add(splat(1), e));
+  return v128.bitselect(d, f32x4.mul(e, d), f32x4.ge(x, splat(0)));
+}
+
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
+const INV_SQRT_PI: f32 = 0.5641895835477563;
+/** erf below this is the Maclaurin series; above, 1 − erfc by the continued fraction. */
+const SERIES_LIMIT: f32 = 1.5;
+
+/**
+ * erf(z) for |z| < 1.5: (2/√π) Σ (−1)ⁿ z^(2n+1) / (n!·(2n+1)), n = 0…16 (the last term is below 1e-9).
+ */
+// @ts-ignore: decorator
+@inline
+function erfSeries(z: v128): v128 {
+  const z2 = f32x4.mul(z, z);
+  let p = splat(<f32>(TWO_OVER_SQRT_PI / (20922789888000.0 * 33)));
+  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (1307674368000.0 * 31))));
+  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (87178291200.0 * 29))));
+  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (6227020800.0 * 27))));
+  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (479001600.0 * 25))));
+  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (39916800.0 * 23))));
+  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (3628800.0 * 21))));
+  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (362880.0 * 19))));
+  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (40320.0 * 17))));
+  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (5040.0 * 15))));
+  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (720.0 * 13))));
+  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (120.0 * 11))));
+  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (24.0 * 9))));
+  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (6.0 * 7))));
+  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (2.0 * 5))));
+  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / 3)));
+  p = mulAdd(p, z2, splat(<f32>TWO_OVER_SQRT_PI));
+  return f32x4.mul(p, z);
+}
+
+/**
+ * erfc(z) for z ≥ 1.5. The 24th convergent h/k of the continued fraction is accurate to 3e-8 at
+ * z = 1.5 and better beyond; every term is positive, so the forward recurrences
+ * h_n = z·h_(n−1) + (n/2)·h_(n−2) (and k likewise) lose nothing to cancellation. z is capped at 10,
+ * where erfc has already underflowed, so h stays finite.
+ */
+// @ts-ignore: decorator
+@inline
+function erfcFraction(z: v128): v128 {
+  const zc = f32x4.min(z, splat(10));
+  let hPrev = splat(1);
+  let h = zc;
+  let kPrev = splat(0);
+  let k = splat(1);
+  for (let n = 1; n <= 24; n++) {
+    const a = splat(<f32>n * 0.5);
+    const hNext = mulAdd(zc, h, f32x4.mul(a, hPrev));
+    const kNext = mulAdd(zc, k, f32x4.mul(a, kPrev));
+    hPrev = h;
+    h = hNext;
+    kPrev = k;
+    k = kNext;
+  }
+  const e = expV(f32x4.neg(f32x4.mul(zc, zc)));
+  return f32x4.mul(f32x4.mul(e, f32x4.div(k, h)), splat(INV_SQRT_PI));
+}
+
+/** erf(z) and erfc(z) for z ≥ 0 (NaN passes through); only the branches some lane needs are computed. */
+// @ts-ignore: decorator
+@inline
+function erfPair(z: v128, wantErfc: bool): v128 {
+  const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
+  let y = splat(0);
+  if (v128.any_true(inSeries)) {
+    const s = erfSeries(z);
+    y = wantErfc ? f32x4.sub(splat(1), s) : s;
+  }
+  if (!v128.all_true<i32>(inSeries)) {
+    const c = erfcFraction(z);
+    y = v128.bitselect(y, wantErfc ? c : f32x4.sub(splat(1), c), inSeries);
+  }
+  return y;
+}
+
+// @ts-ignore: decorator
+@inline
+export function erfV(x: v128): v128 {
+  return copySign(erfPair(f32x4.abs(x), false), x);
+}
+
+/**
+ * GELU, exact form: x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2 for x ≥ 0 and erfc(|x|/√2)/2 for x < 0 —
+ * using erfc on the negative side keeps the small values of the left tail accurate.
+ */
+// @ts-ignore: decorator
+@inline
+export function geluV(x: v128): v128 {
+  const z = f32x4.mul(f32x4.abs(x), splat(0.7071067811865476));
+  const pos = f32x4.ge(x, splat(0));
+  let phi = splat(0);
+  if (v128.any_true(pos)) phi = f32x4.add(splat(1), erfPair(z, false));
+  if (!v128.all_true<i32>(pos)) phi = v128.bitselect(phi, erfPair(z, true), pos);
+  return f32x4.mul(x, f32x4.mul(phi, splat(0.5)));
+}

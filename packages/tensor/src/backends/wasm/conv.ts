@@ -1,0 +1,225 @@
+/**
+ * conv2d and its two gradients as matrix products (Chellapilla et al., "High performance convolutional
+ * neural networks for document processing", 2006), per image and group with K = C/groups·kh·kw and
+ * P = Ho·Wo output pixels:
+ *
+ *   forward        out[Co/g, P]  = W[Co/g, K] · im2col(x)[K, P]
+ *   weight grad    dW[Co/g, K]   = Σ_images dy[Co/g, P] · im2col(x)ᵀ[P, K]
+ *   input grad     dcol[K, P]    = Wᵀ[K, Co/g] · dy[Co/g, P], then col2im(dcol) → dx
+ *
+ * The im2col matrix is never formed: the GEMM packs its blocks straight from the image, through two
+ * small tables (one row per kernel tap, one per output pixel). Only the input gradient materialises
+ * columns, a bounded number of images at a time.
+ */
+import type { Conv2dParams } from '../../backend.js';
+import { convOutSize } from '../../conv-geometry.js';
+import type { Shape } from '../../shape.js';
+import { gemm } from './gemm.js';
+import { fill } from './layout.js';
+import type { WasmRuntime } from './runtime.js';
+
+/** Bytes of columns the input gradient may hold at once (images are processed in chunks under it). */
+const COLUMN_BUDGET = 64 * 2 ** 20;
+
+const COL2IM_JOB = {
+  DCOL: 0,
+  DX: 1,
+  IMAGES: 2,
+  C: 3,
+  H: 4,
+  W: 5,
+  CIG: 6,
+  KH: 7,
+  KW: 8,
+  HO: 9,
+  WO: 10,
+  SH: 11,
+  SW: 12,
+  PH: 13,
+  PW: 14,
+  DH: 15,
+  DW: 16,
+  GROUPS: 17,
+  TASKS: 18,
+} as const;
+const BIAS_JOB = { OUT: 0, BIAS: 1, PLANES: 2, CHANNELS: 3, SIZE: 4, TASKS: 5 } as const;
+
+interface Geometry {
+  readonly n: number;
+  readonly c: number;
+  readonly h: number;
+  readonly w: number;
+  readonly co: number;
+  readonly cig: number;
+  readonly cog: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly ho: number;
+  readonly wo: number;
+  readonly groups: number;
+  /** Rows of a group's im2col matrix (cig·kh·kw) and its columns (ho·wo). */
+  readonly k: number;
+  readonly p: number;
+}
+
+function geometry(xShape: Shape, wShape: Shape, p: Conv2dParams): Geometry {
+  const [n, c, h, w] = xShape;
+  const [co, cig, kh, kw] = wShape;
+  const ho = convOutSize(h, kh, p.stride[0], p.padding[0], p.dilation[0]);
+  const wo = convOutSize(w, kw, p.stride[1], p.padding[1], p.dilation[1]);
+  return { n, c, h, w, co, cig, cog: co / p.groups, kh, kw, ho, wo, groups: p.groups, k: cig * kh * kw, p: ho * wo };
+}
+
+/** Writes (base, y, x) triples into a fresh i32 table and returns its address. */
+function table(rt: WasmRuntime, entries: number, fn: (i: number) => [number, number, number]): number {
+  const ptr = rt.allocator.alloc(12 * Math.max(entries, 1));
+  const i32 = rt.i32;
+  for (let i = 0; i < entries; i++) i32.set(fn(i), ptr / 4 + 3 * i);
+  return ptr;
+}
+
+/** One entry per kernel tap (ci, ky, kx): channel offset and the tap's displacement from the pixel's corner. */
+function tapTable(rt: WasmRuntime, g: Geometry, p: Conv2dParams): number {
+  return table(rt, g.k, (i) => {
+    const kx = i % g.kw;
+    const ky = Math.floor(i / g.kw) % g.kh;
+    const ci = Math.floor(i / (g.kw * g.kh));
+    return [ci * g.h * g.w, ky * p.dilation[0] - p.padding[0], kx * p.dilation[1] - p.padding[1]];
+  });
+}
+
+/** One entry per output pixel (oy, ox): where its window starts in the input. */
+function pixelTable(rt: WasmRuntime, g: Geometry, p: Conv2dParams): number {
+  return table(rt, g.p, (i) => [0, Math.floor(i / g.wo) * p.stride[0], (i % g.wo) * p.stride[1]]);
+}
+
+function withTables(rt: WasmRuntime, g: Geometry, p: Conv2dParams, fn: (taps: number, pixels: number) => void): void {
+  const taps = tapTable(rt, g, p);
+  const pixels = pixelTable(rt, g, p);
+  try {
+    fn(taps, pixels);
+  } finally {
+    rt.allocator.release(taps);
+    rt.allocator.release(pixels);
+  }
+}
+
+export function conv2d(
+  rt: WasmRuntime,
+  x: number,
+  xShape: Shape,
+  w: number,
+  wShape: Shape,
+  bias: number | null,
+  p: Conv2dParams,
+  out: number,
+): void {
+  const g = geometry(xShape, wShape, p);
+  if (g.k === 0) fill(rt, out, g.n * g.co * g.p, 0, 'float32');
+  else {
+    withTables(rt, g, p, (taps, pixels) =>
+      gemm(rt, {
+        m: g.cog,
+        n: g.p,
+        k: g.k,
+        b1: g.n,
+        b2: g.groups,
+        a: { ptr: w, s1: 0, s2: g.cog * g.k, rs: g.k, cs: 1 },
+        b: { ptr: x, s1: g.c * g.h * g.w, s2: g.cig * g.h * g.w, h: g.h, w: g.w, kTab: taps, jTab: pixels },
+        c: { ptr: out, s1: g.co * g.p, s2: g.cog * g.p, ld: g.p },
+      }),
+    );
+  }
+  if (bias !== null) addBias(rt, out, bias, g.n * g.co, g.co, g.p);
+}
+
+function addBias(rt: WasmRuntime, out: number, bias: number, planes: number, channels: number, size: number): void {
+  const tasks = rt.tasksFor(planes * size * 0.5, planes);
+  const job = rt.job().set(BIAS_JOB.OUT, out).set(BIAS_JOB.BIAS, bias).set(BIAS_JOB.PLANES, planes);
+  job.set(BIAS_JOB.CHANNELS, channels).set(BIAS_JOB.SIZE, size).set(BIAS_JOB.TASKS, tasks);
+  rt.run('biasTask', tasks);
+}
+
+export function conv2dBackwardWeight(
+  rt: WasmRuntime,
+  x: number,
+  xShape: Shape,
+  dy: number,
+  wShape: Shape,
+  p: Conv2dParams,
+  out: number,
+): void {
+  const g = geometry(xShape, wShape, p);
+  if (g.n === 0) {
+    fill(rt, out, g.co * g.k, 0, 'float32');
+    return;
+  }
+  // the roles of the tables swap: B's rows are output pixels, its columns kernel taps
+  withTables(rt, g, p, (taps, pixels) =>
+    gemm(rt, {
+      m: g.cog,
+      n: g.k,
+      k: g.p,
+      b1: g.groups,
+      b2: 1,
+      reductions: g.n,
+      a: { ptr: dy, s1: g.cog * g.p, s2: 0, sr: g.co * g.p, rs: g.p, cs: 1 },
+      b: { ptr: x, s1: g.cig * g.h * g.w, s2: 0, sr: g.c * g.h * g.w, h: g.h, w: g.w, kTab: pixels, jTab: taps },
+      c: { ptr: out, s1: g.cog * g.k, s2: 0, ld: g.k },
+    }),
+  );
+}
+
+export function conv2dBackwardInput(
+  rt: WasmRuntime,
+  dy: number,
+  w: number,
+  wShape: Shape,
+  xShape: Shape,
+  p: Conv2dParams,
+  out: number,
+): void {
+  const g = geometry(xShape, wShape, p);
+  if (g.k === 0 || g.cog === 0) {
+    fill(rt, out, g.n * g.c * g.h * g.w, 0, 'float32');
+    return;
+  }
+  const perImage = 4 * g.groups * g.k * g.p;
+  const chunk = Math.max(1, Math.min(g.n, Math.floor(COLUMN_BUDGET / perImage)));
+  const dcol = rt.allocator.alloc(perImage * chunk);
+  try {
+    for (let n0 = 0; n0 < g.n; n0 += chunk) {
+      const images = Math.min(chunk, g.n - n0);
+      gemm(rt, {
+        m: g.k,
+        n: g.p,
+        k: g.cog,
+        b1: images,
+        b2: g.groups,
+        a: { ptr: w, s1: 0, s2: g.cog * g.k, rs: 1, cs: g.k },
+        b: { ptr: dy + 4 * n0 * g.co * g.p, s1: g.co * g.p, s2: g.cog * g.p, rs: g.p, cs: 1 },
+        c: { ptr: dcol, s1: g.groups * g.k * g.p, s2: g.k * g.p, ld: g.p },
+      });
+      col2im(rt, g, p, dcol, out + 4 * n0 * g.c * g.h * g.w, images);
+    }
+  } finally {
+    rt.allocator.release(dcol);
+  }
+}
+
+function col2im(rt: WasmRuntime, g: Geometry, p: Conv2dParams, dcol: number, dx: number, images: number): void {
+  const planes = images * g.c;
+  const tasks = rt.tasksFor(images * g.groups * g.k * g.p * 0.5, planes);
+  const f = COL2IM_JOB;
+  const job = rt.job().set(f.DCOL, dcol).set(f.DX, dx).set(f.IMAGES, images).set(f.C, g.c).set(f.H, g.h).set(f.W, g.w);
+  job.set(f.CIG, g.cig).set(f.KH, g.kh).set(f.KW, g.kw).set(f.HO, g.ho).set(f.WO, g.wo);
+  job
+    .set(f.SH, p.stride[0])
+    .set(f.SW, p.stride[1])
+    .set(f.PH, p.padding[0])
+    .set(f.PW, p.padding[1])
+    .set(f.DH, p.dilation[0])
+    .set(f.DW, p.dilation[1]);
+  job.set(f.GROUPS, g.groups).set(f.TASKS, tasks);
+  rt.run('col2imTask', tasks);
+}

@@ -1,0 +1,61 @@
+/**
+ * Elementwise ops on the TypeScript side: pick the op code, merge the inputs' dims together with the
+ * output's, mark which inputs can be read in place, and run the map job (assembly/elementwise.ts).
+ */
+import type { BinaryOp, UnaryOp, View } from '../../backend.js';
+import { contiguousStrides, sizeOf } from '../../shape.js';
+import { addressOf } from './buffer.js';
+import { BINARY_F32, BINARY_I32, elementCost, UNARY_F32, UNARY_I32, WHERE } from './op-codes.js';
+import { SLOT_BYTES, type WasmRuntime } from './runtime.js';
+import { mergeDims } from './views.js';
+
+/** Fields of mapTask's job. */
+const MAP_JOB = {
+  CODE: 0,
+  COUNT: 1,
+  OUT: 2,
+  TASKS: 3,
+  SCRATCH: 4,
+  SCRATCH_STRIDE: 5,
+  RANK: 6,
+  CONTIGUOUS: 7,
+  INPUTS: 8,
+  SHAPE: 11,
+} as const;
+/** Elements per block of the map kernel (assembly/job.ts BLOCK), the unit its work is split in. */
+const BLOCK = 1024;
+
+export function unaryCode(op: UnaryOp, x: View): number {
+  const code = x.dtype === 'int32' ? UNARY_I32[op] : UNARY_F32[op];
+  if (code === undefined) throw new Error(`wasm backend: unary op ${op} is not defined for ${x.dtype}`);
+  return code;
+}
+
+export function binaryCode(op: BinaryOp, a: View): number {
+  const code = a.dtype === 'int32' ? BINARY_I32[op] : BINARY_F32[op];
+  if (code === undefined) throw new Error(`wasm backend: binary op ${op} is not defined for ${a.dtype}`);
+  return code;
+}
+
+export const whereCode = WHERE;
+
+/** out[i] = op(inputs[0][i], inputs[1][i], …) over the inputs' common shape; `out` is a fresh buffer. */
+export function map(rt: WasmRuntime, code: number, inputs: readonly View[], out: number): void {
+  const shape = inputs[0].shape;
+  const n = sizeOf(shape);
+  if (n === 0) return;
+  const merged = mergeDims(shape, [contiguousStrides(shape), ...inputs.map((v) => v.strides)]);
+  const [rowMajor, ...strides] = merged.strides;
+  const rank = merged.shape.length;
+  let contiguous = 0;
+  strides.forEach((s, k) => {
+    if (s.every((v, d) => v === rowMajor[d])) contiguous |= 1 << k;
+  });
+  const tasks = rt.tasksFor(n * elementCost(code), Math.ceil(n / BLOCK));
+  const job = rt.job().set(MAP_JOB.CODE, code).set(MAP_JOB.COUNT, n).set(MAP_JOB.OUT, out).set(MAP_JOB.TASKS, tasks);
+  job.set(MAP_JOB.SCRATCH, rt.slots).set(MAP_JOB.SCRATCH_STRIDE, SLOT_BYTES).set(MAP_JOB.RANK, rank).set(MAP_JOB.CONTIGUOUS, contiguous);
+  for (const [k, v] of inputs.entries()) job.set(MAP_JOB.INPUTS + k, addressOf(v));
+  let field = job.array(job.array(MAP_JOB.SHAPE, merged.shape), rowMajor);
+  for (const s of strides) field = job.array(field, s);
+  rt.run('mapTask', tasks);
+}

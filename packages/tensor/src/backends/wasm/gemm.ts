@@ -1,0 +1,152 @@
+/**
+ * The GEMM job (assembly/gemm/gemm.ts) on the TypeScript side: matrix products of batches of strided
+ * matrices, used by matmul and by all three convolution kernels. This file chooses the blocking and how
+ * the output is cut into tasks, allocates the per-thread packing buffers, and writes the job.
+ */
+import type { WasmRuntime } from './runtime.js';
+
+/** Micro-tile of the kernel (scripts/gen-microkernel.mjs) and cache blocking. */
+const MR = 6;
+const NR = 8;
+/** Depth of a packed block: MR×KC of A and KC×NR of B stay in L1 while a tile is computed. */
+const KC = 256;
+/** Rows of A packed at once (an MC×KC block, 120 KiB, stays in L2). */
+const MC = 120;
+/** Columns of B packed at once (a KC×NC block of 2 MiB, in L3). */
+const NC = 2048;
+/** Most tasks of one job (the pool's claim word). */
+const MAX_TASKS = 4095;
+/** Sustained speed used to estimate a product's duration when deciding to split it. */
+const FLOPS_PER_NS = 20;
+
+const FIELDS = {
+  M: 0,
+  N: 1,
+  K: 2,
+  B1: 3,
+  B2: 4,
+  R: 5,
+  BANDS_M: 6,
+  BANDS_N: 7,
+  A_PTR: 8,
+  A_S1: 9,
+  A_S2: 10,
+  A_SR: 11,
+  A_RS: 12,
+  A_CS: 13,
+  B_KIND: 14,
+  B_PTR: 15,
+  B_S1: 16,
+  B_S2: 17,
+  B_SR: 18,
+  B_RS: 19,
+  B_CS: 20,
+  B_KTAB: 21,
+  B_JTAB: 22,
+  C_PTR: 23,
+  C_S1: 24,
+  C_S2: 25,
+  C_LD: 26,
+  KC: 27,
+  MC: 28,
+  NC: 29,
+  SCRATCH: 30,
+  SCRATCH_STRIDE: 31,
+  GROUPS: 32,
+} as const;
+
+/** A strided operand: element (i, j) of batch (b1, b2), reduction step r, is at ptr + 4·(b1·s1 + b2·s2 + r·sr + i·rs + j·cs). */
+export interface StridedOperand {
+  readonly ptr: number;
+  readonly s1: number;
+  readonly s2: number;
+  readonly sr?: number;
+  readonly rs: number;
+  readonly cs: number;
+}
+
+/**
+ * B packed from an image as an im2col matrix that is never formed: element (k, j) is
+ * x[kBase + jBase + y·w + x] with y = kY + jY, x = kX + jX, or 0 outside the h×w image. `kTab` and
+ * `jTab` are addresses of (base, y, x) i32 triples, one per row and per column of B.
+ */
+export interface GatheredOperand {
+  readonly ptr: number;
+  readonly s1: number;
+  readonly s2: number;
+  readonly sr?: number;
+  readonly h: number;
+  readonly w: number;
+  readonly kTab: number;
+  readonly jTab: number;
+}
+
+export interface GemmSpec {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** Batch counts: the job computes b1·b2 products. */
+  readonly b1: number;
+  readonly b2: number;
+  /** Products summed into each C (default 1). */
+  readonly reductions?: number;
+  readonly a: StridedOperand;
+  readonly b: StridedOperand | GatheredOperand;
+  /** C is row-major with leading dimension `ld`. */
+  readonly c: { readonly ptr: number; readonly s1: number; readonly s2: number; readonly ld: number };
+}
+
+const roundUp = (x: number, unit: number) => Math.ceil(x / unit) * unit;
+
+/** C = A·B (summed over the reductions) for every batch; requires k ≥ 1. */
+export function gemm(rt: WasmRuntime, spec: GemmSpec): void {
+  const { m, n, k } = spec;
+  const batches = spec.b1 * spec.b2;
+  if (m === 0 || n === 0 || batches === 0) return;
+  const reductions = spec.reductions ?? 1;
+  // the k blocking depends on K alone, so every split of the work sums in the same order
+  const kc = Math.ceil(k / Math.ceil(k / KC));
+  const mc = Math.min(MC, roundUp(m, MR));
+  const nc = Math.min(NC, roundUp(n, NR));
+  const wanted = rt.tasksFor((2 * m * n * k * batches * reductions) / FLOPS_PER_NS, Number.MAX_SAFE_INTEGER, 1);
+  let [bandsM, bandsN] = [1, 1];
+  if (wanted > batches) {
+    // cut the larger side: its packing is what each extra band repeats for the other operand
+    const per = Math.ceil(wanted / batches);
+    if (m >= n) bandsM = Math.min(per, Math.ceil(m / MR));
+    else bandsN = Math.min(per, Math.ceil(n / NR));
+  }
+  const groups = Math.min(batches, Math.floor(MAX_TASKS / (bandsM * bandsN)));
+  const tasks = groups * bandsM * bandsN;
+  const slotBytes = roundUp(4 * (mc * roundUp(kc, 4) + roundUp(kc, 4) * nc + MR * NR), 64);
+  // slots are numbered by thread, so a split job needs one for every thread
+  const scratch = rt.allocator.alloc(slotBytes * (tasks > 1 ? rt.threads : 1));
+  try {
+    const job = rt.job();
+    const f = FIELDS;
+    job.set(f.M, m).set(f.N, n).set(f.K, k).set(f.B1, spec.b1).set(f.B2, spec.b2).set(f.R, reductions);
+    job.set(f.BANDS_M, bandsM).set(f.BANDS_N, bandsN).set(f.GROUPS, groups);
+    const a = spec.a;
+    job
+      .set(f.A_PTR, a.ptr)
+      .set(f.A_S1, a.s1)
+      .set(f.A_S2, a.s2)
+      .set(f.A_SR, a.sr ?? 0)
+      .set(f.A_RS, a.rs)
+      .set(f.A_CS, a.cs);
+    const b = spec.b;
+    job
+      .set(f.B_PTR, b.ptr)
+      .set(f.B_S1, b.s1)
+      .set(f.B_S2, b.s2)
+      .set(f.B_SR, b.sr ?? 0);
+    if ('kTab' in b) job.set(f.B_KIND, 1).set(f.B_RS, b.h).set(f.B_CS, b.w).set(f.B_KTAB, b.kTab).set(f.B_JTAB, b.jTab);
+    else job.set(f.B_KIND, 0).set(f.B_RS, b.rs).set(f.B_CS, b.cs);
+    const c = spec.c;
+    job.set(f.C_PTR, c.ptr).set(f.C_S1, c.s1).set(f.C_S2, c.s2).set(f.C_LD, c.ld);
+    job.set(f.KC, kc).set(f.MC, mc).set(f.NC, nc).set(f.SCRATCH, scratch).set(f.SCRATCH_STRIDE, slotBytes);
+    rt.run('gemmTask', tasks);
+  } finally {
+    rt.allocator.release(scratch);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Layout kernels on the TypeScript side: each writes a copy or fill job (assembly/layout.ts) and runs
+ * it. A copy goes from one strided view to another, so `contiguous`, `cast`, the interior of `pad` and
+ * each input of `cat` are all the same kernel.
+ */
+import type { View } from '../../backend.js';
+import type { DType } from '../../dtype.js';
+import { contiguousStrides, type Shape, sizeOf } from '../../shape.js';
+import { addressOf } from './buffer.js';
+import { SLOT_BYTES, type WasmRuntime } from './runtime.js';
+import { mergeDims } from './views.js';
+
+/** Fields of copyTask's and fillTask's jobs (assembly/layout.ts). */
+const COPY_JOB = { RANK: 0, COUNT: 1, MODE: 2, SRC: 3, DST: 4, TASKS: 5, SCRATCH: 6, SCRATCH_STRIDE: 7, SHAPE: 8 } as const;
+const FILL_JOB = { COUNT: 0, BITS: 1, DST: 2, TASKS: 3 } as const;
+
+/** Conversions of the copy kernel (assembly/strided.ts). */
+const COPY = 0;
+const F32_TO_I32 = 1;
+const I32_TO_F32 = 2;
+
+/** The conversion that turns `from` into `to`. */
+export function conversion(from: DType, to: DType): number {
+  if (from === to) return COPY;
+  return to === 'int32' ? F32_TO_I32 : I32_TO_F32;
+}
+
+/** Copies view `src` (shape `shape`) into `dst` walked with `dstStrides`, converting as `mode` says. */
+export function copyStrided(
+  rt: WasmRuntime,
+  shape: Shape,
+  src: number,
+  srcStrides: readonly number[],
+  dst: number,
+  dstStrides: readonly number[],
+  mode: number,
+): void {
+  const n = sizeOf(shape);
+  if (n === 0) return;
+  const merged = mergeDims(shape, [srcStrides, dstStrides]);
+  const tasks = rt.tasksFor(n * 0.5, Math.ceil(n / 4096));
+  const job = rt.job().set(COPY_JOB.RANK, merged.shape.length).set(COPY_JOB.COUNT, n).set(COPY_JOB.MODE, mode);
+  job.set(COPY_JOB.SRC, src).set(COPY_JOB.DST, dst).set(COPY_JOB.TASKS, tasks);
+  job.set(COPY_JOB.SCRATCH, rt.slots).set(COPY_JOB.SCRATCH_STRIDE, SLOT_BYTES);
+  job.array(job.array(job.array(COPY_JOB.SHAPE, merged.shape), merged.strides[0]), merged.strides[1]);
+  rt.run('copyTask', tasks);
+}
+
+/** Copies a view into a fresh row-major buffer at `dst`. */
+export function copyView(rt: WasmRuntime, x: View, dst: number, mode: number): void {
+  copyStrided(rt, x.shape, addressOf(x), x.strides, dst, contiguousStrides(x.shape), mode);
+}
+
+/** Writes `count` copies of `value` (as `dtype`) from byte address `dst`. */
+export function fill(rt: WasmRuntime, dst: number, count: number, value: number, dtype: DType): void {
+  if (count === 0) return;
+  const bits = dtype === 'int32' ? value | 0 : new Int32Array(new Float32Array([value]).buffer)[0];
+  const tasks = rt.tasksFor(count * 0.25, Math.ceil(count / 4096));
+  rt.job().set(FILL_JOB.COUNT, count).set(FILL_JOB.BITS, bits).set(FILL_JOB.DST, dst).set(FILL_JOB.TASKS, tasks);
+  rt.run('fillTask', tasks);
+}
+
+/** Constant padding: fill the output with `value`, then copy x into the window that starts at the `before` pads. */
+export function pad(
+  rt: WasmRuntime,
+  x: View,
+  pads: readonly (readonly [number, number])[],
+  value: number,
+  outShape: Shape,
+  dst: number,
+): void {
+  fill(rt, dst, sizeOf(outShape), value, x.dtype);
+  const strides = contiguousStrides(outShape);
+  const start = pads.reduce((a, [before], d) => a + before * strides[d], 0);
+  copyStrided(rt, x.shape, addressOf(x), x.strides, dst + 4 * start, strides, COPY);
+}
+
+/** Concatenation: each input is copied into its slice of the output along `dim`. */
+export function cat(rt: WasmRuntime, xs: readonly View[], dim: number, outShape: Shape, dst: number): void {
+  const strides = contiguousStrides(outShape);
+  let start = 0;
+  for (const x of xs) {
+    copyStrided(rt, x.shape, addressOf(x), x.strides, dst + 4 * start * strides[dim], strides, COPY);
+    start += x.shape[dim];
+  }
+}

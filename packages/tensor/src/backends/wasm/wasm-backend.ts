@@ -1,0 +1,292 @@
+/**
+ * The wasm backend: every kernel of the Backend interface in WebAssembly SIMD (compiled from
+ * AssemblyScript, see assembly/), on a pool of worker threads that share one linear memory. Tensors
+ * live in that memory, so kernels read and write them in place; `read` copies out.
+ *
+ * Each method allocates its output, then hands the work to the function named after its family
+ * (layout, elementwise, rows, matmul, conv, resize, indexing), which writes a job for the kernel
+ * module and runs it. README.md beside this file describes the design and the measured speed.
+ */
+import type {
+  Backend,
+  BackendMemory,
+  BackendOptions,
+  BinaryOp,
+  Conv2dParams,
+  DataId,
+  LayerNormResult,
+  ReduceOp,
+  ResizeParams,
+  UnaryOp,
+  View,
+} from '../../backend.js';
+import { convOutSize } from '../../conv-geometry.js';
+import type { DType, TypedArray } from '../../dtype.js';
+import { type Shape, sizeOf } from '../../shape.js';
+import { bufferOf, WasmBuffer } from './buffer.js';
+import * as conv from './conv.js';
+import { binaryCode, map, unaryCode, whereCode } from './elementwise.js';
+import { gather, scatterAdd } from './indexing.js';
+import * as layout from './layout.js';
+import { matmul } from './matmul.js';
+import { type LoadedModule, loadModule, loadModuleSync, moduleBuilt, simdSupport } from './module.js';
+import { currentPlatform, type Platform } from './platform.js';
+import { resize } from './resize.js';
+import * as rows from './rows.js';
+import { WasmRuntime } from './runtime.js';
+
+export interface WasmOptions {
+  /** Threads in all, the caller included (default: SETR_THREADS, else the machine's cores). */
+  readonly threads?: number;
+  /** Maximum size of the linear memory in MiB (default and limit 4096: wasm32 addresses 4 GiB). */
+  readonly maxMemoryMB?: number;
+  /** Jobs estimated under this many microseconds stay on the calling thread (default 200). */
+  readonly minParallelMicros?: number;
+}
+
+/** What the pool and the memory are doing, for tests and benchmarks. */
+export interface WasmStats {
+  readonly threads: number;
+  readonly readyWorkers: number;
+  /** Tasks run by worker threads (not the caller) so far. */
+  readonly workerTasks: number;
+  readonly memoryBytes: number;
+  readonly freeBlocks: number;
+}
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  readonly description: string;
+  readonly dtypes: readonly DType[] = ['float32', 'int32'];
+  private readonly live = new Set<WasmBuffer>();
+  private liveBytes = 0;
+
+  /** @param requestedThreads the threads asked for; fewer run where memory cannot be shared (a page without cross-origin isolation) */
+  constructor(
+    private readonly rt: WasmRuntime,
+    requestedThreads: number,
+  ) {
+    const simd = rt.loaded.variant.relaxed ? 'relaxed SIMD' : 'SIMD';
+    const threads = rt.threads === 1 ? '1 thread' : `${rt.threads} threads`;
+    const note = rt.threads < requestedThreads ? ', memory cannot be shared here' : '';
+    this.description = `wasm (${simd}, ${threads}${note})`;
+  }
+
+  get threads(): number {
+    return this.rt.threads;
+  }
+
+  /** Starts the worker threads now and resolves when they are ready (they otherwise start on the first large job). */
+  whenReady(): Promise<void> {
+    return this.rt.pool.whenReady();
+  }
+
+  stats(): WasmStats {
+    const a = this.rt.allocator.stats();
+    return {
+      threads: this.rt.threads,
+      readyWorkers: this.rt.pool.readyWorkers,
+      workerTasks: this.rt.pool.workerTasks,
+      memoryBytes: a.memoryBytes,
+      freeBlocks: a.freeBlocks,
+    };
+  }
+
+  // ----- memory -----
+  private alloc(n: number): WasmBuffer {
+    const b = new WasmBuffer(this.rt.allocator.alloc(4 * n), n);
+    this.live.add(b);
+    this.liveBytes += 4 * n;
+    return b;
+  }
+  /** A new buffer of `n` elements filled by `fill(address)`; freed again if `fill` throws (a bad index). */
+  private output(n: number, fill: (ptr: number) => void): WasmBuffer {
+    const out = this.alloc(n);
+    try {
+      fill(out.ptr);
+    } catch (e) {
+      this.disposeData(out);
+      throw e;
+    }
+    return out;
+  }
+  write(values: TypedArray, dtype: DType): DataId {
+    const b = this.alloc(values.length);
+    (dtype === 'int32' ? this.rt.i32 : this.rt.f32).set(values, b.ptr / 4);
+    return b;
+  }
+  readSync(id: DataId, dtype: DType): TypedArray {
+    const b = bufferOf(id);
+    const view = dtype === 'int32' ? this.rt.i32 : this.rt.f32;
+    return view.slice(b.ptr / 4, b.ptr / 4 + b.length);
+  }
+  async read(id: DataId, dtype: DType): Promise<TypedArray> {
+    return this.readSync(id, dtype);
+  }
+  disposeData(id: DataId): void {
+    const b = bufferOf(id);
+    b.disposed = true;
+    this.live.delete(b);
+    this.liveBytes -= 4 * b.length;
+    this.rt.allocator.release(b.ptr);
+  }
+  memory(): BackendMemory {
+    return { numBuffers: this.live.size, numBytes: this.liveBytes };
+  }
+  dispose(): void {
+    this.rt.pool.dispose();
+  }
+
+  // ----- layout -----
+  contiguous(x: View): DataId {
+    return this.output(sizeOf(x.shape), (ptr) => layout.copyView(this.rt, x, ptr, layout.conversion(x.dtype, x.dtype)));
+  }
+  cast(x: View, dtype: DType): DataId {
+    return this.output(sizeOf(x.shape), (ptr) => layout.copyView(this.rt, x, ptr, layout.conversion(x.dtype, dtype)));
+  }
+  pad(x: View, pads: readonly (readonly [number, number])[], value: number): DataId {
+    const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
+    return this.output(sizeOf(shape), (ptr) => layout.pad(this.rt, x, pads, value, shape, ptr));
+  }
+  cat(xs: readonly View[], dim: number): DataId {
+    const shape = [...xs[0].shape];
+    shape[dim] = xs.reduce((a, x) => a + x.shape[dim], 0);
+    return this.output(sizeOf(shape), (ptr) => layout.cat(this.rt, xs, dim, shape, ptr));
+  }
+
+  // ----- elementwise -----
+  unary(op: UnaryOp, x: View): DataId {
+    return this.output(sizeOf(x.shape), (ptr) => map(this.rt, unaryCode(op, x), [x], ptr));
+  }
+  binary(op: BinaryOp, a: View, b: View): DataId {
+    return this.output(sizeOf(a.shape), (ptr) => map(this.rt, binaryCode(op, a), [a, b], ptr));
+  }
+  where(cond: View, a: View, b: View): DataId {
+    return this.output(sizeOf(a.shape), (ptr) => map(this.rt, whereCode, [cond, a, b], ptr));
+  }
+
+  // ----- reductions and rows -----
+  reduce(op: ReduceOp, x: DataId, dtype: DType, outer: number, inner: number): DataId {
+    return this.output(outer, (ptr) => rows.reduce(this.rt, op, dtype === 'int32', bufferOf(x).ptr, ptr, outer, inner));
+  }
+  softmax(x: DataId, _dtype: DType, rowCount: number, cols: number, log: boolean): DataId {
+    return this.output(rowCount * cols, (ptr) => rows.softmax(this.rt, bufferOf(x).ptr, ptr, rowCount, cols, log));
+  }
+  layerNorm(
+    x: DataId,
+    _dtype: DType,
+    rowCount: number,
+    cols: number,
+    weight: DataId | null,
+    bias: DataId | null,
+    eps: number,
+  ): LayerNormResult {
+    const [y, mean, rstd] = [this.alloc(rowCount * cols), this.alloc(rowCount), this.alloc(rowCount)];
+    const ptr = (id: DataId | null) => (id ? bufferOf(id).ptr : 0);
+    rows.layerNorm(
+      this.rt,
+      { x: ptr(x), y: y.ptr, mean: mean.ptr, rstd: rstd.ptr, weight: ptr(weight), bias: ptr(bias) },
+      rowCount,
+      cols,
+      eps,
+    );
+    return { y, mean, rstd };
+  }
+
+  // ----- linear algebra -----
+  matmul(a: View, b: View): DataId {
+    return this.output(a.shape[0] * a.shape[1] * b.shape[2], (ptr) => matmul(this.rt, a, b, ptr));
+  }
+  conv2d(x: DataId, xShape: Shape, w: DataId, wShape: Shape, bias: DataId | null, p: Conv2dParams, _dtype: DType): DataId {
+    const ho = convOutSize(xShape[2], wShape[2], p.stride[0], p.padding[0], p.dilation[0]);
+    const wo = convOutSize(xShape[3], wShape[3], p.stride[1], p.padding[1], p.dilation[1]);
+    return this.output(xShape[0] * wShape[0] * ho * wo, (ptr) =>
+      conv.conv2d(this.rt, bufferOf(x).ptr, xShape, bufferOf(w).ptr, wShape, bias ? bufferOf(bias).ptr : null, p, ptr),
+    );
+  }
+  conv2dBackwardInput(dy: DataId, _dyShape: Shape, w: DataId, wShape: Shape, xShape: Shape, p: Conv2dParams, _dtype: DType): DataId {
+    return this.output(sizeOf(xShape), (ptr) =>
+      conv.conv2dBackwardInput(this.rt, bufferOf(dy).ptr, bufferOf(w).ptr, wShape, xShape, p, ptr),
+    );
+  }
+  conv2dBackwardWeight(x: DataId, xShape: Shape, dy: DataId, _dyShape: Shape, wShape: Shape, p: Conv2dParams, _dtype: DType): DataId {
+    return this.output(sizeOf(wShape), (ptr) =>
+      conv.conv2dBackwardWeight(this.rt, bufferOf(x).ptr, xShape, bufferOf(dy).ptr, wShape, p, ptr),
+    );
+  }
+
+  // ----- resampling -----
+  resizeBilinear(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, _dtype: DType): DataId {
+    return this.resize(false, false, x, xShape, outH, outW, p);
+  }
+  resizeNearest(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, _dtype: DType): DataId {
+    return this.resize(true, false, x, xShape, outH, outW, p);
+  }
+  resizeBilinearBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, _dtype: DType): DataId {
+    return this.resize(false, true, dy, dyShape, inH, inW, p);
+  }
+  resizeNearestBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, _dtype: DType): DataId {
+    return this.resize(true, true, dy, dyShape, inH, inW, p);
+  }
+  /** Forward: `src` is x [N,C,h,w] and (outH, outW) the new size. Backward: `src` is dy and (outH, outW) the input's size. */
+  private resize(nearest: boolean, backward: boolean, src: DataId, srcShape: Shape, outH: number, outW: number, p: ResizeParams): DataId {
+    const [n, c, h, w] = srcShape;
+    const size = backward ? { h: outH, w: outW, outH: h, outW: w } : { h, w, outH, outW };
+    return this.output(n * c * outH * outW, (ptr) =>
+      resize(this.rt, { nearest, backward, src: bufferOf(src).ptr, dst: ptr, planes: n * c, ...size }, p),
+    );
+  }
+
+  // ----- indexing -----
+  gather(x: View, dim: number, index: View): DataId {
+    return this.output(sizeOf(index.shape), (ptr) => gather(this.rt, x, dim, index, ptr));
+  }
+  scatterAdd(shape: Shape, _dtype: DType, dim: number, index: View, src: View): DataId {
+    return this.output(sizeOf(shape), (ptr) => scatterAdd(this.rt, shape, dim, index, src, ptr));
+  }
+}
+
+const OPTION_KEYS = ['threads', 'maxMemoryMB', 'minParallelMicros'];
+
+function parseOptions(options: BackendOptions, platform: Platform): Required<WasmOptions> {
+  const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
+  if (unknown.length > 0) throw new Error(`wasm backend: unknown option(s) ${unknown.join(', ')} (known: ${OPTION_KEYS.join(', ')})`);
+  const o = options as WasmOptions;
+  const fromEnv = platform.env('SETR_THREADS');
+  const threads = o.threads ?? (fromEnv !== undefined ? Number(fromEnv) : platform.cores);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`wasm backend: threads must be a positive integer, got ${o.threads ?? `SETR_THREADS=${fromEnv}`}`);
+  const maxMemoryMB = o.maxMemoryMB ?? 4096;
+  if (!(maxMemoryMB >= 1 && maxMemoryMB <= 4096)) throw new Error(`wasm backend: maxMemoryMB must be in [1, 4096], got ${maxMemoryMB}`);
+  const minParallelMicros = o.minParallelMicros ?? 200;
+  if (!(minParallelMicros >= 0)) throw new Error(`wasm backend: minParallelMicros must be non-negative, got ${minParallelMicros}`);
+  return { threads, maxMemoryMB, minParallelMicros };
+}
+
+function build(platform: Platform, loaded: LoadedModule, o: Required<WasmOptions>): WasmBackend {
+  const rt = new WasmRuntime(platform, loaded, {
+    threads: o.threads,
+    maxBytes: o.maxMemoryMB * 2 ** 20,
+    minParallelNs: o.minParallelMicros * 1000,
+  });
+  return new WasmBackend(rt, o.threads);
+}
+
+/**
+ * Creates the backend: synchronously in Node (so it can be the default backend), asynchronously in
+ * browsers, which refuse to compile large modules synchronously on the main thread.
+ */
+export function createWasmBackend(options: BackendOptions = {}): WasmBackend | Promise<WasmBackend> {
+  const platform = currentPlatform();
+  if (!platform) throw new Error('wasm backend: needs Node ≥ 20.16 (process.getBuiltinModule) or a browser');
+  const o = parseOptions(options, platform);
+  const loaded = loadModuleSync(platform, o.threads > 1);
+  if (loaded) return build(platform, loaded, o);
+  return loadModule(platform, o.threads > 1).then((l) => build(platform, l, o));
+}
+
+/** Whether the backend can run here: WebAssembly SIMD validates and (in Node) the module has been built. */
+export function wasmAvailable(): boolean {
+  const platform = currentPlatform();
+  return platform !== null && simdSupport().simd && moduleBuilt(platform);
+}
