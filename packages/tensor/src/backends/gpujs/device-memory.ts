@@ -22,7 +22,7 @@
  */
 import type { DataId } from '../../backend.js';
 import type { Runner } from './chunks.js';
-import type { KernelCache } from './kernel-cache.js';
+import type { CachedKernel, KernelCache } from './kernel-cache.js';
 import type { Launch } from './launch.js';
 import type { DeviceValue, Residency } from './residency.js';
 
@@ -111,7 +111,12 @@ export class DeviceMemory implements Runner {
     const n = l.outSize;
     const inputs = l.inputs.map((id) => this.slot(id, l.op));
     const checks = [...new Set([...inputs.flatMap((s) => s.checks.filter((c) => c.state !== 'passed')), ...ownChecks])];
-    const entry = this.cache.get(l.key, l.source, n, [...inputs.map((s) => Math.max(s.size, 1)), ...l.tables.map((t) => t.length)]);
+    let entry: CachedKernel;
+    try {
+      entry = this.cache.get(l.key, l.source, n, [...inputs.map((s) => Math.max(s.size, 1)), ...l.tables.map((t) => t.length)]);
+    } catch (e) {
+      throw this.failure(l.op, e); // gpu.js parses the source here
+    }
     const call = (values: readonly DeviceValue[]): DeviceValue | Promise<DeviceValue> => {
       if (!this.cache.sizesBaked) entry.run.setOutput([n]);
       return entry.run(...(values as never[]), ...l.tables) as DeviceValue | Promise<DeviceValue>;

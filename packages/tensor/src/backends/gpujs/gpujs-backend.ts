@@ -103,6 +103,10 @@ export class GpujsBackend implements Backend {
   memory(): BackendMemory {
     return this.buffers.memory();
   }
+  /** Resolves when every kernel issued so far has run (webgpu computes asynchronously; elsewhere at once). */
+  flush(): Promise<void> {
+    return this.buffers.flush();
+  }
   /** Waits for queued kernels, then frees every compiled kernel and the gpu.js instance. */
   async dispose(): Promise<void> {
     await this.buffers.flush();

@@ -22,9 +22,10 @@ export interface ModeChoice {
   readonly probes: readonly string[];
 }
 
-type Probe = { ok: true; detail: string } | { ok: false; why: string };
+/** Whether a mode runs here: what runs underneath, or why not. */
+export type Probe = { ok: true; detail: string } | { ok: false; why: string };
 
-async function probe(mode: GpujsMode): Promise<Probe> {
+export async function probe(mode: GpujsMode): Promise<Probe> {
   switch (mode) {
     case 'webgpu': {
       const p = await ensureWebGPU();
@@ -47,13 +48,16 @@ async function probe(mode: GpujsMode): Promise<Probe> {
   }
 }
 
-/** Resolves the requested mode (`undefined` → environment → auto) to one that works here, or throws why not. */
-export async function chooseMode(requested: unknown): Promise<ModeChoice> {
+/**
+ * Resolves the requested mode (`undefined` → environment → auto) to one that works here, or throws
+ * why not. `probeMode` is a parameter so tests can stand in for the machine.
+ */
+export async function chooseMode(requested: unknown, probeMode: (mode: GpujsMode) => Promise<Probe> = probe): Promise<ModeChoice> {
   const wanted = requested ?? process.env.SETR_GPUJS_MODE ?? 'auto';
   if (wanted === 'auto') {
     const probes: string[] = [];
     for (const mode of MODES) {
-      const p = await probe(mode);
+      const p = await probeMode(mode);
       if (p.ok) return { mode, detail: p.detail, auto: true, probes };
       probes.push(`${mode}: ${p.why}`);
     }
@@ -62,7 +66,7 @@ export async function chooseMode(requested: unknown): Promise<ModeChoice> {
   if (!MODES.includes(wanted as GpujsMode)) {
     throw new Error(`setBackend('gpujs'): unknown mode '${String(wanted)}' (choose auto, ${MODES.join(', ')})`);
   }
-  const p = await probe(wanted as GpujsMode);
+  const p = await probeMode(wanted as GpujsMode);
   if (!p.ok) throw new Error(`setBackend('gpujs', { mode: '${String(wanted)}' }): not available here: ${p.why}`);
   return { mode: wanted as GpujsMode, detail: p.detail, auto: false, probes: [] };
 }
