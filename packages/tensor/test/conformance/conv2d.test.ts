@@ -105,7 +105,7 @@ describeBackends('conv2d', (h) => {
         expectAdjoint(yNoBias, dy.data, x.data, dx.data, `conv2dBackwardInput, ${label}`);
         expectAdjoint(yNoBias, dy.data, w.data, dw.data, `conv2dBackwardWeight, ${label}`);
       },
-      20,
+      40,
     );
   });
 

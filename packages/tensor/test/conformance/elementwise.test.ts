@@ -57,7 +57,7 @@ describeBackends('elementwise', (h) => {
         const want = build(broadcastShape(sa, sb), intResult ? 'int32' : 'float32', (i) => f(broadcastAt(a, i), broadcastAt(b, i)));
         expectHostClose(out, want, intResult ? EXACT : looser(h.tol, ORACLE_TOL), `${op}(${va.label}, ${vb.label})`);
       },
-      40,
+      80,
     );
   });
 
@@ -75,7 +75,7 @@ describeBackends('elementwise', (h) => {
         const want = build(shape, keepsInt ? 'int32' : 'float32', (i) => f(broadcastAt(x, i)));
         expectHostClose(out, want, keepsInt ? EXACT : looser(h.tol, ORACLE_TOL), `${op}(${view.label})`);
       },
-      30,
+      60,
     );
   });
 

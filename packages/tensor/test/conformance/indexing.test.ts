@@ -56,7 +56,7 @@ describeBackends('gather, indexSelect, scatterAdd, oneHot', (h) => {
         );
         expectAdjoint(g.data, src.data, x.data, sa.data, `gather and scatterAdd, ${label}`);
       },
-      30,
+      50,
     );
   });
 

@@ -58,7 +58,7 @@ describeBackends('interpolate', (h) => {
           `constant image, ${label}`,
         );
       },
-      25,
+      40,
     );
   });
 

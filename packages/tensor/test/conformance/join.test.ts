@@ -55,7 +55,7 @@ describeBackends('pad, cat, stack, split, chunk', (h) => {
         );
         expectHostClose(out, want, EXACT, `pad ${view.label} by [${pads}]`);
       },
-      25,
+      40,
     );
   });
 
@@ -86,7 +86,7 @@ describeBackends('pad, cat, stack, split, chunk', (h) => {
         expectHostClose(outs[0], want, EXACT, label);
         for (const [k, p] of pieces.entries()) expectHostClose(outs[k + 1], p, EXACT, `piece ${k} of split(${label})`);
       },
-      25,
+      40,
     );
   });
 

@@ -59,7 +59,7 @@ describeBackends('matmul', (h) => {
         const want = hostMatmul(viewOracle(va, baseA, sa), viewOracle(vb, baseB, sb));
         expectHostClose(out, want, summed(looser(h.tol, ORACLE_TOL), k), `[${sa}] (${va.label}) @ [${sb}] (${vb.label})`);
       },
-      30,
+      50,
     );
   });
 

@@ -67,7 +67,7 @@ describeBackends('softmax, logSoftmax, layerNorm', (h) => {
           `logSoftmax ${label}`,
         );
       },
-      30,
+      50,
     );
   });
 
@@ -107,7 +107,7 @@ describeBackends('softmax, logSoftmax, layerNorm', (h) => {
         expectHostClose(mean, host(lead, mu), looser(h.tol, ROW_TOL), `mean, ${label}`);
         expectHostClose(rstd, host(lead, rs), looser(h.tol, { rtol: 1e-4, atol: 1e-6 }), `rstd, ${label}`);
       },
-      25,
+      40,
     );
   });
 

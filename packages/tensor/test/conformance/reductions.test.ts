@@ -79,7 +79,7 @@ describeBackends('reductions', (h) => {
         const tol = int ? EXACT : summed(looser(h.tol, { rtol: 1e-5, atol: 1e-6 }), sizeOf(shape));
         expectHostClose(out, want, tol, `${name}(${view.label}, dims ${given}, keepdim ${keepdim})`);
       },
-      40,
+      80,
     );
   });
 

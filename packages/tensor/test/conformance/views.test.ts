@@ -28,7 +28,7 @@ describeBackends('views', (h) => {
         for (const out of outs.slice(0, 3)) expectHostClose(out, want, EXACT, label);
         expectHostClose(outs[3], host([want.data.length], want.data), EXACT, `reshape(-1) of ${label}`);
       },
-      30,
+      60,
     );
   });
 

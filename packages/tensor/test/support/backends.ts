@@ -26,7 +26,10 @@ const ALL: BackendUnderTest[] = [
   { label: 'reference', name: 'reference', options: {}, rtol: 0, atol: 0 },
   { label: 'gpujs:webasm', name: 'gpujs', options: { mode: 'webasm' }, rtol: 1e-4, atol: 1e-5 },
   { label: 'gpujs:webgpu', name: 'gpujs', options: { mode: 'webgpu' }, rtol: 1e-4, atol: 1e-5 },
+  { label: 'gpujs:cpu', name: 'gpujs', options: { mode: 'cpu' }, rtol: 1e-4, atol: 1e-5 },
   { label: 'wasm', name: 'wasm', options: {}, rtol: 1e-4, atol: 1e-5 },
+  // every job split over two threads, however small: the suite's tiny shapes then reach the partitioning code
+  { label: 'wasm:split', name: 'wasm', options: { threads: 2, minParallelMicros: 0 }, rtol: 1e-4, atol: 1e-5 },
 ];
 
 export function backendsUnderTest(): BackendUnderTest[] {
