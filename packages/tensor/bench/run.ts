@@ -38,24 +38,39 @@ const HELP = `usage: npm run bench -- [options]
   --budget MS        cut samples (to no fewer than 3) once one case on one backend would take longer; an op slower
                      than this alone is timed once (default 1000, quick 250)
   --threads N        threads of the "all threads" wasm mode (default: available parallelism, here ${os.availableParallelism()})
-  --slow             also run what is skipped for slowness (reference on mm-1024, tfjs:cpu conv-dW: minutes)
+  --slow             also run what is skipped for slowness (reference on mm-1024, gpujs:cpu on all cases,
+                     tfjs:cpu on conv-dW): many minutes
   --no-save          print only; write no JSON
   -h, --help         this text`;
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    backends: { type: 'string' },
-    cases: { type: 'string' },
-    reps: { type: 'string' },
-    warmup: { type: 'string' },
-    budget: { type: 'string' },
-    threads: { type: 'string' },
-    slow: { type: 'boolean', default: false },
-    'no-save': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+/** A usage error: says what is wrong and exits (no stack trace for a typo). */
+function usage(message: string): never {
+  console.error(`bench: ${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        backends: { type: 'string' },
+        cases: { type: 'string' },
+        reps: { type: 'string' },
+        warmup: { type: 'string' },
+        budget: { type: 'string' },
+        threads: { type: 'string' },
+        slow: { type: 'boolean', default: false },
+        'no-save': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+}
+
+const args = parseOptions();
 if (args.help) {
   console.log(HELP);
   process.exit(0);
@@ -64,7 +79,7 @@ if (args.help) {
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`bench: --${name} must be a positive integer, got '${text}'`);
+  if (!Number.isInteger(n) || n < 1) usage(`--${name} must be a positive integer, got '${text}'`);
   return n;
 }
 
@@ -76,7 +91,7 @@ function pick<T>(items: readonly T[], key: (t: T) => string, list: string | unde
     .map((s) => s.trim())
     .filter(Boolean);
   const unknown = patterns.filter((p) => !items.some((t) => key(t).startsWith(p)));
-  if (unknown.length) throw new Error(`bench: unknown ${what} ${unknown.join(', ')} (known: ${items.map(key).join(', ')})`);
+  if (unknown.length) usage(`unknown ${what} ${unknown.join(', ')} (known: ${items.map(key).join(', ')})`);
   return items.filter((t) => patterns.some((p) => key(t).startsWith(p)));
 }
 
