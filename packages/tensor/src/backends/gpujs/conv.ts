@@ -9,14 +9,16 @@
  */
 import type { Conv2dParams, DataId } from '../../backend.js';
 import { convOutSize } from '../../conv-geometry.js';
-import type { Shape } from '../../shape.js';
+import { type Shape, sizeOf } from '../../shape.js';
 import { chunkCode, chunking, type Runner } from './chunks.js';
 import { kernelSource, meta } from './launch.js';
 import { sumRows } from './rows.js';
 import { coordsCode } from './view-code.js';
 
-// meta layout shared by the three kernels; CHUNK and COUNT split the outermost loop
-const [N, C, H, W, CO, CIG, KH, KW, HO, WO, SH, SW, PH, PW, DH, DW, COG, CHUNK, COUNT] = Array.from({ length: 19 }, (_, i) => `meta[${i}]`);
+// the meta array, named once at the top of each kernel (locals, not a memory read per use);
+// CHUNK and COUNT split the outermost loop
+const NAMES = ['N', 'C', 'H', 'W', 'CO', 'CIG', 'KH', 'KW', 'HO', 'WO', 'SH', 'SW', 'PH', 'PW', 'DH', 'DW', 'COG', 'CHUNK', 'COUNT'];
+const HEAD = ['const flat = this.thread.x;', ...NAMES.map((name, i) => `const ${name} = meta[${i}];`)].join('\n');
 
 interface Geometry {
   readonly values: number[];
@@ -32,27 +34,31 @@ function geometry(xShape: Shape, wShape: Shape, p: Conv2dParams): Geometry {
   return { values: [n, c, h, w, co, cig, kh, kw, ho, wo, ...p.stride, ...p.padding, ...p.dilation, co / p.groups], ho, wo };
 }
 
-const xAt = (b: string, ch: string, iy: string, ix: string) => `((${b} * ${C} + ${ch}) * ${H} + ${iy}) * ${W} + ${ix}`;
-const wAt = (oc: string, ci: string, ky: string, kx: string) => `((${oc} * ${CIG} + ${ci}) * ${KH} + ${ky}) * ${KW} + ${kx}`;
-const yAt = (b: string, oc: string, oy: string, ox: string) => `((${b} * ${CO} + ${oc}) * ${HO} + ${oy}) * ${WO} + ${ox}`;
-
-/** Thread (b, oc, oy, ox, chunk of input channels): Σ over those channels and the taps inside the image. */
+/**
+ * Thread (b, oc, oy, ox, chunk of input channels): Σ over those channels and the taps inside the
+ * image. Positions are built up a dim at a time (plane, row, column) rather than from scratch per tap.
+ */
 const FORWARD = (bias: boolean) =>
   [
-    'const flat = this.thread.x;',
-    chunkCode(COUNT, CHUNK, CIG),
-    coordsCode(4, (d) => [N, CO, HO, WO][d], 'o'),
-    `const g = divFloor(c1, ${COG});`,
+    HEAD,
+    chunkCode('COUNT', 'CHUNK', 'CIG'),
+    coordsCode(4, (d) => ['N', 'CO', 'HO', 'WO'][d], 'o'),
+    'const g = divFloor(c1, COG);',
+    'const iy0 = c2 * SH - PH;',
+    'const ix0 = c3 * SW - PW;',
     'let sum = 0;',
     'for (let ci = lo; ci < hi; ci += 1) {',
-    `const xc = g * ${CIG} + ci;`,
-    `for (let ky = 0; ky < ${KH}; ky++) {`,
-    `const iy = c2 * ${SH} - ${PH} + ky * ${DH};`,
-    `if (iy >= 0 && iy < ${H}) {`,
-    `for (let kx = 0; kx < ${KW}; kx++) {`,
-    `const ix = c3 * ${SW} - ${PW} + kx * ${DW};`,
-    `if (ix >= 0 && ix < ${W}) {`,
-    `sum += x[${xAt('c0', 'xc', 'iy', 'ix')}] * w[${wAt('c1', 'ci', 'ky', 'kx')}];`,
+    'const xPlane = (c0 * C + g * CIG + ci) * H;',
+    'const wPlane = (c1 * CIG + ci) * KH;',
+    'for (let ky = 0; ky < KH; ky++) {',
+    'const iy = iy0 + ky * DH;',
+    'if (iy >= 0 && iy < H) {',
+    'const xRow = (xPlane + iy) * W;',
+    'const wRow = (wPlane + ky) * KW;',
+    'for (let kx = 0; kx < KW; kx++) {',
+    'const ix = ix0 + kx * DW;',
+    'if (ix >= 0 && ix < W) {',
+    'sum += x[xRow + ix] * w[wRow + kx];',
     '}',
     '}',
     '}',
@@ -62,49 +68,61 @@ const FORWARD = (bias: boolean) =>
     bias ? 'return s === 0 ? sum + bias[c1] : sum;' : 'return sum;',
   ].join('\n');
 
-/** Thread (b, c, iy, ix, chunk of the group's output channels): Σ dy·w over the output pixels whose taps read it. */
-const BACKWARD_INPUT = [
-  'const flat = this.thread.x;',
-  chunkCode(COUNT, CHUNK, COG),
-  coordsCode(4, (d) => [N, C, H, W][d], 'o'),
-  `const g = divFloor(c1, ${CIG});`,
-  `const ci = c1 - g * ${CIG};`,
-  'let sum = 0;',
-  'for (let oo = lo; oo < hi; oo += 1) {',
-  `const oc = g * ${COG} + oo;`,
-  `for (let ky = 0; ky < ${KH}; ky++) {`,
-  `const ty = c2 + ${PH} - ky * ${DH};`,
-  `const oy = divFloor(ty, ${SH});`,
-  `if (ty >= 0 && oy * ${SH} === ty && oy < ${HO}) {`,
-  `for (let kx = 0; kx < ${KW}; kx++) {`,
-  `const tx = c3 + ${PW} - kx * ${DW};`,
-  `const ox = divFloor(tx, ${SW});`,
-  `if (tx >= 0 && ox * ${SW} === tx && ox < ${WO}) {`,
-  `sum += dy[${yAt('c0', 'oc', 'oy', 'ox')}] * w[${wAt('oc', 'ci', 'ky', 'kx')}];`,
-  '}',
-  '}',
-  '}',
-  '}',
-  '}',
-  'return sum;',
-].join('\n');
+/**
+ * Thread (b, c, iy, ix, chunk of the group's output channels): Σ dy·w over the output pixels whose
+ * taps read it. With unit strides every tap lands on an output pixel, so the divisibility test (two
+ * float divisions per tap) is left out of that variant.
+ */
+const BACKWARD_INPUT = (unitStride: boolean) =>
+  [
+    HEAD,
+    chunkCode('COUNT', 'CHUNK', 'COG'),
+    coordsCode(4, (d) => ['N', 'C', 'H', 'W'][d], 'o'),
+    'const g = divFloor(c1, CIG);',
+    'const ci = c1 - g * CIG;',
+    'let sum = 0;',
+    'for (let oo = lo; oo < hi; oo += 1) {',
+    'const oc = g * COG + oo;',
+    'const yPlane = (c0 * CO + oc) * HO;',
+    'const wPlane = (oc * CIG + ci) * KH;',
+    'for (let ky = 0; ky < KH; ky++) {',
+    'const ty = c2 + PH - ky * DH;',
+    unitStride ? 'const oy = ty;' : 'const oy = divFloor(ty, SH);',
+    unitStride ? 'if (ty >= 0 && oy < HO) {' : 'if (ty >= 0 && oy * SH === ty && oy < HO) {',
+    'const yRow = (yPlane + oy) * WO;',
+    'const wRow = (wPlane + ky) * KW;',
+    'for (let kx = 0; kx < KW; kx++) {',
+    'const tx = c3 + PW - kx * DW;',
+    unitStride ? 'const ox = tx;' : 'const ox = divFloor(tx, SW);',
+    unitStride ? 'if (tx >= 0 && ox < WO) {' : 'if (tx >= 0 && ox * SW === tx && ox < WO) {',
+    'sum += dy[yRow + ox] * w[wRow + kx];',
+    '}',
+    '}',
+    '}',
+    '}',
+    '}',
+    'return sum;',
+  ].join('\n');
 
 /** Thread (oc, ci, ky, kx, chunk of (batch, output row) pairs): Σ x·dy over those rows' pixels whose tap lies inside the image. */
 const BACKWARD_WEIGHT = [
-  'const flat = this.thread.x;',
-  chunkCode(COUNT, CHUNK, `${N} * ${HO}`),
-  coordsCode(4, (d) => [CO, CIG, KH, KW][d], 'o'),
-  `const xc = divFloor(c0, ${COG}) * ${CIG} + c1;`,
+  HEAD,
+  chunkCode('COUNT', 'CHUNK', 'N * HO'),
+  coordsCode(4, (d) => ['CO', 'CIG', 'KH', 'KW'][d], 'o'),
+  'const xc = divFloor(c0, COG) * CIG + c1;',
+  'const dyOff = c3 * DW - PW;',
   'let sum = 0;',
   'for (let r = lo; r < hi; r += 1) {',
-  `const b = divFloor(r, ${HO});`,
-  `const oy = r - b * ${HO};`,
-  `const iy = oy * ${SH} - ${PH} + c2 * ${DH};`,
-  `if (iy >= 0 && iy < ${H}) {`,
-  `for (let ox = 0; ox < ${WO}; ox++) {`,
-  `const ix = ox * ${SW} - ${PW} + c3 * ${DW};`,
-  `if (ix >= 0 && ix < ${W}) {`,
-  `sum += x[${xAt('b', 'xc', 'iy', 'ix')}] * dy[${yAt('b', 'c0', 'oy', 'ox')}];`,
+  'const b = divFloor(r, HO);',
+  'const oy = r - b * HO;',
+  'const iy = oy * SH - PH + c2 * DH;',
+  'if (iy >= 0 && iy < H) {',
+  'const xRow = ((b * C + xc) * H + iy) * W;',
+  'const yRow = ((b * CO + c0) * HO + oy) * WO;',
+  'for (let ox = 0; ox < WO; ox++) {',
+  'const ix = ox * SW + dyOff;',
+  'if (ix >= 0 && ix < W) {',
+  'sum += x[xRow + ix] * dy[yRow + ox];',
   '}',
   '}',
   '}',
@@ -112,84 +130,77 @@ const BACKWARD_WEIGHT = [
   'return sum;',
 ].join('\n');
 
-/** Runs one of the kernels over `elements` outputs with its outer loop of `length` steps chunked, and sums the partials. */
-function chunked(
-  r: Runner,
-  op: string,
-  key: string,
-  args: string[],
-  body: string,
-  inputs: DataId[],
-  g: Geometry,
-  elements: number,
-  length: number,
-  stepCost: number,
-): DataId {
-  const { chunk, count } = chunking(length, stepCost);
+/** One of the three kernels for one call: what to run, and over which outputs and outer loop. */
+interface ConvCall {
+  readonly op: string;
+  readonly key: string;
+  readonly args: readonly string[];
+  readonly body: string;
+  readonly inputs: readonly DataId[];
+  readonly elements: number;
+  /** Steps of the kernel's outermost loop, and the loop iterations one step costs (its inner loops + 1). */
+  readonly length: number;
+  readonly stepCost: number;
+}
+
+/** Runs `c` with its outer loop chunked across threads, and sums the partials. */
+function chunked(r: Runner, g: Geometry, c: ConvCall): DataId {
+  const { chunk, count } = chunking(c.length, c.stepCost);
   const partial = r.run({
-    op,
-    key,
-    source: () => kernelSource(args, body),
-    inputs,
+    op: c.op,
+    key: c.key,
+    source: () => kernelSource(c.args, c.body),
+    inputs: c.inputs,
     tables: [meta([...g.values, chunk, count])],
-    outSize: elements * count,
+    outSize: c.elements * count,
   });
   if (count === 1) return partial;
-  const out = sumRows(r, partial, elements, count);
+  const out = sumRows(r, partial, c.elements, count);
   r.dispose(partial);
   return out;
 }
 
 export function conv2d(r: Runner, x: DataId, xShape: Shape, w: DataId, wShape: Shape, bias: DataId | null, p: Conv2dParams): DataId {
   const g = geometry(xShape, wShape, p);
-  const [, cig, kh, kw] = wShape;
-  const args = ['x', 'w', ...(bias ? ['bias'] : []), 'meta'];
-  const inputs = [x, w, ...(bias ? [bias] : [])];
-  return chunked(
-    r,
-    'conv2d',
-    `conv2d:${bias !== null}`,
-    args,
-    FORWARD(bias !== null),
-    inputs,
-    g,
-    xShape[0] * wShape[0] * g.ho * g.wo,
-    cig,
-    kh * (kw + 1) + 1,
-  );
+  const [co, cig, kh, kw] = wShape;
+  return chunked(r, g, {
+    op: 'conv2d',
+    key: `conv2d:${bias !== null}`,
+    args: ['x', 'w', ...(bias ? ['bias'] : []), 'meta'],
+    body: FORWARD(bias !== null),
+    inputs: [x, w, ...(bias ? [bias] : [])],
+    elements: xShape[0] * co * g.ho * g.wo,
+    length: cig,
+    stepCost: kh * (kw + 1) + 1,
+  });
 }
 
 export function conv2dBackwardInput(r: Runner, dy: DataId, w: DataId, wShape: Shape, xShape: Shape, p: Conv2dParams): DataId {
   const g = geometry(xShape, wShape, p);
   const [co, , kh, kw] = wShape;
-  const elements = xShape[0] * xShape[1] * xShape[2] * xShape[3];
-  return chunked(
-    r,
-    'conv2dBackwardInput',
-    'conv2d:dx',
-    ['dy', 'w', 'meta'],
-    BACKWARD_INPUT,
-    [dy, w],
-    g,
-    elements,
-    co / p.groups,
-    kh * (kw + 1) + 1,
-  );
+  const unit = p.stride[0] === 1 && p.stride[1] === 1;
+  return chunked(r, g, {
+    op: 'conv2dBackwardInput',
+    key: `conv2d:dx:${unit}`,
+    args: ['dy', 'w', 'meta'],
+    body: BACKWARD_INPUT(unit),
+    inputs: [dy, w],
+    elements: sizeOf(xShape),
+    length: co / p.groups,
+    stepCost: kh * (kw + 1) + 1,
+  });
 }
 
 export function conv2dBackwardWeight(r: Runner, x: DataId, xShape: Shape, dy: DataId, wShape: Shape, p: Conv2dParams): DataId {
   const g = geometry(xShape, wShape, p);
-  const elements = wShape[0] * wShape[1] * wShape[2] * wShape[3];
-  return chunked(
-    r,
-    'conv2dBackwardWeight',
-    'conv2d:dw',
-    ['x', 'dy', 'meta'],
-    BACKWARD_WEIGHT,
-    [x, dy],
-    g,
-    elements,
-    xShape[0] * g.ho,
-    g.wo + 1,
-  );
+  return chunked(r, g, {
+    op: 'conv2dBackwardWeight',
+    key: 'conv2d:dw',
+    args: ['x', 'dy', 'meta'],
+    body: BACKWARD_WEIGHT,
+    inputs: [x, dy],
+    elements: sizeOf(wShape),
+    length: xShape[0] * g.ho,
+    stepCost: g.wo + 1,
+  });
 }

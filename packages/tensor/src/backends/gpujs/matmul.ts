@@ -10,22 +10,24 @@ import { chunkCode, chunking, type Runner } from './chunks.js';
 import { kernelSource, meta } from './launch.js';
 import { sumRows } from './rows.js';
 
-// meta: m, n, k, a's offset and 3 strides, b's offset and 3 strides, chunk, chunks per element
+// meta, named once (locals, not a memory read per use): sizes, a's offset and 3 strides, b's, and
+// the chunking of the inner dim
+const NAMES = ['M', 'N', 'K', 'A0', 'SA0', 'SA1', 'SA2', 'B0', 'SB0', 'SB1', 'SB2', 'CHUNK', 'COUNT'];
 const BODY = [
   'const flat = this.thread.x;',
-  chunkCode('meta[12]', 'meta[11]', 'meta[2]'),
-  'const mn = meta[0] * meta[1];',
-  'const p = divFloor(o, mn);',
-  'const rest = o - p * mn;',
-  'const i = divFloor(rest, meta[1]);',
-  'const j = rest - i * meta[1];',
-  'let pa = meta[3] + p * meta[4] + i * meta[5] + lo * meta[6];',
-  'let pb = meta[7] + p * meta[8] + lo * meta[9] + j * meta[10];',
+  ...NAMES.map((name, i) => `const ${name} = meta[${i}];`),
+  chunkCode('COUNT', 'CHUNK', 'K'),
+  'const p = divFloor(o, M * N);',
+  'const rest = o - p * M * N;',
+  'const i = divFloor(rest, N);',
+  'const j = rest - i * N;',
+  'let pa = A0 + p * SA0 + i * SA1 + lo * SA2;',
+  'let pb = B0 + p * SB0 + lo * SB1 + j * SB2;',
   'let sum = 0;',
   'for (let q = lo; q < hi; q += 1) {',
   'sum += a[pa] * b[pb];',
-  'pa += meta[6];',
-  'pb += meta[9];',
+  'pa += SA2;',
+  'pb += SB1;',
   '}',
   'return sum;',
 ].join('\n');
