@@ -28,11 +28,22 @@ function mulAdd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+/**
+ * a/b rounded once to float32. (A literal quotient written inside `<f32>(…)` would be typed float32
+ * operand by operand, rounding each literal first; this keeps the arithmetic in float64.)
+ */
+// @ts-ignore: decorator
+@inline
+function ratio(a: f64, b: f64): f32 {
+  return <f32>(a / b);
+}
+
 const SIGN_MASK = i32x4.splat(0x80000000);
 const LOG2E: f32 = 1.4426950408889634;
+const LN2: f64 = 0.6931471805599453;
 /** 355/512: nine significant bits, so n·LN2_HI is exact for every n that reaches here. */
 const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = <f32>(0.6931471805599453 - 0.693359375);
+const LN2_LO: f32 = <f32>(LN2 - <f64>LN2_HI);
 
 /** The sign of `sign` on the magnitude of `mag`. */
 // @ts-ignore: decorator
@@ -55,10 +66,10 @@ export function expV(x: v128): v128 {
   const xc = f32x4.min(f32x4.max(x, splat(-104)), splat(89));
   const n = f32x4.nearest(f32x4.mul(xc, splat(LOG2E)));
   const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO)));
-  let p = mulAdd(splat(<f32>(1.0 / 5040)), r, splat(<f32>(1.0 / 720)));
-  p = mulAdd(p, r, splat(<f32>(1.0 / 120)));
-  p = mulAdd(p, r, splat(<f32>(1.0 / 24)));
-  p = mulAdd(p, r, splat(<f32>(1.0 / 6)));
+  let p = mulAdd(splat(ratio(1.0, 5040)), r, splat(ratio(1.0, 720)));
+  p = mulAdd(p, r, splat(ratio(1.0, 120)));
+  p = mulAdd(p, r, splat(ratio(1.0, 24)));
+  p = mulAdd(p, r, splat(ratio(1.0, 6)));
   p = mulAdd(p, r, splat(0.5));
   p = mulAdd(p, r, splat(1));
   p = mulAdd(p, r, splat(1));
@@ -83,9 +94,9 @@ export function logV(x: v128): v128 {
   const f = f32x4.sub(m, splat(1));
   const s = f32x4.div(f, f32x4.add(f, splat(2)));
   const z = f32x4.mul(s, s);
-  let p = mulAdd(splat(<f32>(2.0 / 9)), z, splat(<f32>(2.0 / 7)));
-  p = mulAdd(p, z, splat(<f32>(2.0 / 5)));
-  p = mulAdd(p, z, splat(<f32>(2.0 / 3)));
+  let p = mulAdd(splat(ratio(2.0, 9)), z, splat(ratio(2.0, 7)));
+  p = mulAdd(p, z, splat(ratio(2.0, 5)));
+  p = mulAdd(p, z, splat(ratio(2.0, 3)));
   const logm = f32x4.add(f32x4.add(s, s), f32x4.mul(f32x4.mul(s, z), p));
   const ef = f32x4.convert_i32x4_s(e);
   let y = mulAdd(ef, splat(LN2_HI), f32x4.add(logm, f32x4.mul(ef, splat(LN2_LO))));
@@ -104,13 +115,13 @@ export function tanhV(x: v128): v128 {
   if (v128.any_true(small)) {
     // odd Taylor series x − x³/3 + 2x⁵/15 − …, whose terms shrink 10× per step for |x| < 0.5
     const z = f32x4.mul(x, x);
-    let p = mulAdd(splat(<f32>(-929569.0 / 638512875)), z, splat(<f32>(21844.0 / 6081075)));
-    p = mulAdd(p, z, splat(<f32>(-1382.0 / 155925)));
-    p = mulAdd(p, z, splat(<f32>(62.0 / 2835)));
-    p = mulAdd(p, z, splat(<f32>(-17.0 / 315)));
-    p = mulAdd(p, z, splat(<f32>(2.0 / 15)));
-    p = mulAdd(p, z, splat(<f32>(-1.0 / 3)));
-    y = mulAdd(f32x4.mul(x, z), p, x);
+    let p = mulAdd(splat(ratio(-929569.0, 638512875)), z, splat(ratio(21844.0, 6081075)));
+    p = mulAdd(p, z, splat(ratio(-1382.0, 155925)));
+    p = mulAdd(p, z, splat(ratio(62.0, 2835)));
+    p = mulAdd(p, z, splat(ratio(-17.0, 315)));
+    p = mulAdd(p, z, splat(ratio(2.0, 15)));
+    p = mulAdd(p, z, splat(ratio(-1.0, 3)));
+    y = copySign(mulAdd(f32x4.mul(x, z), p, x), x); // copySign keeps tanh(−0) = −0
   }
   if (!v128.all_true<i32>(small)) {
     // 1 − 2/(e^2|x| + 1): no cancellation, since tanh ≥ 0.46 here
@@ -130,7 +141,7 @@ export function sigmoidV(x: v128): v128 {
   return v128.bitselect(d, f32x4.mul(e, d), f32x4.ge(x, splat(0)));
 }
 
-const TWO_OVER_SQRT_PI = 1.1283791670955126;
+const TWO_OVER_SQRT_PI: f64 = 1.1283791670955126;
 const INV_SQRT_PI: f32 = 0.5641895835477563;
 /** erf below this is the Maclaurin series; above, 1 − erfc by the continued fraction. */
 const SERIES_LIMIT: f32 = 1.5;
@@ -142,35 +153,54 @@ const SERIES_LIMIT: f32 = 1.5;
 @inline
 function erfSeries(z: v128): v128 {
   const z2 = f32x4.mul(z, z);
-  let p = splat(<f32>(TWO_OVER_SQRT_PI / (20922789888000.0 * 33)));
-  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (1307674368000.0 * 31))));
-  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (87178291200.0 * 29))));
-  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (6227020800.0 * 27))));
-  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (479001600.0 * 25))));
-  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (39916800.0 * 23))));
-  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (3628800.0 * 21))));
-  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (362880.0 * 19))));
-  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (40320.0 * 17))));
-  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (5040.0 * 15))));
-  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (720.0 * 13))));
-  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (120.0 * 11))));
-  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (24.0 * 9))));
-  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / (6.0 * 7))));
-  p = mulAdd(p, z2, splat(<f32>(TWO_OVER_SQRT_PI / (2.0 * 5))));
-  p = mulAdd(p, z2, splat(<f32>(-TWO_OVER_SQRT_PI / 3)));
+  let p = splat(ratio(TWO_OVER_SQRT_PI, 20922789888000.0 * 33));
+  p = mulAdd(p, z2, splat(ratio(-TWO_OVER_SQRT_PI, 1307674368000.0 * 31)));
+  p = mulAdd(p, z2, splat(ratio(TWO_OVER_SQRT_PI, 87178291200.0 * 29)));
+  p = mulAdd(p, z2, splat(ratio(-TWO_OVER_SQRT_PI, 6227020800.0 * 27)));
+  p = mulAdd(p, z2, splat(ratio(TWO_OVER_SQRT_PI, 479001600.0 * 25)));
+  p = mulAdd(p, z2, splat(ratio(-TWO_OVER_SQRT_PI, 39916800.0 * 23)));
+  p = mulAdd(p, z2, splat(ratio(TWO_OVER_SQRT_PI, 3628800.0 * 21)));
+  p = mulAdd(p, z2, splat(ratio(-TWO_OVER_SQRT_PI, 362880.0 * 19)));
+  p = mulAdd(p, z2, splat(ratio(TWO_OVER_SQRT_PI, 40320.0 * 17)));
+  p = mulAdd(p, z2, splat(ratio(-TWO_OVER_SQRT_PI, 5040.0 * 15)));
+  p = mulAdd(p, z2, splat(ratio(TWO_OVER_SQRT_PI, 720.0 * 13)));
+  p = mulAdd(p, z2, splat(ratio(-TWO_OVER_SQRT_PI, 120.0 * 11)));
+  p = mulAdd(p, z2, splat(ratio(TWO_OVER_SQRT_PI, 24.0 * 9)));
+  p = mulAdd(p, z2, splat(ratio(-TWO_OVER_SQRT_PI, 6.0 * 7)));
+  p = mulAdd(p, z2, splat(ratio(TWO_OVER_SQRT_PI, 2.0 * 5)));
+  p = mulAdd(p, z2, splat(ratio(-TWO_OVER_SQRT_PI, 3)));
   p = mulAdd(p, z2, splat(<f32>TWO_OVER_SQRT_PI));
   return f32x4.mul(p, z);
 }
 
 /**
- * erfc(z) for z ≥ 1.5. The 24th convergent h/k of the continued fraction is accurate to 3e-8 at
- * z = 1.5 and better beyond; every term is positive, so the forward recurrences
+ * e^(−s·w²) for s = 1 or ½, without the error of rounding w²: a rounding error δ in the exponent
+ * becomes a relative error δ in the result, ~1e-5 at w² = 70. So w is split into wh (its top 12 bits,
+ * so wh² is exact) and the rest: s·w² = s·wh² + d with d = s·(w − wh)(w + wh) < 0.05, and
+ * e^(−s·w²) = e^(−s·wh²)·(1 − d + d²/2 − d³/6 + d⁴/24).
+ */
+// @ts-ignore: decorator
+@inline
+function expMinusSquare(w: v128, s: f32): v128 {
+  const wh = v128.and(w, i32x4.splat(0xfffff000));
+  const d = f32x4.mul(f32x4.mul(f32x4.sub(w, wh), f32x4.add(w, wh)), splat(s));
+  let c = mulAdd(d, splat(ratio(1, 24)), splat(ratio(-1, 6)));
+  c = mulAdd(c, d, splat(0.5));
+  c = mulAdd(c, d, splat(-1));
+  c = mulAdd(c, d, splat(1));
+  return f32x4.mul(expV(f32x4.neg(f32x4.mul(f32x4.mul(wh, wh), splat(s)))), c);
+}
+
+/**
+ * erfc(z) for z ≥ 1.5, where z² = s·w² (erf: w = z, s = 1; GELU: w = |x|, s = ½, z = w/√2 rounded,
+ * so the exponent is taken from the exact w). The 24th convergent h/k of the continued fraction is
+ * accurate to 3e-8 at z = 1.5 and better beyond; every term is positive, so the forward recurrences
  * h_n = z·h_(n−1) + (n/2)·h_(n−2) (and k likewise) lose nothing to cancellation. z is capped at 10,
  * where erfc has already underflowed, so h stays finite.
  */
 // @ts-ignore: decorator
 @inline
-function erfcFraction(z: v128): v128 {
+function erfcFraction(z: v128, w: v128, s: f32): v128 {
   const zc = f32x4.min(z, splat(10));
   let hPrev = splat(1);
   let h = zc;
@@ -185,14 +215,17 @@ function erfcFraction(z: v128): v128 {
     kPrev = k;
     k = kNext;
   }
-  const e = expV(f32x4.neg(f32x4.mul(zc, zc)));
-  return f32x4.mul(f32x4.mul(e, f32x4.div(k, h)), splat(INV_SQRT_PI));
+  const wc = f32x4.min(w, splat(s == 1 ? 10 : 14.1421356));
+  return f32x4.mul(f32x4.mul(expMinusSquare(wc, s), f32x4.div(k, h)), splat(INV_SQRT_PI));
 }
 
-/** erf(z) and erfc(z) for z ≥ 0 (NaN passes through); only the branches some lane needs are computed. */
+/**
+ * erf(z) or erfc(z) for z ≥ 0 (NaN passes through), z² = s·w² as for erfcFraction; only the branches
+ * some lane needs are computed.
+ */
 // @ts-ignore: decorator
 @inline
-function erfPair(z: v128, wantErfc: bool): v128 {
+function erfPair(z: v128, w: v128, s: f32, wantErfc: bool): v128 {
   const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
   let y = splat(0);
   if (v128.any_true(inSeries)) {
@@ -200,7 +233,7 @@ function erfPair(z: v128, wantErfc: bool): v128 {
     y = wantErfc ? f32x4.sub(splat(1), s) : s;
   }
   if (!v128.all_true<i32>(inSeries)) {
-    const c = erfcFraction(z);
+    const c = erfcFraction(z, w, s);
     y = v128.bitselect(y, wantErfc ? c : f32x4.sub(splat(1), c), inSeries);
   }
   return y;
@@ -209,7 +242,8 @@ function erfPair(z: v128, wantErfc: bool): v128 {
 // @ts-ignore: decorator
 @inline
 export function erfV(x: v128): v128 {
-  return copySign(erfPair(f32x4.abs(x), false), x);
+  const z = f32x4.abs(x);
+  return copySign(erfPair(z, z, 1, false), x);
 }
 
 /**
@@ -219,10 +253,11 @@ export function erfV(x: v128): v128 {
 // @ts-ignore: decorator
 @inline
 export function geluV(x: v128): v128 {
-  const z = f32x4.mul(f32x4.abs(x), splat(0.7071067811865476));
+  const w = f32x4.abs(x);
+  const z = f32x4.mul(w, splat(0.7071067811865476));
   const pos = f32x4.ge(x, splat(0));
   let phi = splat(0);
-  if (v128.any_true(pos)) phi = f32x4.add(splat(1), erfPair(z, false));
-  if (!v128.all_true<i32>(pos)) phi = v128.bitselect(phi, erfPair(z, true), pos);
+  if (v128.any_true(pos)) phi = f32x4.add(splat(1), erfPair(z, w, 0.5, false));
+  if (!v128.all_true<i32>(pos)) phi = v128.bitselect(phi, erfPair(z, w, 0.5, true), pos);
   return f32x4.mul(x, f32x4.mul(phi, splat(0.5)));
 }

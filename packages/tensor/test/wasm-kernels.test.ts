@@ -75,21 +75,105 @@ describe('wasm matmul against the reference', () => {
   ];
   for (const [m, k, n] of sizes) {
     it(`${m}×${k} @ ${k}×${n}, plain and with either or both operands transposed`, () => {
-      agree((a, b) => a.matmul(b), inputs([[m, k], [k, n]], m + k + n), summed(k));
-      agree((a, b) => a.T.matmul(b), inputs([[k, m], [k, n]], m * k), summed(k));
-      agree((a, b) => a.matmul(b.T), inputs([[m, k], [n, k]], k * n), summed(k));
-      agree((a, b) => a.T.matmul(b.T), inputs([[k, m], [n, k]], m * n), summed(k));
+      agree(
+        (a, b) => a.matmul(b),
+        inputs(
+          [
+            [m, k],
+            [k, n],
+          ],
+          m + k + n,
+        ),
+        summed(k),
+      );
+      agree(
+        (a, b) => a.T.matmul(b),
+        inputs(
+          [
+            [k, m],
+            [k, n],
+          ],
+          m * k,
+        ),
+        summed(k),
+      );
+      agree(
+        (a, b) => a.matmul(b.T),
+        inputs(
+          [
+            [m, k],
+            [n, k],
+          ],
+          k * n,
+        ),
+        summed(k),
+      );
+      agree(
+        (a, b) => a.T.matmul(b.T),
+        inputs(
+          [
+            [k, m],
+            [n, k],
+          ],
+          m * n,
+        ),
+        summed(k),
+      );
     });
   }
 
   it('operands with gaps (every other row and column of a larger tensor)', () => {
-    agree((a, b) => a.slice(0, 0, undefined, 2).slice(1, 1, undefined, 2).matmul(b.slice(1, 0, undefined, 3)), inputs([[41, 60], [30, 70]], 1), summed(30));
+    agree(
+      (a, b) =>
+        a
+          .slice(0, 0, undefined, 2)
+          .slice(1, 1, undefined, 2)
+          .matmul(b.slice(1, 0, undefined, 3)),
+      inputs(
+        [
+          [41, 60],
+          [30, 70],
+        ],
+        1,
+      ),
+      summed(30),
+    );
   });
 
   it('batched, broadcast batch (stride 0) and attention-shaped q·kᵀ', () => {
-    agree((a, b) => a.matmul(b), inputs([[5, 23, 31], [5, 31, 29]], 2), summed(31));
-    agree((a, b) => a.matmul(b), inputs([[4, 1, 19, 33], [3, 33, 10]], 3), summed(33));
-    agree((q, k) => q.matmul(k.transpose(-2, -1)), inputs([[2, 3, 49, 16], [2, 3, 49, 16]], 4), summed(16));
+    agree(
+      (a, b) => a.matmul(b),
+      inputs(
+        [
+          [5, 23, 31],
+          [5, 31, 29],
+        ],
+        2,
+      ),
+      summed(31),
+    );
+    agree(
+      (a, b) => a.matmul(b),
+      inputs(
+        [
+          [4, 1, 19, 33],
+          [3, 33, 10],
+        ],
+        3,
+      ),
+      summed(33),
+    );
+    agree(
+      (q, k) => q.matmul(k.transpose(-2, -1)),
+      inputs(
+        [
+          [2, 3, 49, 16],
+          [2, 3, 49, 16],
+        ],
+        4,
+      ),
+      summed(16),
+    );
   });
 
   it('vector operands (matrix·vector, vector·matrix)', () => {
@@ -101,10 +185,20 @@ describe('wasm matmul against the reference', () => {
 describe('wasm conv2d (GEMM with implicit im2col) against the reference', () => {
   const cases = [
     { name: '3×3, padding 1 (the vector path of the packing)', x: [2, 5, 17, 19], w: [7, 5, 3, 3], opts: { padding: 1 } },
-    { name: 'stride 2, dilation 2, asymmetric padding, 3 groups', x: [3, 6, 23, 20], w: [9, 2, 3, 2], opts: { stride: 2, dilation: 2, padding: [0, 3] as [number, number], groups: 3 } },
+    {
+      name: 'stride 2, dilation 2, asymmetric padding, 3 groups',
+      x: [3, 6, 23, 20],
+      w: [9, 2, 3, 2],
+      opts: { stride: 2, dilation: 2, padding: [0, 3] as [number, number], groups: 3 },
+    },
     { name: '1×1 (a plain matrix product per image)', x: [2, 16, 9, 9], w: [32, 16, 1, 1], opts: {} },
     { name: 'kernel wider than the input, large padding', x: [1, 2, 4, 3], w: [3, 2, 5, 5], opts: { padding: 3 } },
-    { name: 'depthwise (groups = channels), stride [1, 3]', x: [2, 8, 12, 31], w: [8, 1, 3, 3], opts: { groups: 8, stride: [1, 3] as [number, number], padding: 1 } },
+    {
+      name: 'depthwise (groups = channels), stride [1, 3]',
+      x: [2, 8, 12, 31],
+      w: [8, 1, 3, 3],
+      opts: { groups: 8, stride: [1, 3] as [number, number], padding: 1 },
+    },
   ];
   for (const c of cases) {
     const k = c.w[1] * c.w[2] * c.w[3];
@@ -123,19 +217,56 @@ describe('wasm elementwise, rows and layout kernels against the reference', () =
 
   it('strided inputs whose blocks straddle rows: a permuted 3-d view, broadcasts on both sides, where', () => {
     agree((x) => x.permute(2, 0, 1).exp(), inputs([[37, 41, 5]], 11), tight);
-    agree((x, y) => x.permute(1, 0).add(y), inputs([[67, 53], [1, 67]], 12), tight);
-    agree((x, y) => x.slice(1, 0, undefined, 3).mul(y.T.slice(1, 1, 29)), inputs([[90, 84], [29, 90]], 13), tight);
-    agree((c, a, b) => where(c.gt(0), a, b.T), inputs([[1, 1300], [70, 1300], [1300, 70]], 14), tight);
+    agree(
+      (x, y) => x.permute(1, 0).add(y),
+      inputs(
+        [
+          [67, 53],
+          [1, 67],
+        ],
+        12,
+      ),
+      tight,
+    );
+    agree(
+      (x, y) => x.slice(1, 0, undefined, 3).mul(y.T.slice(1, 1, 29)),
+      inputs(
+        [
+          [90, 84],
+          [29, 90],
+        ],
+        13,
+      ),
+      tight,
+    );
+    agree(
+      (c, a, b) => where(c.gt(0), a, b.T),
+      inputs(
+        [
+          [1, 1300],
+          [70, 1300],
+          [1300, 70],
+        ],
+        14,
+      ),
+      tight,
+    );
   });
 
   it('int32 ops (wrapping add and mul, comparisons, abs, sign, relu)', () => {
     const a = tensor(new Int32Array([-7, 0, 5, 2147483647, -2147483648, 3, -1]), [7], 'int32', { backend: reference });
     const b = tensor(new Int32Array([2, 0, -5, 1, -1, 3, 4]), [7], 'int32', { backend: reference });
     const exact: Tolerance = { rtol: 0, atol: 0 };
-    for (const f of [(x: Tensor, y: Tensor) => x.add(y), (x: Tensor, y: Tensor) => x.sub(y), (x: Tensor, y: Tensor) => x.maximum(y), (x: Tensor, y: Tensor) => x.le(y)]) {
+    for (const f of [
+      (x: Tensor, y: Tensor) => x.add(y),
+      (x: Tensor, y: Tensor) => x.sub(y),
+      (x: Tensor, y: Tensor) => x.maximum(y),
+      (x: Tensor, y: Tensor) => x.le(y),
+    ]) {
       agree(f, [a.clone(), b.clone()], exact);
     }
-    for (const f of [(x: Tensor) => x.abs(), (x: Tensor) => x.sign(), (x: Tensor) => x.relu(), (x: Tensor) => x.neg()]) agree(f, [a.clone()], exact);
+    for (const f of [(x: Tensor) => x.abs(), (x: Tensor) => x.sign(), (x: Tensor) => x.relu(), (x: Tensor) => x.neg()])
+      agree(f, [a.clone()], exact);
     a.dispose();
     b.dispose();
   });
@@ -162,7 +293,17 @@ describe('wasm elementwise, rows and layout kernels against the reference', () =
 
   it('pad and cat of views', () => {
     agree((x) => pad(x.T, [3, 0, 1, 2], -1.5), inputs([[33, 45]], 24), { rtol: 0, atol: 0 });
-    agree((x, y) => cat([x.T, y, x.T.slice(0, 0, 4)], 0), inputs([[40, 11], [7, 40]], 25), { rtol: 0, atol: 0 });
+    agree(
+      (x, y) => cat([x.T, y, x.T.slice(0, 0, 4)], 0),
+      inputs(
+        [
+          [40, 11],
+          [7, 40],
+        ],
+        25,
+      ),
+      { rtol: 0, atol: 0 },
+    );
   });
 
   it('bilinear and nearest resizing and their adjoints on larger images', () => {

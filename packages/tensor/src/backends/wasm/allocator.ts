@@ -2,9 +2,9 @@
  * The allocator of the wasm backend's linear memory: every tensor buffer and every kernel's scratch
  * space lives in one WebAssembly.Memory, handed out here.
  *
- * Blocks come in size classes, four per power of two (64 B, 80 B, 96 B, 112 B, 128 B, 160 B, …, rounded
- * to 64 B), so a request wastes at most a fifth of its block, and a freed block goes onto its class's
- * free list to be reused by the next request of that class — a training step asks for the same sizes
+ * Blocks come in size classes: 64, 128 and 192 bytes, then four per power of two (256, 320, 384, 448,
+ * 512, 640, …), so above 256 bytes a request wastes at most a fifth of its block; a freed block goes onto its
+ * class's free list to be reused by the next request of that class — a training step asks for the same sizes
  * every iteration, so after the first step almost every allocation is a list pop. New blocks are cut
  * from the top of the heap, growing the memory when needed. Only when the memory cannot grow any
  * further are the free lists coalesced (adjacent free blocks merged, the top of the heap lowered) and
@@ -15,23 +15,28 @@
 const PAGE = 65536;
 /** Smallest block, and the alignment of every block (a cache line). */
 const MIN_BLOCK = 64;
+/** Classes below this size step by MIN_BLOCK; above it, by quarters of a power of two. */
+const GEOMETRIC_FROM = 256;
+const LINEAR_CLASSES = GEOMETRIC_FROM / MIN_BLOCK - 1;
 const CLASSES_PER_DOUBLING = 4;
-
-/** Size class of a request: the smallest class whose block holds `bytes`. */
-export function sizeClass(bytes: number): number {
-  if (bytes <= MIN_BLOCK) return 0;
-  const e = Math.floor(Math.log2(bytes / MIN_BLOCK));
-  let c = e * CLASSES_PER_DOUBLING + Math.ceil((bytes / (MIN_BLOCK * 2 ** e) - 1) * CLASSES_PER_DOUBLING);
-  while (classBytes(c) < bytes) c++; // guard against rounding in log2
-  return c;
-}
 
 /** Block size of class `c`. */
 export function classBytes(c: number): number {
-  const e = Math.floor(c / CLASSES_PER_DOUBLING);
-  const q = c % CLASSES_PER_DOUBLING;
-  const raw = MIN_BLOCK * 2 ** e * (1 + q / CLASSES_PER_DOUBLING);
-  return Math.ceil(raw / MIN_BLOCK) * MIN_BLOCK;
+  if (c < LINEAR_CLASSES) return MIN_BLOCK * (c + 1);
+  const k = c - LINEAR_CLASSES;
+  const e = Math.floor(k / CLASSES_PER_DOUBLING);
+  return GEOMETRIC_FROM * 2 ** e * (1 + (k % CLASSES_PER_DOUBLING) / CLASSES_PER_DOUBLING);
+}
+
+/** Size class of a request: the smallest class whose block holds `bytes`. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= GEOMETRIC_FROM - MIN_BLOCK) return Math.max(0, Math.ceil(bytes / MIN_BLOCK) - 1);
+  const e = Math.max(0, Math.floor(Math.log2(bytes / GEOMETRIC_FROM)));
+  let c = LINEAR_CLASSES + e * CLASSES_PER_DOUBLING + Math.ceil((bytes / (GEOMETRIC_FROM * 2 ** e) - 1) * CLASSES_PER_DOUBLING);
+  // guard against rounding in log2
+  while (classBytes(c) < bytes) c++;
+  while (c > 0 && classBytes(c - 1) >= bytes) c--;
+  return c;
 }
 
 /** The largest class whose blocks fit inside `bytes` (where a block of odd size goes on a free list). */

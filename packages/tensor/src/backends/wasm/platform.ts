@@ -53,7 +53,6 @@ function nodePlatform(proc: NodeProcess): Platform | null {
     readFileSync: (url) => (fs.existsSync(url) ? fs.readFileSync(url) : null),
     fetchBytes: async (url) => fs.readFileSync(url),
     spawnWorker(source, data) {
-      // an eval'd worker runs as CommonJS, where `require` reaches worker_threads for its workerData
       const w = new workers.Worker(source, { eval: true, workerData: data });
       w.unref(); // idle workers must never keep the process alive
       return w;

@@ -48,7 +48,8 @@ function start(init) {
     }
   }
 }
-if (typeof require === 'function') start(require('node:worker_threads').workerData);
+// Node (whether the eval'd source runs as a script or, under --input-type=module, as a module) or a browser
+if (typeof process === 'object' && process.getBuiltinModule) start(process.getBuiltinModule('node:worker_threads').workerData);
 else self.onmessage = (e) => start(e.data);
 `;
 
