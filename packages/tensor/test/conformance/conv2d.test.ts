@@ -12,7 +12,7 @@ import { expectAdjoint } from '../support/adjoint.js';
 import { seedArb, viewArb, viewOracle } from '../support/arbitraries.js';
 import { expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
-import { at, build, type HostTensor, randomHost } from '../support/host.js';
+import { at, build, type HostTensor, host, randomHost } from '../support/host.js';
 import { looser, ORACLE_TOL } from '../support/oracle.js';
 import { summed } from '../support/tolerance.js';
 
@@ -25,41 +25,82 @@ interface Geometry {
 
 const outSize = (n: number, k: number, s: number, p: number, d: number) => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
 
-const pairArb = (min: number, max: number) => fc.tuple(fc.integer({ min, max }), fc.integer({ min, max }));
+type Range = [number, number];
 
-const geometryArb: fc.Arbitrary<Geometry> = fc
-  .record({
-    n: fc.integer({ min: 1, max: 2 }),
-    groups: fc.integer({ min: 1, max: 3 }),
-    cig: fc.integer({ min: 1, max: 2 }),
-    cog: fc.integer({ min: 1, max: 2 }),
-    k: pairArb(1, 3),
-    stride: pairArb(1, 3),
-    padding: pairArb(0, 2),
-    dilation: pairArb(1, 2),
-    extra: pairArb(0, 4),
-  })
-  .map(({ n, groups, cig, cog, k, stride, padding, dilation, extra }) => {
-    // the smallest input that yields one output pixel, plus a little
-    const size = (d: 0 | 1) => Math.max(1, dilation[d] * (k[d] - 1) + 1 - 2 * padding[d]) + extra[d];
-    const [h, w] = [size(0), size(1)];
-    const out = [
-      n,
-      groups * cog,
-      outSize(h, k[0], stride[0], padding[0], dilation[0]),
-      outSize(w, k[1], stride[1], padding[1], dilation[1]),
-    ];
-    return { x: [n, groups * cig, h, w], w: [groups * cog, cig, k[0], k[1]], opts: { stride, padding, dilation, groups }, out };
-  });
+/** Inclusive ranges for each geometry parameter; `extra` is how much larger than the kernel's reach the input is. */
+interface Limits {
+  n: Range;
+  groups: Range;
+  cig: Range;
+  cog: Range;
+  k: Range;
+  stride: Range;
+  padding: Range;
+  dilation: Range;
+  extra: Range;
+}
 
-/** The convolution written as its definition, in float64. */
-function hostConv(x: HostTensor, w: HostTensor, bias: HostTensor | null, g: Geometry): HostTensor {
+const SMALL: Limits = {
+  n: [1, 2],
+  groups: [1, 3],
+  cig: [1, 2],
+  cog: [1, 2],
+  k: [1, 3],
+  stride: [1, 3],
+  padding: [0, 2],
+  dilation: [1, 2],
+  extra: [0, 4],
+};
+/** Enough channels and pixels to cross the tiles and SIMD widths of an im2col + GEMM kernel. */
+const LARGE: Limits = {
+  n: [1, 1],
+  groups: [1, 2],
+  cig: [1, 6],
+  cog: [4, 10],
+  k: [1, 5],
+  stride: [1, 2],
+  padding: [0, 2],
+  dilation: [1, 2],
+  extra: [6, 12],
+};
+
+function geometryArb(l: Limits): fc.Arbitrary<Geometry> {
+  const int = ([min, max]: Range) => fc.noBias(fc.integer({ min, max }));
+  const pair = (r: Range) => fc.tuple(int(r), int(r));
+  return fc
+    .record({
+      n: int(l.n),
+      groups: int(l.groups),
+      cig: int(l.cig),
+      cog: int(l.cog),
+      k: pair(l.k),
+      stride: pair(l.stride),
+      padding: pair(l.padding),
+      dilation: pair(l.dilation),
+      extra: pair(l.extra),
+    })
+    .map(({ n, groups, cig, cog, k, stride, padding, dilation, extra }) => {
+      // the smallest input that yields one output pixel, plus `extra`
+      const size = (d: 0 | 1) => Math.max(1, dilation[d] * (k[d] - 1) + 1 - 2 * padding[d]) + extra[d];
+      const [h, w] = [size(0), size(1)];
+      const out = [
+        n,
+        groups * cog,
+        outSize(h, k[0], stride[0], padding[0], dilation[0]),
+        outSize(w, k[1], stride[1], padding[1], dilation[1]),
+      ];
+      return { x: [n, groups * cig, h, w], w: [groups * cog, cig, k[0], k[1]], opts: { stride, padding, dilation, groups }, out };
+    });
+}
+
+/** The convolution (without bias) written as its definition, in float64. */
+function hostConv(x: HostTensor, w: HostTensor, g: Geometry): HostTensor {
   const [, , h, wd] = g.x;
   const [co, cig, kh, kw] = g.w;
   const { stride, padding, dilation, groups } = g.opts;
   return build(g.out, 'float32', ([b, o, oy, ox]) => {
     const group = Math.floor(o / (co / groups));
-    let s = bias ? bias.data[o] : 0;
+    let s = 0;
     for (let ci = 0; ci < cig; ci++) {
       for (let ky = 0; ky < kh; ky++) {
         for (let kx = 0; kx < kw; kx++) {
@@ -73,12 +114,13 @@ function hostConv(x: HostTensor, w: HostTensor, bias: HostTensor | null, g: Geom
   });
 }
 
-const convCase = geometryArb.chain((g) => fc.record({ g: fc.constant(g), xView: viewArb(g.x), bias: fc.boolean(), seed: seedArb }));
+const convCase = (l: Limits) =>
+  geometryArb(l).chain((g) => fc.record({ g: fc.constant(g), xView: viewArb(g.x), bias: fc.boolean(), seed: seedArb }));
 
 describeBackends('conv2d', (h) => {
-  it('forward matches the definition; both backward kernels are its adjoints', async () => {
-    await property(
-      convCase,
+  const check = (limits: Limits, numRuns: number) =>
+    property(
+      convCase(limits),
       async ({ g, xView, bias, seed }) => {
         const xBase = randomHost(xView.baseShape, seed);
         const w = randomHost(g.w, seed + 1);
@@ -99,15 +141,22 @@ describeBackends('conv2d', (h) => {
         );
         const x = viewOracle(xView, xBase, g.x);
         const label = `x [${g.x}] (${xView.label}) w [${g.w}] ${JSON.stringify(g.opts)}`;
-        expectHostClose(y, hostConv(x, w, bias ? b : null, g), summed(looser(h.tol, ORACLE_TOL), taps), `conv2d ${label}`);
+        const yNoBias = hostConv(x, w, g);
+        const plane = g.out[2] * g.out[3];
+        const want = host(
+          g.out,
+          Array.from(yNoBias.data, (v, i) => v + (bias ? b.data[Math.floor(i / plane) % g.w[0]] : 0)),
+        );
+        expectHostClose(y, want, summed(looser(h.tol, ORACLE_TOL), taps), `conv2d ${label}`);
         // ⟨conv(x, w), dy⟩ (without bias) = ⟨x, dx⟩ = ⟨w, dw⟩
-        const yNoBias = hostConv(x, w, null, g).data;
-        expectAdjoint(yNoBias, dy.data, x.data, dx.data, `conv2dBackwardInput, ${label}`);
-        expectAdjoint(yNoBias, dy.data, w.data, dw.data, `conv2dBackwardWeight, ${label}`);
+        expectAdjoint(yNoBias.data, dy.data, x.data, dx.data, `conv2dBackwardInput, ${label}`);
+        expectAdjoint(yNoBias.data, dy.data, w.data, dw.data, `conv2dBackwardWeight, ${label}`);
       },
-      40,
+      numRuns,
     );
-  });
+
+  it('forward matches the definition; both backward kernels are its adjoints', () => check(SMALL, 40));
+  it('the same with more channels and pixels', () => check(LARGE, 4));
 
   it('errors name the op and the shapes', () => {
     const on = { backend: h.backend };

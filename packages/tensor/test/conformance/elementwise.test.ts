@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import * as ops from '../../src/index.js';
 import { type BinaryOp, type DType, type Tensor, tensor, type UnaryOp, where } from '../../src/index.js';
-import { broadcastPairArb, seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
+import { broadcastPairArb, LARGE_SHAPES, type ShapeOptions, seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
 import { EXACT, expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
 import { broadcastAt, broadcastShape, build, host, randomHost } from '../support/host.js';
@@ -26,26 +26,28 @@ function values(shape: readonly number[], seed: number, dtype: DType, domain: Do
   return randomHost(shape, seed, { ...domain, dtype });
 }
 
-const binaryCase = broadcastPairArb({ maxRank: 3, maxDim: 4 }).chain(([sa, sb]) =>
-  fc.record({
-    sa: fc.constant(sa),
-    sb: fc.constant(sb),
-    va: viewArb(sa),
-    vb: viewArb(sb),
-    op: fc.constantFrom(...BINARY_OPS),
-    dtypes: fc.constantFrom<[DType, DType]>(['float32', 'float32'], ['float32', 'float32'], ['int32', 'int32'], ['int32', 'float32']),
-    seed: seedArb,
-  }),
-);
+const binaryCase = (shapes: ShapeOptions) =>
+  broadcastPairArb(shapes).chain(([sa, sb]) =>
+    fc.record({
+      sa: fc.constant(sa),
+      sb: fc.constant(sb),
+      va: viewArb(sa),
+      vb: viewArb(sb),
+      op: fc.constantFrom(...BINARY_OPS),
+      dtypes: fc.constantFrom<[DType, DType]>(['float32', 'float32'], ['float32', 'float32'], ['int32', 'int32'], ['int32', 'float32']),
+      seed: seedArb,
+    }),
+  );
 
-const unaryCase = shapeArb({ maxRank: 4, maxDim: 4 }).chain((shape) =>
-  fc.record({ shape: fc.constant(shape), view: viewArb(shape), op: fc.constantFrom(...UNARY_OPS), int: fc.boolean(), seed: seedArb }),
-);
+const unaryCase = (shapes: ShapeOptions) =>
+  shapeArb(shapes).chain((shape) =>
+    fc.record({ shape: fc.constant(shape), view: viewArb(shape), op: fc.constantFrom(...UNARY_OPS), int: fc.boolean(), seed: seedArb }),
+  );
 
 describeBackends('elementwise', (h) => {
-  it('binary ops broadcast both ways over views, with PyTorch dtype promotion', async () => {
-    await property(
-      binaryCase,
+  const checkBinary = (shapes: ShapeOptions, numRuns: number) =>
+    property(
+      binaryCase(shapes),
       async ({ sa, sb, va, vb, op, dtypes, seed }) => {
         const { f, a: da, b: db } = BINARY_ORACLE[op];
         const ties = COMPARISON_OPS.includes(op);
@@ -57,13 +59,15 @@ describeBackends('elementwise', (h) => {
         const want = build(broadcastShape(sa, sb), intResult ? 'int32' : 'float32', (i) => f(broadcastAt(a, i), broadcastAt(b, i)));
         expectHostClose(out, want, intResult ? EXACT : looser(h.tol, ORACLE_TOL), `${op}(${va.label}, ${vb.label})`);
       },
-      80,
+      numRuns,
     );
-  });
 
-  it('unary ops over views; int32 stays int32 for neg/abs/sign/relu and becomes float32 otherwise', async () => {
-    await property(
-      unaryCase,
+  it('binary ops broadcast both ways over views, with PyTorch dtype promotion', () => checkBinary({ maxRank: 3, maxDim: 4 }, 80));
+  it('binary ops broadcast both ways over views, with PyTorch dtype promotion — larger shapes', () => checkBinary(LARGE_SHAPES, 4));
+
+  const checkUnary = (shapes: ShapeOptions, numRuns: number) =>
+    property(
+      unaryCase(shapes),
       async ({ shape, view, op, int, seed }) => {
         const { f, domain } = UNARY_ORACLE[op];
         const base = int
@@ -75,9 +79,13 @@ describeBackends('elementwise', (h) => {
         const want = build(shape, keepsInt ? 'int32' : 'float32', (i) => f(broadcastAt(x, i)));
         expectHostClose(out, want, keepsInt ? EXACT : looser(h.tol, ORACLE_TOL), `${op}(${view.label})`);
       },
-      60,
+      numRuns,
     );
-  });
+
+  it('unary ops over views; int32 stays int32 for neg/abs/sign/relu and becomes float32 otherwise', () =>
+    checkUnary({ maxRank: 4, maxDim: 4 }, 60));
+  it('unary ops over views; int32 stays int32 for neg/abs/sign/relu and becomes float32 otherwise — larger shapes', () =>
+    checkUnary(LARGE_SHAPES, 4));
 
   it('number operands: a float tensor keeps its dtype, an int32 tensor meets a fraction as float32', async () => {
     const i = host([3], [1, 2, 3], 'int32');

@@ -6,32 +6,33 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { gather, indexSelect, oneHot, scatterAdd, tensor } from '../../src/index.js';
 import { expectAdjoint } from '../support/adjoint.js';
-import { seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
+import { LARGE_SHAPES, type ShapeOptions, seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
 import { EXACT, expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
 import { at, build, host, randomHost } from '../support/host.js';
 import { expectOpError } from '../support/op-error.js';
 
 /** x's shape, a dim, and an index shape of the same rank that fits x outside `dim`. */
-const gatherCase = shapeArb({ minRank: 1, maxRank: 3, maxDim: 4 }).chain((shape) =>
-  fc.nat(shape.length - 1).chain((dim) =>
-    fc.tuple(...shape.map((n, d) => (d === dim ? fc.integer({ min: 1, max: 5 }) : fc.integer({ min: 1, max: n })))).chain((ishape) =>
-      fc.record({
-        shape: fc.constant(shape),
-        dim: fc.constant(dim),
-        ishape: fc.constant(ishape),
-        xView: viewArb(shape),
-        iView: viewArb(ishape),
-        seed: seedArb,
-      }),
+const gatherCase = (shapes: ShapeOptions) =>
+  shapeArb(shapes).chain((shape) =>
+    fc.nat(shape.length - 1).chain((dim) =>
+      fc.tuple(...shape.map((n, d) => (d === dim ? fc.integer({ min: 1, max: 5 }) : fc.integer({ min: 1, max: n })))).chain((ishape) =>
+        fc.record({
+          shape: fc.constant(shape),
+          dim: fc.constant(dim),
+          ishape: fc.constant(ishape),
+          xView: viewArb(shape),
+          iView: viewArb(ishape),
+          seed: seedArb,
+        }),
+      ),
     ),
-  ),
-);
+  );
 
 describeBackends('gather, indexSelect, scatterAdd, oneHot', (h) => {
-  it('gather reads and scatterAdd accumulates along any dim, through views of x and of the index', async () => {
-    await property(
-      gatherCase,
+  const checkGather = (shapes: ShapeOptions, numRuns: number) =>
+    property(
+      gatherCase(shapes),
       async ({ shape, dim, ishape, xView, iView, seed }) => {
         const xBase = randomHost(xView.baseShape, seed);
         const iBase = randomHost(iView.baseShape, seed + 1, { dtype: 'int32', min: 0, max: shape[dim] });
@@ -56,9 +57,13 @@ describeBackends('gather, indexSelect, scatterAdd, oneHot', (h) => {
         );
         expectAdjoint(g.data, src.data, x.data, sa.data, `gather and scatterAdd, ${label}`);
       },
-      50,
+      numRuns,
     );
-  });
+
+  it('gather reads and scatterAdd accumulates along any dim, through views of x and of the index', () =>
+    checkGather({ minRank: 1, maxRank: 3, maxDim: 4 }, 50));
+  it('gather reads and scatterAdd accumulates along any dim, through views of x and of the index — larger shapes', () =>
+    checkGather(LARGE_SHAPES, 4));
 
   it('scatterAdd sums repeated indices; indexSelect repeats rows; oneHot', async () => {
     const index = host([2, 3], [0, 2, 0, 0, 0, 1], 'int32');

@@ -14,33 +14,37 @@ import { describeBackends, property } from '../support/harness.js';
 import { build, host, randomHost } from '../support/host.js';
 import { looser, ORACLE_TOL } from '../support/oracle.js';
 
-const sizeArb = fc.integer({ min: 1, max: 7 });
+const int = (min: number, max: number) => fc.noBias(fc.integer({ min, max }));
 
 const optionsArb: fc.Arbitrary<InterpolateOptions> = fc.oneof(
   fc.record({ mode: fc.constant<'nearest'>('nearest') }),
   fc.record({ mode: fc.constant<'bilinear'>('bilinear'), alignCorners: fc.boolean() }),
 );
-/** An output size, or a scale factor that may be non-integer (then PyTorch's scale ≠ in/out). */
-const resizeArb: fc.Arbitrary<InterpolateOptions> = fc.oneof(
-  fc.record({ size: fc.tuple(sizeArb, sizeArb) }),
-  fc.record({ scaleFactor: fc.constantFrom<number | [number, number]>(2, 0.5, 1.7, 0.6, [1.5, 0.75], [3, 1.25]) }),
-);
-
-const interpCase = fc
-  .record({
-    n: fc.integer({ min: 1, max: 2 }),
-    c: fc.integer({ min: 1, max: 2 }),
-    h: fc.integer({ min: 2, max: 6 }),
-    w: fc.integer({ min: 2, max: 6 }),
-  })
-  .chain(({ n, c, h, w }) =>
-    fc.record({ shape: fc.constant([n, c, h, w]), view: viewArb([n, c, h, w]), mode: optionsArb, resize: resizeArb, seed: seedArb }),
+/** An output size up to `maxOut`, or a scale factor that may be non-integer (then PyTorch's scale ≠ in/out). */
+const resizeArb = (maxOut: number): fc.Arbitrary<InterpolateOptions> =>
+  fc.oneof(
+    fc.record({ size: fc.tuple(int(1, maxOut), int(1, maxOut)) }),
+    fc.record({ scaleFactor: fc.constantFrom<number | [number, number]>(2, 0.5, 1.7, 0.6, [1.5, 0.75], [3, 1.25]) }),
   );
 
+/** Input planes of `[n, c, h, w]` with h and w in [2, maxIn]; output sizes up to maxOut. */
+const interpCase = (maxIn: number, maxOut: number) =>
+  fc
+    .record({ n: int(1, 2), c: int(1, 2), h: int(2, maxIn), w: int(2, maxIn) })
+    .chain(({ n, c, h, w }) =>
+      fc.record({
+        shape: fc.constant([n, c, h, w]),
+        view: viewArb([n, c, h, w]),
+        mode: optionsArb,
+        resize: resizeArb(maxOut),
+        seed: seedArb,
+      }),
+    );
+
 describeBackends('interpolate', (h) => {
-  it('random geometry: agrees with the reference, keeps constants, and its backward is its adjoint', async () => {
-    await property(
-      interpCase,
+  const check = (maxIn: number, maxOut: number, numRuns: number) =>
+    property(
+      interpCase(maxIn, maxOut),
       async ({ shape, view, mode, resize, seed }) => {
         const opts = { ...mode, ...resize };
         const label = `${JSON.stringify(opts)} of [${shape}] (${view.label})`;
@@ -58,9 +62,11 @@ describeBackends('interpolate', (h) => {
           `constant image, ${label}`,
         );
       },
-      40,
+      numRuns,
     );
-  });
+
+  it('random geometry: agrees with the reference, keeps constants, and its backward is its adjoint', () => check(6, 7, 40));
+  it('the same on larger images', () => check(40, 70, 4));
 
   it('nearest with an integer factor repeats pixels; alignCorners keeps the corners', async () => {
     const x = host([1, 1, 2, 2], [1, 2, 3, 4]);

@@ -2,43 +2,45 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { cat, chunk, pad, split, stack, type Tensor, tensor } from '../../src/index.js';
-import { seedArb, shapeArb, type ViewSpec, viewArb, viewOracle } from '../support/arbitraries.js';
+import { LARGE_SHAPES, type ShapeOptions, seedArb, shapeArb, type ViewSpec, viewArb, viewOracle } from '../support/arbitraries.js';
 import { EXACT, expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
 import { at, build, type HostTensor, host, randomHost } from '../support/host.js';
 
-const padCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 3 }).chain((shape) =>
-  fc.record({
-    shape: fc.constant(shape),
-    view: viewArb(shape),
-    // (before, after) pairs for the last k dims, F.pad order (last dim first)
-    pads: fc
-      .integer({ min: 1, max: shape.length })
-      .chain((k) => fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2 * k, maxLength: 2 * k })),
-    value: fc.constantFrom(0, -1.5),
-    seed: seedArb,
-  }),
-);
+const padCase = (shapes: ShapeOptions) =>
+  shapeArb(shapes).chain((shape) =>
+    fc.record({
+      shape: fc.constant(shape),
+      view: viewArb(shape),
+      // (before, after) pairs for the last k dims, F.pad order (last dim first)
+      pads: fc
+        .integer({ min: 1, max: shape.length })
+        .chain((k) => fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2 * k, maxLength: 2 * k })),
+      value: fc.constantFrom(0, -1.5),
+      seed: seedArb,
+    }),
+  );
 
 /** Shapes equal except along `dim`, where each piece has its own size (0 allowed: cat skips empty pieces). */
-const catCase = shapeArb({ minRank: 1, maxRank: 3, maxDim: 3 }).chain((shape) =>
-  fc
-    .record({
-      shape: fc.constant(shape),
-      dim: fc.nat(shape.length - 1),
-      sizes: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
-      seed: seedArb,
-    })
-    .chain((c) => {
-      const shapes = c.sizes.map((s) => shape.map((d, i) => (i === c.dim ? s : d)));
-      return fc.record({ c: fc.constant(c), shapes: fc.constant(shapes), views: fc.tuple(...shapes.map((s) => viewArb(s))) });
-    }),
-);
+const catCase = (shapes: ShapeOptions) =>
+  shapeArb(shapes).chain((shape) =>
+    fc
+      .record({
+        shape: fc.constant(shape),
+        dim: fc.nat(shape.length - 1),
+        sizes: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 3 }),
+        seed: seedArb,
+      })
+      .chain((c) => {
+        const shapes = c.sizes.map((s) => shape.map((d, i) => (i === c.dim ? s : d)));
+        return fc.record({ c: fc.constant(c), shapes: fc.constant(shapes), views: fc.tuple(...shapes.map((s) => viewArb(s))) });
+      }),
+  );
 
 describeBackends('pad, cat, stack, split, chunk', (h) => {
-  it('pad: constant borders on the last dims of a view', async () => {
-    await property(
-      padCase,
+  const checkPad = (shapes: ShapeOptions, numRuns: number) =>
+    property(
+      padCase(shapes),
       async ({ shape, view, pads, value, seed }) => {
         const base = randomHost(view.baseShape, seed);
         const [out] = await h.agree([base], (t) => pad(view.make(t), pads, value));
@@ -55,13 +57,15 @@ describeBackends('pad, cat, stack, split, chunk', (h) => {
         );
         expectHostClose(out, want, EXACT, `pad ${view.label} by [${pads}]`);
       },
-      40,
+      numRuns,
     );
-  });
 
-  it('cat of views along any dim, and split by the same sizes gives the pieces back', async () => {
-    await property(
-      catCase,
+  it('pad: constant borders on the last dims of a view', () => checkPad({ minRank: 1, maxRank: 4, maxDim: 3 }, 40));
+  it('pad: constant borders on the last dims of a view — larger shapes', () => checkPad(LARGE_SHAPES, 4));
+
+  const checkCat = (shapes: ShapeOptions, numRuns: number) =>
+    property(
+      catCase(shapes),
       async ({ c, shapes, views }) => {
         const bases = views.map((v: ViewSpec, k: number) => randomHost(v.baseShape, c.seed + k));
         const outs = await h.agree(bases, (...ts) => {
@@ -86,9 +90,12 @@ describeBackends('pad, cat, stack, split, chunk', (h) => {
         expectHostClose(outs[0], want, EXACT, label);
         for (const [k, p] of pieces.entries()) expectHostClose(outs[k + 1], p, EXACT, `piece ${k} of split(${label})`);
       },
-      40,
+      numRuns,
     );
-  });
+
+  it('cat of views along any dim, and split by the same sizes gives the pieces back', () =>
+    checkCat({ minRank: 1, maxRank: 3, maxDim: 3 }, 40));
+  it('cat of views along any dim, and split by the same sizes gives the pieces back — larger shapes', () => checkCat(LARGE_SHAPES, 4));
 
   it('stack adds a dim; int32 stays int32', async () => {
     const a = host([2, 2], [1, 2, 3, 4], 'int32');

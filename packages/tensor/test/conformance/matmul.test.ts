@@ -32,26 +32,38 @@ function hostMatmul(a: HostTensor, b: HostTensor): HostTensor {
   return host(shape, full.data);
 }
 
-const matmulCase = fc
-  .record({
-    m: fc.integer({ min: 1, max: 5 }),
-    k: fc.integer({ min: 1, max: 6 }),
-    n: fc.integer({ min: 1, max: 5 }),
-    vecA: fc.boolean(),
-    vecB: fc.boolean(),
-  })
-  .chain(({ m, k, n, vecA, vecB }) =>
-    broadcastPairArb({ maxRank: 2, maxDim: 3 }).chain(([ba, bb]) => {
-      const sa = vecA ? [k] : [...ba, m, k];
-      const sb = vecB ? [k] : [...bb, k, n];
-      return fc.record({ sa: fc.constant(sa), sb: fc.constant(sb), va: viewArb(sa), vb: viewArb(sb), seed: seedArb });
-    }),
-  );
+/** Inclusive ranges for m, n and k, the largest batch dim, and whether operands may be 1-D. */
+interface Sizes {
+  m: [number, number];
+  n: [number, number];
+  k: [number, number];
+  batch: number;
+  vectors: boolean;
+}
+
+function matmulCase({ m, n, k, batch, vectors }: Sizes) {
+  const range = ([min, max]: [number, number]) => fc.noBias(fc.integer({ min, max }));
+  return fc
+    .record({
+      m: range(m),
+      k: range(k),
+      n: range(n),
+      vecA: vectors ? fc.boolean() : fc.constant(false),
+      vecB: vectors ? fc.boolean() : fc.constant(false),
+    })
+    .chain(({ m, k, n, vecA, vecB }) =>
+      broadcastPairArb({ maxRank: 2, maxDim: batch }).chain(([ba, bb]) => {
+        const sa = vecA ? [k] : [...ba, m, k];
+        const sb = vecB ? [k] : [...bb, k, n];
+        return fc.record({ sa: fc.constant(sa), sb: fc.constant(sb), va: viewArb(sa), vb: viewArb(sb), seed: seedArb });
+      }),
+    );
+}
 
 describeBackends('matmul', (h) => {
-  it('vectors, matrices and broadcast batches, operands as random views', async () => {
-    await property(
-      matmulCase,
+  const check = async (sizes: Sizes, numRuns: number) =>
+    property(
+      matmulCase(sizes),
       async ({ sa, sb, va, vb, seed }) => {
         const [baseA, baseB] = [randomHost(va.baseShape, seed), randomHost(vb.baseShape, seed + 1)];
         const k = sa[sa.length - 1];
@@ -59,9 +71,15 @@ describeBackends('matmul', (h) => {
         const want = hostMatmul(viewOracle(va, baseA, sa), viewOracle(vb, baseB, sb));
         expectHostClose(out, want, summed(looser(h.tol, ORACLE_TOL), k), `[${sa}] (${va.label}) @ [${sb}] (${vb.label})`);
       },
-      50,
+      numRuns,
     );
-  });
+
+  it('vectors, matrices and broadcast batches, operands as random views', () =>
+    check({ m: [1, 5], n: [1, 5], k: [1, 6], batch: 3, vectors: true }, 50));
+
+  // past the tiles, SIMD widths and cache blocks of optimised kernels (e.g. 6x8 tiles, K blocks of 256, M blocks of 120)
+  it('larger matrices, across tile and block edges', () =>
+    check({ m: [100, 140], n: [1, 40], k: [230, 300], batch: 1, vectors: false }, 4));
 
   it('empty products: k = 0 gives zeros, m = 0 gives an empty result', async () => {
     const [z, e] = await h.agree(

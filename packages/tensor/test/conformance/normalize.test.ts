@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { layerNorm, layerNormWithStats, logSoftmax, softmax, tensor } from '../../src/index.js';
-import { seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
+import { LARGE_SHAPES, type ShapeOptions, seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
 import { EXACT, expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
 import { at, broadcastAt, build, host, hostReduce, randomHost, sizeOf } from '../support/host.js';
@@ -15,31 +15,33 @@ import { float32Cancellation } from '../support/tolerance.js';
 /** float64 oracles computed row-wise, then rounded once to float32: a few float32 ulps of slack. */
 const ROW_TOL = { rtol: 1e-5, atol: 1e-6 };
 
-const softmaxCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 4 }).chain((shape) =>
-  fc.record({
-    shape: fc.constant(shape),
-    view: viewArb(shape),
-    dim: fc.integer({ min: -shape.length, max: shape.length - 1 }),
-    big: fc.boolean(),
-    seed: seedArb,
-  }),
-);
+const softmaxCase = (shapes: ShapeOptions) =>
+  shapeArb(shapes).chain((shape) =>
+    fc.record({
+      shape: fc.constant(shape),
+      view: viewArb(shape),
+      dim: fc.integer({ min: -shape.length, max: shape.length - 1 }),
+      big: fc.boolean(),
+      seed: seedArb,
+    }),
+  );
 
-const layerNormCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 4 }).chain((shape) =>
-  fc.record({
-    shape: fc.constant(shape),
-    view: viewArb(shape),
-    k: fc.integer({ min: 1, max: shape.length }),
-    affine: fc.boolean(),
-    shift: fc.constantFrom(0, 100),
-    seed: seedArb,
-  }),
-);
+const layerNormCase = (shapes: ShapeOptions) =>
+  shapeArb(shapes).chain((shape) =>
+    fc.record({
+      shape: fc.constant(shape),
+      view: viewArb(shape),
+      k: fc.integer({ min: 1, max: shape.length }),
+      affine: fc.boolean(),
+      shift: fc.constantFrom(0, 100),
+      seed: seedArb,
+    }),
+  );
 
 describeBackends('softmax, logSoftmax, layerNorm', (h) => {
-  it('softmax and logSoftmax along any dim of a view, logits up to ±1000', async () => {
-    await property(
-      softmaxCase,
+  const checkSoftmax = (shapes: ShapeOptions, numRuns: number) =>
+    property(
+      softmaxCase(shapes),
       async ({ shape, view, dim, big, seed }) => {
         const base = randomHost(view.baseShape, seed, big ? { min: -1000, max: 1000 } : {});
         const [sm, lsm] = await h.agree([base], (t) => {
@@ -67,13 +69,15 @@ describeBackends('softmax, logSoftmax, layerNorm', (h) => {
           `logSoftmax ${label}`,
         );
       },
-      50,
+      numRuns,
     );
-  });
 
-  it('layerNorm over the trailing k dims, with and without affine, means far from zero; returns its statistics', async () => {
-    await property(
-      layerNormCase,
+  it('softmax and logSoftmax along any dim of a view, logits up to ±1000', () => checkSoftmax({ minRank: 1, maxRank: 4, maxDim: 4 }, 50));
+  it('softmax and logSoftmax along any dim of a view, logits up to ±1000 — larger shapes', () => checkSoftmax(LARGE_SHAPES, 4));
+
+  const checkLayerNorm = (shapes: ShapeOptions, numRuns: number) =>
+    property(
+      layerNormCase(shapes),
       async ({ shape, view, k, affine, shift, seed }) => {
         const ns = shape.slice(shape.length - k);
         const lead = shape.slice(0, shape.length - k);
@@ -107,9 +111,13 @@ describeBackends('softmax, logSoftmax, layerNorm', (h) => {
         expectHostClose(mean, host(lead, mu), looser(h.tol, ROW_TOL), `mean, ${label}`);
         expectHostClose(rstd, host(lead, rs), looser(h.tol, { rtol: 1e-4, atol: 1e-6 }), `rstd, ${label}`);
       },
-      40,
+      numRuns,
     );
-  });
+
+  it('layerNorm over the trailing k dims, with and without affine, means far from zero; returns its statistics', () =>
+    checkLayerNorm({ minRank: 1, maxRank: 4, maxDim: 4 }, 40));
+  it('layerNorm over the trailing k dims, with and without affine, means far from zero; returns its statistics — larger shapes', () =>
+    checkLayerNorm(LARGE_SHAPES, 4));
 
   it('0-d and one-element rows: softmax is 1, logSoftmax 0; a constant row normalises to zeros', async () => {
     const [s0, l0, s1, ln] = await h.agree(

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { type Tensor, tensor } from '../../src/index.js';
-import { seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
+import { LARGE_SHAPES, type ShapeOptions, seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
 import { EXACT, expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
 import { host, hostReduce, randomHost, sizeOf } from '../support/host.js';
@@ -35,30 +35,31 @@ const REDUCTIONS: Record<string, { op: (t: Tensor, dims: number[] | undefined, k
   argmin: { op: (t, d, k) => t.argmin(d?.[0], k), fold: firstIndexOf((a, b) => a < b), int: true },
 };
 
-const reductionCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 4 }).chain((shape) =>
-  fc.record({
-    shape: fc.constant(shape),
-    view: viewArb(shape),
-    name: fc.constantFrom(...Object.keys(REDUCTIONS)),
-    // undefined = all dims; otherwise a non-empty subset, some given as negative dims
-    dims: fc.option(
-      fc.subarray(
-        shape.map((_, i) => i),
-        { minLength: 1 },
+const reductionCase = (shapes: ShapeOptions) =>
+  shapeArb(shapes).chain((shape) =>
+    fc.record({
+      shape: fc.constant(shape),
+      view: viewArb(shape),
+      name: fc.constantFrom(...Object.keys(REDUCTIONS)),
+      // undefined = all dims; otherwise a non-empty subset, some given as negative dims
+      dims: fc.option(
+        fc.subarray(
+          shape.map((_, i) => i),
+          { minLength: 1 },
+        ),
+        { nil: undefined },
       ),
-      { nil: undefined },
-    ),
-    negative: fc.boolean(),
-    keepdim: fc.boolean(),
-    ties: fc.boolean(),
-    seed: seedArb,
-  }),
-);
+      negative: fc.boolean(),
+      keepdim: fc.boolean(),
+      ties: fc.boolean(),
+      seed: seedArb,
+    }),
+  );
 
 describeBackends('reductions', (h) => {
-  it('reduce random dims of random views, keepdim or not', async () => {
-    await property(
-      reductionCase,
+  const checkReduction = (shapes: ShapeOptions, numRuns: number) =>
+    property(
+      reductionCase(shapes),
       async ({ shape, view, name, dims, negative, keepdim, ties, seed }) => {
         const { op, fold, int } = REDUCTIONS[name];
         // arg-reductions take one dim; over all dims they look at the flattened tensor
@@ -79,9 +80,11 @@ describeBackends('reductions', (h) => {
         const tol = int ? EXACT : summed(looser(h.tol, { rtol: 1e-5, atol: 1e-6 }), sizeOf(shape));
         expectHostClose(out, want, tol, `${name}(${view.label}, dims ${given}, keepdim ${keepdim})`);
       },
-      80,
+      numRuns,
     );
-  });
+
+  it('reduce random dims of random views, keepdim or not', () => checkReduction({ minRank: 1, maxRank: 4, maxDim: 4 }, 80));
+  it('reduce random dims of random views, keepdim or not — larger shapes', () => checkReduction(LARGE_SHAPES, 4));
 
   it('int32: sum stays int32, mean is float32; max/argmax see NaN first (PyTorch propagates it); argmax over all dims', async () => {
     const i = host([2, 3], [1, 2, 3, 4, 5, 7], 'int32');

@@ -6,17 +6,17 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { type Tensor, tensor } from '../../src/index.js';
-import { seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
+import { LARGE_SHAPES, type ShapeOptions, seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
 import { EXACT, expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
 import { host, randomHost } from '../support/host.js';
 
-const viewCase = shapeArb({ minRank: 1, maxRank: 4, maxDim: 4 }).chain((shape) => fc.tuple(fc.constant(shape), viewArb(shape), seedArb));
+const viewCase = (shapes: ShapeOptions) => shapeArb(shapes).chain((shape) => fc.tuple(fc.constant(shape), viewArb(shape), seedArb));
 
 describeBackends('views', (h) => {
-  it('a view, its contiguous copy, its clone and a flattening reshape hold what the index map says', async () => {
-    await property(
-      viewCase,
+  const checkView = (shapes: ShapeOptions, numRuns: number) =>
+    property(
+      viewCase(shapes),
       async ([shape, spec, seed]) => {
         const base = randomHost(spec.baseShape, seed);
         const outs = await h.run([base], (t) => {
@@ -28,9 +28,13 @@ describeBackends('views', (h) => {
         for (const out of outs.slice(0, 3)) expectHostClose(out, want, EXACT, label);
         expectHostClose(outs[3], host([want.data.length], want.data), EXACT, `reshape(-1) of ${label}`);
       },
-      60,
+      numRuns,
     );
-  });
+
+  it('a view, its contiguous copy, its clone and a flattening reshape hold what the index map says', () =>
+    checkView({ minRank: 1, maxRank: 4, maxDim: 4 }, 60));
+  it('a view, its contiguous copy, its clone and a flattening reshape hold what the index map says — larger shapes', () =>
+    checkView(LARGE_SHAPES, 4));
 
   it('casts views: float to int32 truncates toward zero, int32 to float is exact', async () => {
     const x = host([2, 3], [-2.7, -0.5, 0.5, 2.7, 7.9, -7.9]);

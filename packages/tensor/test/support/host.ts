@@ -68,9 +68,18 @@ export function eachIndex(shape: readonly number[], fn: (index: number[], flat: 
     );
 }
 
+/** Strides per shape array, so that oracles calling `at` in their inner loops do not recompute them. */
+const stridesCache = new WeakMap<readonly number[], number[]>();
+
 export function at(t: HostTensor, index: readonly number[]): number {
-  const strides = stridesOf(t.shape);
-  return t.data[index.reduce((p, i, d) => p + i * strides[d], 0)];
+  let strides = stridesCache.get(t.shape);
+  if (!strides) {
+    strides = stridesOf(t.shape);
+    stridesCache.set(t.shape, strides);
+  }
+  let p = 0;
+  for (let d = 0; d < index.length; d++) p += index[d] * strides[d];
+  return t.data[p];
 }
 
 /** A new host tensor of `shape` whose element at each index is `fn(index)` (rounded to `dtype`). */
