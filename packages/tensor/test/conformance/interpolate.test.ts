@@ -29,17 +29,15 @@ const resizeArb = (maxOut: number): fc.Arbitrary<InterpolateOptions> =>
 
 /** Input planes of `[n, c, h, w]` with h and w in [2, maxIn]; output sizes up to maxOut. */
 const interpCase = (maxIn: number, maxOut: number) =>
-  fc
-    .record({ n: int(1, 2), c: int(1, 2), h: int(2, maxIn), w: int(2, maxIn) })
-    .chain(({ n, c, h, w }) =>
-      fc.record({
-        shape: fc.constant([n, c, h, w]),
-        view: viewArb([n, c, h, w]),
-        mode: optionsArb,
-        resize: resizeArb(maxOut),
-        seed: seedArb,
-      }),
-    );
+  fc.record({ n: int(1, 2), c: int(1, 2), h: int(2, maxIn), w: int(2, maxIn) }).chain(({ n, c, h, w }) =>
+    fc.record({
+      shape: fc.constant([n, c, h, w]),
+      view: viewArb([n, c, h, w]),
+      mode: optionsArb,
+      resize: resizeArb(maxOut),
+      seed: seedArb,
+    }),
+  );
 
 describeBackends('interpolate', (h) => {
   const check = (maxIn: number, maxOut: number, numRuns: number) =>

@@ -38,10 +38,10 @@ interface LayerNormCase {
 
 /** What a float32 kernel may lose in x − mean for this case (see float32Cancellation); the reference works in float64. */
 function cancellation(c: LayerNormCase): Tolerance {
-  const mean = decode(c.mean).data;
   const rstd = decode(c.rstd).data;
   const maxW = c.weight ? Math.max(...Array.from(decode(c.weight).data, Math.abs)) : 1;
-  return float32Cancellation(Math.max(...Array.from(mean, Math.abs)), Math.max(...rstd) * maxW);
+  const n = c.normalizedShape.reduce((a, b) => a * b, 1);
+  return float32Cancellation(Math.max(...Array.from(decode(c.x).data, Math.abs)), n, Math.max(...rstd) * maxW);
 }
 
 describeBackends('softmax, logSoftmax, layerNorm vs PyTorch', (h) => {

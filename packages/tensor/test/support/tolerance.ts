@@ -10,11 +10,12 @@ export function summed(tol: Tolerance, n: number): Tolerance {
 }
 
 /**
- * A float32 kernel that subtracts values of size `magnitude` (x − mean in layerNorm) keeps only
- * ulp(magnitude) of the difference; a following multiplication by `gain` (rstd·|weight|) scales that
- * error up. This allows four half-ulps of it — the float32 limit, not a licence for a worse algorithm
- * (a one-pass variance far from zero is off by orders of magnitude more).
+ * layerNorm's y = (x − mean)·rstd·w in float32: the mean of `n` values of size `magnitude` carries
+ * about √n roundings of it (another summation order, as in `summed`), x − mean one more, and
+ * `gain` = rstd·|w| (up to 1/√eps on near-constant rows) multiplies them. This allows four half-ulps of
+ * each — the float32 limit of the formula, not a licence for a worse algorithm (a one-pass variance far
+ * from zero is off by orders of magnitude more).
  */
-export function float32Cancellation(magnitude: number, gain: number): Tolerance {
-  return { rtol: 0, atol: 4 * 2 ** -24 * magnitude * gain };
+export function float32Cancellation(magnitude: number, n: number, gain: number): Tolerance {
+  return { rtol: 0, atol: 4 * 2 ** -24 * magnitude * (1 + Math.sqrt(n)) * gain };
 }
