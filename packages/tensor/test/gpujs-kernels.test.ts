@@ -1,5 +1,5 @@
 /**
- * Every kernel of the gpujs backend against the reference backend, in webasm and webgpu modes, at
+ * Every kernel of the gpujs backend against the reference backend, in webasm, webgpu and cpu modes, at
  * the Backend interface itself: inputs are written to both backends, the same views (transposed,
  * sliced with an offset, broadcast with stride 0) are handed to the same kernel, and the results
  * must agree within float32 tolerance. The "long" cases cross the sizes where the backend splits a
@@ -396,7 +396,7 @@ const CASES: Case[] = [
 
 const reference = new ReferenceBackend();
 
-describe.each(['webasm', 'webgpu'])('gpujs kernels (%s) agree with the reference', (mode) => {
+describe.each(['webasm', 'webgpu', 'cpu'])('gpujs kernels (%s) agree with the reference', (mode) => {
   let backend: GpujsBackend;
   beforeAll(async () => {
     backend = await createGpujsBackend({ mode });

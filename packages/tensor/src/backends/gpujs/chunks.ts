@@ -15,7 +15,7 @@ import type { CheckSpec } from './device-memory.js';
 import type { Launch } from './launch.js';
 
 /** Most loop iterations one thread runs, well inside llvmpipe's 65535. */
-export const LOOP_BUDGET = 16384;
+const LOOP_BUDGET = 16384;
 
 /** Elements one thread adds before handing on a partial sum. */
 export const SUM_CHUNK = 1024;

@@ -27,7 +27,7 @@ import type { Launch } from './launch.js';
 import type { DeviceValue, Residency } from './residency.js';
 
 /** 2^24: float32 holds every integer up to here, and kernels compute indices in float32. */
-export const MAX_ELEMENTS = 1 << 24;
+const MAX_ELEMENTS = 1 << 24;
 
 /** A validation to run on the device: `launch` computes a few values, `failure` says what is wrong with them (or null). */
 export interface CheckSpec {

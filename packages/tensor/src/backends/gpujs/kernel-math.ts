@@ -24,7 +24,7 @@ export function divFloor(a: number, b: number): number {
  * erfc(z) for z ≥ 0, fractional error below 1.2e-7 everywhere: the Chebyshev fit of Press, Teukolsky,
  * Vetterling & Flannery, Numerical Recipes in C, 2nd ed. (1992), §6.2, function `erfcc`.
  */
-export function erfcPositive(z: number): number {
+function erfcPositive(z: number): number {
   const t = 1 / (1 + 0.5 * z);
   const p =
     -1.26551223 +

@@ -93,7 +93,7 @@ async function probe(gpu: GpuLike): Promise<WebGPUProbe> {
 }
 
 /** `Mesa llvmpipe, OpenGL ES 3.2` from Dawn's adapter info, or whatever the browser tells. */
-export function describeAdapter(adapter: AdapterLike): string {
+function describeAdapter(adapter: AdapterLike): string {
   const info = adapter.info ?? {};
   const device = (info.device ?? '').split('-')[0].trim();
   const desc = info.description ?? '';
