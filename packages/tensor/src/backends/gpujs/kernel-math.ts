@@ -132,16 +132,9 @@ export function maxNaN(a: number, b: number): number {
   return Math.max(a, b);
 }
 
+/** minimum with NaN propagating: min(a, b) = −max(−a, −b), and −NaN is NaN. */
 export function minNaN(a: number, b: number): number {
-  // biome-ignore lint/suspicious/noSelfCompare: as above
-  if (a !== a) {
-    return a;
-  }
-  // biome-ignore lint/suspicious/noSelfCompare: as above
-  if (b !== b) {
-    return b;
-  }
-  return Math.min(a, b);
+  return -maxNaN(-a, -b);
 }
 
 /** The helpers as gpu.js needs them: added to every kernel, compiled only where called. */
