@@ -46,8 +46,9 @@ export function chunkCode(count: string, chunk: string, length: string): string 
   ].join('\n');
 }
 
-/** What orchestration needs from the backend: run a launch (with checks on its data), free a buffer. */
+/** What multi-kernel ops need from the backend: run a launch (with checks on its data), upload, free a buffer. */
 export interface Runner {
   run(l: Launch, checks?: readonly CheckSpec[]): DataId;
+  upload(values: Float32Array): DataId;
   dispose(id: DataId): void;
 }

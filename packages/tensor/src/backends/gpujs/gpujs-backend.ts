@@ -22,7 +22,7 @@ import type {
   View,
 } from '../../backend.js';
 import { allocate, type DType, type TypedArray } from '../../dtype.js';
-import { contiguousStrides, type Shape, sizeOf } from '../../shape.js';
+import type { Shape } from '../../shape.js';
 import { at, forEachIndex } from '../reference/strided.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { type CheckSpec, DeviceMemory } from './device-memory.js';
@@ -30,7 +30,7 @@ import { BINARY, COPY, mapLaunch, TRUNC, UNARY, WHERE } from './elementwise.js';
 import { gatherLaunch, indexCheck, scatterAdd } from './indexing.js';
 import { type CacheStats, KernelCache } from './kernel-cache.js';
 import type { Launch } from './launch.js';
-import { asMatrix, CAT_FAN_IN, catLaunch, padLaunch } from './layout.js';
+import { cat, padLaunch } from './layout.js';
 import { matmul } from './matmul.js';
 import { chooseMode, describe, type GpujsMode, type ModeChoice } from './modes.js';
 import { type Residency, residencyOf } from './residency.js';
@@ -49,8 +49,6 @@ const CACHE_LIMIT = { sized: 128, unsized: 512 };
 export async function createGpujsBackend(options: BackendOptions = {}): Promise<GpujsBackend> {
   return new GpujsBackend(await chooseMode(options.mode));
 }
-
-type Matrix = NonNullable<ReturnType<typeof asMatrix>>;
 
 export class GpujsBackend implements Backend {
   readonly name = 'gpujs';
@@ -81,14 +79,7 @@ export class GpujsBackend implements Backend {
   // ----- memory -----
   write(values: TypedArray, dtype: DType): DataId {
     this.checkDtype('write', dtype);
-    if (dtype === 'int32') {
-      for (const v of values) {
-        if (Math.abs(v) > INT_LIMIT)
-          throw new Error(
-            `gpujs write: int32 value ${v} is beyond ±2^24, the range gpujs stores exactly (int32 lives as float32 on the device)`,
-          );
-      }
-    }
+    if (dtype === 'int32') checkInt32(values);
     return this.buffers.upload(Float32Array.from(values));
   }
   async read(id: DataId, dtype: DType): Promise<TypedArray> {
@@ -127,36 +118,7 @@ export class GpujsBackend implements Backend {
     return this.run(padLaunch(x, pads, value));
   }
   cat(xs: readonly View[], dim: number): DataId {
-    const shape = [...xs[0].shape];
-    shape[dim] = xs.reduce((a, x) => a + x.shape[dim], 0);
-    const rows = sizeOf(shape.slice(0, dim));
-    const temps: DataId[] = [];
-    const pieces = xs
-      .filter((x) => sizeOf(x.shape) > 0)
-      .map((x) => {
-        const m = asMatrix(x, dim);
-        if (m) return { id: x.dataId, m };
-        // strides that do not flatten to a matrix: copy the piece out first
-        const id = this.contiguous(x);
-        temps.push(id);
-        return { id, m: asMatrix({ ...x, dataId: id, strides: contiguousStrides(x.shape), offset: 0 }, dim) as Matrix };
-      });
-    const out = pieces.length === 0 ? this.buffers.upload(new Float32Array(0)) : this.catPieces(pieces, rows);
-    for (const id of temps) this.buffers.dispose(id);
-    return out;
-  }
-  /** Joins matrices side by side, at most CAT_FAN_IN per kernel (a tree of kernels beyond that). */
-  private catPieces(pieces: readonly { id: DataId; m: Matrix }[], rows: number): DataId {
-    if (pieces.length <= CAT_FAN_IN) return this.run(catLaunch(pieces, rows));
-    const groups: { id: DataId; m: Matrix }[] = [];
-    for (let i = 0; i < pieces.length; i += CAT_FAN_IN) {
-      const group = pieces.slice(i, i + CAT_FAN_IN);
-      const width = group.reduce((a, p) => a + p.m.width, 0);
-      groups.push({ id: this.catPieces(group, rows), m: { offset: 0, rowStride: width, colStride: 1, width } });
-    }
-    const out = this.catPieces(groups, rows);
-    for (const g of groups) this.buffers.dispose(g.id);
-    return out;
+    return cat(this.buffers, xs, dim);
   }
 
   // ----- elementwise -----
@@ -248,6 +210,14 @@ export class GpujsBackend implements Backend {
       if (!(v >= 0 && v < size)) throw new Error(`${op}: index ${v} is out of range for dim ${dim} of size ${size}`);
     });
     return [];
+  }
+}
+
+/** int32 is float32 on the device: values beyond ±2^24 would be rounded, so they are refused. */
+function checkInt32(values: TypedArray): void {
+  for (const v of values) {
+    if (Math.abs(v) > INT_LIMIT)
+      throw new Error(`gpujs write: int32 value ${v} is beyond ±2^24, the range gpujs stores exactly (as float32)`);
   }
 }
 

@@ -2,8 +2,10 @@
  * Layout kernels that move elements rather than compute them: constant padding and concatenation
  * (copies and casts are elementwise maps, see elementwise.ts).
  */
-import type { View } from '../../backend.js';
-import { sizeOf } from '../../shape.js';
+import type { DataId, View } from '../../backend.js';
+import { contiguousStrides, sizeOf } from '../../shape.js';
+import type { Runner } from './chunks.js';
+import { COPY, mapLaunch } from './elementwise.js';
 import { kernelSource, type Launch, meta } from './launch.js';
 import { coalesce, coordsCode } from './view-code.js';
 
@@ -41,13 +43,26 @@ export function padLaunch(x: View, pads: readonly (readonly [number, number])[],
 }
 
 /** The most inputs one cat kernel takes (WebGPU allows 8 storage buffers: inputs, meta and output). */
-export const CAT_FAN_IN = 6;
+const CAT_FAN_IN = 6;
+
+/** A tensor seen as a matrix [rows, width]: where it starts, and its row and column strides. */
+interface Matrix {
+  readonly offset: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+  readonly width: number;
+}
+
+interface Piece {
+  readonly id: DataId;
+  readonly m: Matrix;
+}
 
 /**
- * A view of a tensor split at `dim` as a matrix [outer, width]: the dims before `dim` merged into
- * rows, the rest into columns. Null when the strides do not allow it (the caller copies first).
+ * A view split at `dim` as a matrix: the dims before `dim` merged into rows, the rest into columns.
+ * Null when the strides do not allow it (the caller copies the view out first).
  */
-export function asMatrix(x: View, dim: number): { offset: number; rowStride: number; colStride: number; width: number } | null {
+function asMatrix(x: View, dim: number): Matrix | null {
   const rows = coalesce(x.shape.slice(0, dim), [{ strides: x.strides.slice(0, dim), offset: 0 }]);
   const cols = coalesce(x.shape.slice(dim), [{ strides: x.strides.slice(dim), offset: 0 }]);
   if (rows.shape.length > 1 || cols.shape.length > 1) return null;
@@ -55,11 +70,11 @@ export function asMatrix(x: View, dim: number): { offset: number; rowStride: num
 }
 
 /**
- * Concatenation of up to {@link CAT_FAN_IN} matrices side by side: output column `col` of row `row`
- * comes from the piece whose column range holds it. Meta: total width, then per piece its end
- * column, offset, row stride and column stride.
+ * Up to {@link CAT_FAN_IN} matrices side by side: output column `col` of row `row` comes from the
+ * piece whose column range holds it. Meta: total width, then per piece its end column, offset, row
+ * stride and column stride.
  */
-export function catLaunch(pieces: readonly { id: View['dataId']; m: NonNullable<ReturnType<typeof asMatrix>> }[], rows: number): Launch {
+function catLaunch(pieces: readonly Piece[], rows: number): Launch {
   const k = pieces.length;
   const width = pieces.reduce((a, p) => a + p.m.width, 0);
   const values = [width];
@@ -83,4 +98,39 @@ export function catLaunch(pieces: readonly { id: View['dataId']; m: NonNullable<
     tables: [meta(values)],
     outSize: rows * width,
   };
+}
+
+/** Joins matrices side by side, at most CAT_FAN_IN per kernel (a tree of kernels beyond that). */
+function catPieces(r: Runner, pieces: readonly Piece[], rows: number): DataId {
+  if (pieces.length <= CAT_FAN_IN) return r.run(catLaunch(pieces, rows));
+  const groups: Piece[] = [];
+  for (let i = 0; i < pieces.length; i += CAT_FAN_IN) {
+    const group = pieces.slice(i, i + CAT_FAN_IN);
+    const width = group.reduce((a, p) => a + p.m.width, 0);
+    groups.push({ id: catPieces(r, group, rows), m: { offset: 0, rowStride: width, colStride: 1, width } });
+  }
+  const out = catPieces(r, groups, rows);
+  for (const g of groups) r.dispose(g.id);
+  return out;
+}
+
+/**
+ * Concatenation along `dim`: every input seen as a matrix split at `dim` (copied out first when its
+ * strides do not allow that), and the matrices joined side by side. Empty inputs are skipped.
+ */
+export function cat(r: Runner, xs: readonly View[], dim: number): DataId {
+  const rows = sizeOf(xs[0].shape.slice(0, dim));
+  const temps: DataId[] = [];
+  const pieces = xs
+    .filter((x) => sizeOf(x.shape) > 0)
+    .map((x): Piece => {
+      const m = asMatrix(x, dim);
+      if (m) return { id: x.dataId, m };
+      const id = r.run(mapLaunch('copy', COPY, [x]));
+      temps.push(id);
+      return { id, m: asMatrix({ ...x, dataId: id, strides: contiguousStrides(x.shape), offset: 0 }, dim) as Matrix };
+    });
+  const out = pieces.length === 0 ? r.upload(new Float32Array(0)) : catPieces(r, pieces, rows);
+  for (const id of temps) r.dispose(id);
+  return out;
 }
