@@ -108,50 +108,46 @@ export class DeviceMemory implements Runner {
 
   /** Calls the kernel of `l` (`l.outSize` ≥ 1) for a buffer of `size` (0 for an empty upload). */
   private execute(l: Launch, size: number, ownChecks: readonly Check[]): Slot {
-    const n = l.outSize;
     const inputs = l.inputs.map((id) => this.slot(id, l.op));
     const checks = [...new Set([...inputs.flatMap((s) => s.checks.filter((c) => c.state !== 'passed')), ...ownChecks])];
     let entry: CachedKernel;
     try {
-      entry = this.cache.get(l.key, l.source, n, [...inputs.map((s) => Math.max(s.size, 1)), ...l.tables.map((t) => t.length)]);
+      entry = this.cache.get(l.key, l.source, l.outSize, [...inputs.map((s) => Math.max(s.size, 1)), ...l.tables.map((t) => t.length)]);
     } catch (e) {
       throw this.failure(l.op, e); // gpu.js parses the source here
     }
-    const call = (values: readonly DeviceValue[]): DeviceValue | Promise<DeviceValue> => {
-      if (!this.cache.sizesBaked) entry.run.setOutput([n]);
+    for (const s of inputs) s.pending++;
+    const call = (values: readonly DeviceValue[]) => {
+      if (!this.cache.sizesBaked) entry.run.setOutput([l.outSize]);
       return entry.run(...(values as never[]), ...l.tables) as DeviceValue | Promise<DeviceValue>;
     };
-    for (const s of inputs) s.pending++;
+    const finish = (value: DeviceValue) => {
+      this.checkMode(entry.run, l.op);
+      this.residency.adopt(entry.run, value);
+      return value;
+    };
     const release = () => {
       for (const s of inputs) this.release(s);
     };
-
     if (!this.residency.async && inputs.every((s) => s.value !== null)) {
-      let value: DeviceValue;
+      // webasm, cpu, GL: the kernel runs now, and a failure throws to the caller
       try {
-        value = call(inputs.map((s) => s.value as DeviceValue)) as DeviceValue;
+        return this.settled(size, finish(call(inputs.map((s) => s.value as DeviceValue)) as DeviceValue), checks);
       } catch (e) {
         throw this.failure(l.op, e);
       } finally {
         release();
       }
-      this.checkMode(entry.run, l.op);
-      this.residency.adopt(entry.run, value);
-      return this.settled(size, value, checks);
     }
-
-    // a kernel's first call builds it, and gpu.js reads the output size only once built: until
-    // then each call waits for the one before
-    const kernelBuilt = () => (entry.run.kernel as { built?: boolean }).built === true;
-    const gate = kernelBuilt() ? null : entry.built;
+    // webgpu: the kernel runs once its inputs exist. Its first call builds it, and gpu.js reads the
+    // output size only once built: until then each call waits for the one before
+    const built = () => (entry.run.kernel as { built?: boolean }).built === true;
+    const gate = built() ? null : entry.built;
     const compute = async (): Promise<DeviceValue> => {
       const values = await Promise.all(inputs.map((s) => s.ready)); // an input's failure passes on as it is
       await gate;
       try {
-        const value = await call(values);
-        this.checkMode(entry.run, l.op);
-        this.residency.adopt(entry.run, value);
-        return value;
+        return finish(await call(values));
       } catch (e) {
         const err = this.failure(l.op, e);
         this.unreported.add(err);
@@ -159,7 +155,7 @@ export class DeviceMemory implements Runner {
       }
     };
     const ready = compute();
-    entry.built = kernelBuilt() ? null : ready.catch(() => {});
+    entry.built = built() ? null : ready.catch(() => {});
     const out = this.track({ size, value: null, ready, pending: 0, disposed: false, checks });
     ready
       .then(
