@@ -1,12 +1,12 @@
 """Golden values from PyTorch for the tensor package's subtle ops.
 
-Run from anywhere (Debian's python3-torch, torch 1.13, CPU only):
+Run from the repository root (Debian's python3-torch, torch 1.13, CPU only; any directory works):
 
     /usr/bin/python3 packages/tensor/scripts/gen_fixtures.py
 
 It rewrites packages/tensor/test/fixtures/*.json (committed; the tests in test/golden/ read them, so CI
 needs no Python). The output is deterministic: every case draws its inputs from its own
-torch.Generator seeded by a CRC of the case name, so re-running gives byte-identical files and adding a
+torch.Generator seeded by a CRC of a per-case name, so re-running gives byte-identical files and adding a
 case does not change the others. Each file is written atomically (temp file + rename).
 
 Inputs are float32. Outputs are PyTorch's float32 results, except erf/gelu and layerNorm: there PyTorch's
