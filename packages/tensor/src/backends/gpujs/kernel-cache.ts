@@ -2,7 +2,7 @@
  * Compiled kernels, kept for reuse. Translating a kernel (JavaScript → WGSL, GLSL or wasm bytecode)
  * costs milliseconds, so each distinct kernel is built once. What "distinct" means depends on the
  * mode: webgpu, GL and cpu kernels take sizes at run time (`dynamicOutput`, `dynamicArguments`), so
- * one kernel serves every shape and the key is just the variant (`binary:add:r2`); webasm bakes every
+ * one kernel serves every shape and the key is just the variant (`binary:add:2`); webasm bakes every
  * size into its bytecode, so there the key also holds the output length and every array argument's
  * length. Shapes and strides always travel as arguments, never in the source, which keeps the
  * number of variants small (op × coalesced rank).
