@@ -8,7 +8,7 @@ export { col2imTask, biasTask } from './conv';
 export { mapTask } from './elementwise';
 export { gemmTask } from './gemm/gemm';
 export { gather, scatterAdd } from './indexing';
-export { copyTask, fillTask } from './layout';
+export { copyTask, fillTask, transposeTask } from './layout';
 export { resizeTask, resizeBackwardTask } from './resize';
 export { layerNormTask, reduceTask, softmaxTask } from './rows';
 

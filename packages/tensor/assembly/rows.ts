@@ -178,11 +178,23 @@ export function softmaxTask(job: usize, task: i32, _slot: i32): void {
     const q = out + (<usize>r * <usize>cols << 2);
     const m = extremeF32(p, cols, true);
     const mv = f32x4.splat(m);
-    // e = exp(x − m) into the output, summed in float64
+    // e = exp(x − m) into the output, summed in float64 on the way
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
     let i = 0;
-    for (; i + 4 <= cols; i += 4) v128.store(at(q, i), expV(f32x4.sub(v128.load(at(p, i)), mv)));
-    for (; i < cols; i++) store<f32>(at(q, i), expLane(load<f32>(at(p, i)) - m));
-    const s = sumF32(q, cols);
+    for (; i + 4 <= cols; i += 4) {
+      const e = expV(f32x4.sub(v128.load(at(p, i)), mv));
+      v128.store(at(q, i), e);
+      a0 = f64x2.add(a0, f64x2.promote_low_f32x4(e));
+      a1 = f64x2.add(a1, f64x2.promote_low_f32x4(high(e)));
+    }
+    const a = f64x2.add(a0, a1);
+    let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+    for (; i < cols; i++) {
+      const e = expLane(load<f32>(at(p, i)) - m);
+      store<f32>(at(q, i), e);
+      s += <f64>e;
+    }
     i = 0;
     if (log) {
       const shift = f32x4.splat(<f32>Math.log(s));

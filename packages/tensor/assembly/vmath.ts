@@ -59,12 +59,19 @@ function pow2(n: v128): v128 {
   return i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
 }
 
+/** 1.5·2²³: adding it to a float below 2²² in magnitude rounds that float to an integer in the low mantissa bits. */
+const ROUNDER: f32 = 12582912;
+
 // @ts-ignore: decorator
 @inline
 export function expV(x: v128): v128 {
-  // e^89 overflows and e^−104 underflows to 0; clamping keeps n in range (min/max keep NaN)
-  const xc = f32x4.min(f32x4.max(x, splat(-104)), splat(89));
-  const n = f32x4.nearest(f32x4.mul(xc, splat(LOG2E)));
+  // e^89 overflows and e^−104 underflows to 0; clamping keeps n in range. (pmax/pmin are one
+  // instruction each; with x first they return x when it is NaN, so NaN propagates.)
+  const xc = f32x4.pmin(f32x4.pmax(x, splat(-104)), splat(89));
+  // n = round(x·log2 e), as a float and, from the bits of the rounded sum, as an integer
+  const t = mulAdd(xc, splat(LOG2E), splat(ROUNDER));
+  const n = f32x4.sub(t, splat(ROUNDER));
+  const ni = i32x4.sub(t, splat(ROUNDER));
   const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO)));
   let p = mulAdd(splat(ratio(1.0, 5040)), r, splat(ratio(1.0, 720)));
   p = mulAdd(p, r, splat(ratio(1.0, 120)));
@@ -74,7 +81,6 @@ export function expV(x: v128): v128 {
   p = mulAdd(p, r, splat(1));
   p = mulAdd(p, r, splat(1));
   // 2ⁿ as two factors, so that n in [−150, 128] gives subnormals and infinity with one final rounding
-  const ni = i32x4.trunc_sat_f32x4_s(n);
   const n1 = i32x4.shr_s(ni, 1);
   return f32x4.mul(f32x4.mul(p, pow2(n1)), pow2(i32x4.sub(ni, n1)));
 }
@@ -201,7 +207,7 @@ function expMinusSquare(w: v128, s: f32): v128 {
 // @ts-ignore: decorator
 @inline
 function erfcFraction(z: v128, w: v128, s: f32): v128 {
-  const zc = f32x4.min(z, splat(10));
+  const zc = f32x4.pmin(z, splat(10));
   let hPrev = splat(1);
   let h = zc;
   let kPrev = splat(0);
@@ -215,49 +221,43 @@ function erfcFraction(z: v128, w: v128, s: f32): v128 {
     kPrev = k;
     k = kNext;
   }
-  const wc = f32x4.min(w, splat(s == 1 ? 10 : 14.1421356));
+  const wc = f32x4.pmin(w, splat(s == 1 ? 10 : 14.1421356));
   return f32x4.mul(f32x4.mul(expMinusSquare(wc, s), f32x4.div(k, h)), splat(INV_SQRT_PI));
-}
-
-/**
- * erf(z) or erfc(z) for z ≥ 0 (NaN passes through), z² = s·w² as for erfcFraction; only the branches
- * some lane needs are computed.
- */
-// @ts-ignore: decorator
-@inline
-function erfPair(z: v128, w: v128, s: f32, wantErfc: bool): v128 {
-  const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
-  let y = splat(0);
-  if (v128.any_true(inSeries)) {
-    const s = erfSeries(z);
-    y = wantErfc ? f32x4.sub(splat(1), s) : s;
-  }
-  if (!v128.all_true<i32>(inSeries)) {
-    const c = erfcFraction(z, w, s);
-    y = v128.bitselect(y, wantErfc ? c : f32x4.sub(splat(1), c), inSeries);
-  }
-  return y;
 }
 
 // @ts-ignore: decorator
 @inline
 export function erfV(x: v128): v128 {
   const z = f32x4.abs(x);
-  return copySign(erfPair(z, z, 1, false), x);
+  const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
+  let y = splat(0);
+  if (v128.any_true(inSeries)) y = erfSeries(z);
+  if (!v128.all_true<i32>(inSeries)) y = v128.bitselect(y, f32x4.sub(splat(1), erfcFraction(z, z, 1)), inSeries);
+  return copySign(y, x);
 }
 
 /**
  * GELU, exact form: x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2 for x ≥ 0 and erfc(|x|/√2)/2 for x < 0 —
- * using erfc on the negative side keeps the small values of the left tail accurate.
+ * using erfc on the negative side keeps the small values of the left tail accurate. The series and
+ * the continued fraction are each computed at most once per vector, and only if some lane needs them.
  */
 // @ts-ignore: decorator
 @inline
 export function geluV(x: v128): v128 {
   const w = f32x4.abs(x);
   const z = f32x4.mul(w, splat(0.7071067811865476));
-  const pos = f32x4.ge(x, splat(0));
-  let phi = splat(0);
-  if (v128.any_true(pos)) phi = f32x4.add(splat(1), erfPair(z, w, 0.5, false));
-  if (!v128.all_true<i32>(pos)) phi = v128.bitselect(phi, erfPair(z, w, 0.5, true), pos);
+  const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
+  let erf = splat(0);
+  let erfc = splat(0);
+  if (v128.any_true(inSeries)) {
+    erf = erfSeries(z);
+    erfc = f32x4.sub(splat(1), erf);
+  }
+  if (!v128.all_true<i32>(inSeries)) {
+    const c = erfcFraction(z, w, 0.5);
+    erf = v128.bitselect(erf, f32x4.sub(splat(1), c), inSeries);
+    erfc = v128.bitselect(erfc, c, inSeries);
+  }
+  const phi = v128.bitselect(f32x4.add(splat(1), erf), erfc, f32x4.ge(x, splat(0)));
   return f32x4.mul(x, f32x4.mul(phi, splat(0.5)));
 }

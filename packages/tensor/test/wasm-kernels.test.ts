@@ -291,6 +291,12 @@ describe('wasm elementwise, rows and layout kernels against the reference', () =
     }
   });
 
+  it('transposed copies (the tiled kernel): 2-d, batched, with ragged strips and columns, into a padded window', () => {
+    agree((x) => x.T.contiguous(), inputs([[67, 45]], 30), { rtol: 0, atol: 0 });
+    agree((x) => x.transpose(1, 2).contiguous(), inputs([[3, 37, 45]], 31), { rtol: 0, atol: 0 });
+    agree((x) => x.sum(0), inputs([[301, 77]], 32), { rtol: 1e-6, atol: 1e-6 });
+  });
+
   it('pad and cat of views', () => {
     agree((x) => pad(x.T, [3, 0, 1, 2], -1.5), inputs([[33, 45]], 24), { rtol: 0, atol: 0 });
     agree(

@@ -13,9 +13,12 @@ import { mergeDims } from './views.js';
 /** Fields of copyTask's and fillTask's jobs (assembly/layout.ts). */
 const COPY_JOB = { RANK: 0, COUNT: 1, MODE: 2, SRC: 3, DST: 4, TASKS: 5, SCRATCH: 6, SCRATCH_STRIDE: 7, SHAPE: 8 } as const;
 const FILL_JOB = { COUNT: 0, BITS: 1, DST: 2, TASKS: 3 } as const;
+const TRANSPOSE_JOB = { BATCH: 0, ROWS: 1, COLS: 2, SRC: 3, DST: 4, SRC_B: 5, SRC_J: 6, DST_B: 7, DST_I: 8, TASKS: 9 } as const;
+/** Side of the transpose kernel's tiles (assembly/layout.ts). */
+const TILE = 32;
 
 /** Conversions of the copy kernel (assembly/strided.ts). */
-const COPY = 0;
+export const COPY = 0;
 const F32_TO_I32 = 1;
 const I32_TO_F32 = 2;
 
@@ -38,12 +41,47 @@ export function copyStrided(
   const n = sizeOf(shape);
   if (n === 0) return;
   const merged = mergeDims(shape, [srcStrides, dstStrides]);
+  if (mode === COPY && transposed(merged.shape, merged.strides[0], merged.strides[1])) {
+    transpose(rt, merged.shape, src, merged.strides[0], dst, merged.strides[1]);
+    return;
+  }
   const tasks = rt.tasksFor(n * 0.5, Math.ceil(n / 4096));
   const job = rt.job().set(COPY_JOB.RANK, merged.shape.length).set(COPY_JOB.COUNT, n).set(COPY_JOB.MODE, mode);
   job.set(COPY_JOB.SRC, src).set(COPY_JOB.DST, dst).set(COPY_JOB.TASKS, tasks);
   job.set(COPY_JOB.SCRATCH, rt.slots).set(COPY_JOB.SCRATCH_STRIDE, SLOT_BYTES);
   job.array(job.array(job.array(COPY_JOB.SHAPE, merged.shape), merged.strides[0]), merged.strides[1]);
   rt.run('copyTask', tasks);
+}
+
+/**
+ * Whether a merged copy is a (batched) transpose: its last two dims read down the source's columns
+ * (stride 1 along the rows, a larger stride along the columns) and write rows of the destination.
+ */
+function transposed(shape: readonly number[], s: readonly number[], d: readonly number[]): boolean {
+  const r = shape.length;
+  return (r === 2 || r === 3) && s[r - 2] === 1 && s[r - 1] !== 1 && d[r - 1] === 1;
+}
+
+function transpose(rt: WasmRuntime, shape: readonly number[], src: number, s: readonly number[], dst: number, d: readonly number[]): void {
+  const r = shape.length;
+  const [batch, sb, db] = r === 3 ? [shape[0], s[0], d[0]] : [1, 0, 0];
+  const [rows, cols] = shape.slice(-2);
+  const tasks = rt.tasksFor(sizeOf(shape), batch * Math.ceil(rows / TILE));
+  const f = TRANSPOSE_JOB;
+  const job = rt.job().set(f.BATCH, batch).set(f.ROWS, rows).set(f.COLS, cols).set(f.SRC, src).set(f.DST, dst);
+  job
+    .set(f.SRC_B, sb)
+    .set(f.SRC_J, s[r - 1])
+    .set(f.DST_B, db)
+    .set(f.DST_I, d[r - 2])
+    .set(f.TASKS, tasks);
+  rt.run('transposeTask', tasks);
+}
+
+/** Whether copying a view of `shape` with `strides` into row-major order takes the transpose kernel. */
+export function copiesAsTranspose(shape: Shape, strides: readonly number[]): boolean {
+  const merged = mergeDims(shape, [strides, contiguousStrides(shape)]);
+  return transposed(merged.shape, merged.strides[0], merged.strides[1]);
 }
 
 /** Copies a view into a fresh row-major buffer at `dst`. */

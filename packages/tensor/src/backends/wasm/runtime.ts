@@ -12,6 +12,7 @@ import { ThreadPool } from './pool.js';
 /** The task kernels, in the order the pool names them by index. */
 const TASK_KERNELS = [
   'copyTask',
+  'transposeTask',
   'fillTask',
   'mapTask',
   'reduceTask',
