@@ -71,9 +71,9 @@ export function normalizeDim(op: string, dim: number, rank: number): number {
   return d;
 }
 
-/** Dims to reduce over: all when undefined, else normalised, sorted and unique. */
+/** Dims to reduce over: all when undefined or empty (PyTorch's `dim=[]`), else normalised, sorted and unique. */
 export function normalizeDims(op: string, dims: number | readonly number[] | undefined, rank: number): number[] {
-  if (dims === undefined) return Array.from({ length: rank }, (_, i) => i);
+  if (dims === undefined || (typeof dims !== 'number' && dims.length === 0)) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof dims === 'number' ? [dims] : dims;
   const out = [...new Set(list.map((d) => normalizeDim(op, d, rank)))];
   return out.sort((x, y) => x - y);

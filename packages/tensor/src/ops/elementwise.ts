@@ -39,7 +39,10 @@ function align(op: BinaryOp, a: Tensor, b: Tensor): [Tensor, Tensor, () => void]
     temps.push(e);
     return e;
   };
-  return [prep(a), prep(b), () => temps.forEach((t) => t.dispose())];
+  const cleanup = () => {
+    for (const t of temps) t.dispose();
+  };
+  return [prep(a), prep(b), cleanup];
 }
 
 export function binary(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {

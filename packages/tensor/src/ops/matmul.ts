@@ -14,7 +14,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   checkDtype('matmul', a, ['float32', 'float64']);
   if (a.dtype !== b.dtype) throw new Error(`matmul: dtypes differ (${a.dtype} and ${b.dtype})`);
   const temps: Tensor[] = [];
-  const keep = (t: Tensor) => (temps.push(t), t);
+  const keep = (t: Tensor) => {
+    temps.push(t);
+    return t;
+  };
   const a2 = a.rank === 1 ? keep(unsqueeze(a, 0)) : a;
   const b2 = b.rank === 1 ? keep(unsqueeze(b, 1)) : b;
   const [m, k] = a2.shape.slice(-2);

@@ -125,6 +125,12 @@ describeBackends('reductions', (h) => {
     t.dispose();
   });
 
+  it('an empty dim list reduces over every dim, as PyTorch does for dim=[]', async () => {
+    const [s, m] = await h.agree([host([2, 3], [1, 2, 3, 4, 5, 6])], (t) => [t.sum([]), t.mean([], true)]);
+    expectHostClose(s, host([], [21]), EXACT);
+    expectHostClose(m, host([1, 1], [3.5]), EXACT);
+  });
+
   it('out-of-range dims are errors naming the op and the rank', () => {
     const t = tensor([1, 2, 3, 4], [2, 2], 'float32', { backend: h.backend });
     expect(() => t.sum(2)).toThrow(/sum: dim 2 is out of range for a tensor of rank 2/);

@@ -13,7 +13,7 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
   tanh: Math.tanh,
   sigmoid,
   erf,
-  relu: (x) => (x > 0 ? x : 0),
+  relu: (x) => Math.max(x, 0), // NaN stays NaN, as in PyTorch
   gelu,
   floor: Math.floor,
 };
