@@ -283,6 +283,19 @@ describe('wasm elementwise, rows and layout kernels against the reference', () =
     agree((x) => x.argmin(0).float(), inputs([[1031, 9]], 20), { rtol: 0, atol: 0 });
   });
 
+  it('max, min and softmax rows with a NaN anywhere (first, in the vector body, in the tail) are NaN', () => {
+    const cols = 11;
+    const values = Array.from({ length: 4 * cols }, (_, i) => Math.sin(i));
+    for (const [row, col] of [[0, 0], [1, 5], [2, 10]]) values[row * cols + col] = Number.NaN;
+    const x = tensor(values, [4, cols], 'float32', { backend: wasm });
+    const [mx, mn, sm] = [x.max(1), x.min(1), x.softmax(1)];
+    expect(Array.from(mx.dataSync()).map(Number.isNaN)).toEqual([true, true, true, false]);
+    expect(Array.from(mn.dataSync()).map(Number.isNaN)).toEqual([true, true, true, false]);
+    expect(Array.from(sm.dataSync().slice(3 * cols)).some(Number.isNaN)).toBe(false);
+    expect(Array.from(sm.dataSync().slice(0, 3 * cols)).every(Number.isNaN)).toBe(true);
+    for (const t of [x, mx, mn, sm]) t.dispose();
+  });
+
   it('softmax, logSoftmax and layerNorm over rows of 1, 3 and 1027 columns', () => {
     for (const cols of [1, 3, 1027]) {
       agree((x) => x.mul(5).softmax(1), inputs([[7, cols]], 21), { rtol: 1e-6, atol: 1e-8 });
