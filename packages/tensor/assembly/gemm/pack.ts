@@ -19,20 +19,62 @@ export function packA(a: usize, rs: i32, cs: i32, i0: i32, m: i32, k0: i32, kc: 
     const panel = dst + (<usize>(p * kcPad) << 2); // panel p/MR starts (p/MR)·MR·kcPad floats in
     const rows = min(MR, m - p);
     const src = a + (<usize>(i0 + p) * <usize>rs + <usize>k0 * <usize>cs << 2);
+    let k = 0;
+    if (rows == MR && cs == 1) {
+      for (; k + 4 <= kc; k += 4) sixRowsFourSteps(at(src, k), rs, at(panel, k * MR));
+    } else if (rows == MR && rs == 1) {
+      // a transposed A: the MR values of one k step are contiguous
+      for (; k < kc; k++) {
+        const col = src + (<usize>k * <usize>cs << 2);
+        const out = at(panel, k * MR);
+        v128.store(out, v128.load(col));
+        store<u64>(out, load<u64>(col, 16), 16);
+      }
+    }
     if (cs == 1) {
       // rows are contiguous: read each row forwards, write every MR-th slot
       for (let r = 0; r < rows; r++) {
         const row = src + (<usize>r * <usize>rs << 2);
-        for (let k = 0; k < kc; k++) store<f32>(at(panel, k * MR + r), load<f32>(at(row, k)));
+        for (let j = k; j < kc; j++) store<f32>(at(panel, j * MR + r), load<f32>(at(row, j)));
       }
     } else {
-      for (let k = 0; k < kc; k++) {
-        const col = src + (<usize>k * <usize>cs << 2);
-        for (let r = 0; r < rows; r++) store<f32>(at(panel, k * MR + r), load<f32>(at(col, r * rs)));
+      for (let j = k; j < kc; j++) {
+        const col = src + (<usize>j * <usize>cs << 2);
+        for (let r = 0; r < rows; r++) store<f32>(at(panel, j * MR + r), load<f32>(at(col, r * rs)));
       }
     }
-    for (let k = 0; k < kcPad; k++) for (let r = k < kc ? rows : 0; r < MR; r++) store<f32>(at(panel, k * MR + r), 0);
+    for (let j = 0; j < kcPad; j++) for (let r = j < kc ? rows : 0; r < MR; r++) store<f32>(at(panel, j * MR + r), 0);
   }
+}
+
+/**
+ * Four k steps of a 6-row panel of a row-major A: six row vectors (4 steps each) in, the 24 floats of
+ * the packed order out — rows 0–3 through a 4×4 transpose, rows 4–5 interleaved in pairs.
+ */
+// @ts-ignore: decorator
+@inline
+function sixRowsFourSteps(src: usize, rs: i32, out: usize): void {
+  const stride = <usize>rs << 2;
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + stride);
+  const r2 = v128.load(src + 2 * stride);
+  const r3 = v128.load(src + 3 * stride);
+  const r4 = v128.load(src + 4 * stride);
+  const r5 = v128.load(src + 5 * stride);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  const p0 = i32x4.shuffle(r4, r5, 0, 4, 1, 5); // (r4, r5) at steps 0 and 1
+  const p1 = i32x4.shuffle(r4, r5, 2, 6, 3, 7); // at steps 2 and 3
+  v128.store(out, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store64_lane(out, p0, 0, 16);
+  v128.store(out, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 24);
+  v128.store64_lane(out, p0, 1, 40);
+  v128.store(out, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 48);
+  v128.store64_lane(out, p1, 0, 64);
+  v128.store(out, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 72);
+  v128.store64_lane(out, p1, 1, 88);
 }
 
 /**

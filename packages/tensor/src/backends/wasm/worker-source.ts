@@ -23,8 +23,11 @@ function start(init) {
   let seen = Atomics.load(ctrl, C.SEQ);
   for (;;) {
     let seq = Atomics.load(ctrl, C.SEQ);
-    // a short spin catches back-to-back jobs without the cost of sleeping and waking
-    for (let spin = 0; seq === seen && spin < C.SPINS; spin++) seq = Atomics.load(ctrl, C.SEQ);
+    // polling for a while catches back-to-back jobs without the cost of sleeping and waking
+    const until = performance.now() + C.SPIN_MS;
+    while (seq === seen && performance.now() < until) {
+      for (let i = 0; i < 1000 && seq === seen; i++) seq = Atomics.load(ctrl, C.SEQ);
+    }
     if (seq === seen) {
       Atomics.wait(ctrl, C.SEQ, seen);
       continue;
