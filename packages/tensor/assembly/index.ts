@@ -9,7 +9,7 @@ export { mapTask } from './elementwise';
 export { gemmTask } from './gemm/gemm';
 export { gather, scatterAdd } from './indexing';
 export { copyTask, fillTask, transposeTask } from './layout';
-export { resizeTask, resizeBackwardTask } from './resize';
+export { resizeTask } from './resize';
 export { layerNormTask, reduceTask, softmaxTask } from './rows';
 
 /** First byte after the module's static data: where the TypeScript allocator may start. */

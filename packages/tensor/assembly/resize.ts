@@ -7,102 +7,93 @@
  */
 import { at, boundary, field } from './job';
 
-/** Job fields of resizeTask and resizeBackwardTask. */
+/**
+ * Job fields of resizeTask. The image is [h, w] and the resized one [outH, outW] in both directions:
+ * forward, SRC is the image and DST the resized one; backward, SRC is the gradient of the resized one
+ * and DST the image's gradient.
+ */
 const NEAREST = 0;
-const SRC = 1;
-const DST = 2;
-const PLANES = 3;
-const H = 4;
-const W = 5;
-const OUT_H = 6;
-const OUT_W = 7;
-const Y_TAB = 8;
-const X_TAB = 9;
-const TASKS = 10;
+const BACKWARD = 1;
+const SRC = 2;
+const DST = 3;
+const PLANES = 4;
+const H = 5;
+const W = 6;
+const OUT_H = 7;
+const OUT_W = 8;
+const Y_TAB = 9;
+const X_TAB = 10;
+const TASKS = 11;
 
-/** out[oy][ox] = Σ weights · x[taps]. */
 export function resizeTask(job: usize, task: i32, _slot: i32): void {
   const nearest = field(job, NEAREST) != 0;
+  const backward = field(job, BACKWARD) != 0;
   const h = field(job, H);
   const w = field(job, W);
   const outH = field(job, OUT_H);
   const outW = field(job, OUT_W);
   const yTab = <usize>field(job, Y_TAB);
   const xTab = <usize>field(job, X_TAB);
+  const image = <usize>(h * w) << 2;
+  const resized = <usize>(outH * outW) << 2;
   const planes = field(job, PLANES);
   const end = boundary(planes, 1, field(job, TASKS), task + 1);
   for (let plane = boundary(planes, 1, field(job, TASKS), task); plane < end; plane++) {
-    const src = <usize>field(job, SRC) + (<usize>plane * <usize>(h * w) << 2);
-    const dst = <usize>field(job, DST) + (<usize>plane * <usize>(outH * outW) << 2);
-    for (let oy = 0; oy < outH; oy++) {
-      const out = at(dst, oy * outW);
-      if (nearest) {
-        const row = at(src, load<i32>(at(yTab, oy)) * w);
-        for (let ox = 0; ox < outW; ox++) store<f32>(at(out, ox), load<f32>(at(row, load<i32>(at(xTab, ox)))));
-        continue;
-      }
-      const ty = at(yTab, 4 * oy);
-      const r0 = at(src, load<i32>(ty) * w);
-      const r1 = at(src, load<i32>(ty, 4) * w);
-      const wy0 = load<f32>(ty, 8);
-      const wy1 = load<f32>(ty, 12);
-      for (let ox = 0; ox < outW; ox++) {
-        const tx = at(xTab, 4 * ox);
-        const x0 = load<i32>(tx);
-        const x1 = load<i32>(tx, 4);
-        const wx0 = load<f32>(tx, 8);
-        const wx1 = load<f32>(tx, 12);
-        const top = wx0 * load<f32>(at(r0, x0)) + wx1 * load<f32>(at(r0, x1));
-        const bottom = wx0 * load<f32>(at(r1, x0)) + wx1 * load<f32>(at(r1, x1));
-        store<f32>(at(out, ox), wy0 * top + wy1 * bottom);
-      }
+    const src = <usize>field(job, SRC) + <usize>plane * (backward ? resized : image);
+    const dst = <usize>field(job, DST) + <usize>plane * (backward ? image : resized);
+    if (backward) {
+      memory.fill(dst, 0, image);
+      walkPlane(dst, src, w, outH, outW, yTab, xTab, nearest, true);
+    } else {
+      walkPlane(src, dst, w, outH, outW, yTab, xTab, nearest, false);
     }
   }
 }
 
-/** The adjoint: SRC is dy [planes, outH, outW], DST is dx [planes, h, w]; dx[taps] += weights · dy. */
-export function resizeBackwardTask(job: usize, task: i32, _slot: i32): void {
-  const nearest = field(job, NEAREST) != 0;
-  const h = field(job, H);
-  const w = field(job, W);
-  const outH = field(job, OUT_H);
-  const outW = field(job, OUT_W);
-  const yTab = <usize>field(job, Y_TAB);
-  const xTab = <usize>field(job, X_TAB);
-  const planes = field(job, PLANES);
-  const end = boundary(planes, 1, field(job, TASKS), task + 1);
-  for (let plane = boundary(planes, 1, field(job, TASKS), task); plane < end; plane++) {
-    const dy = <usize>field(job, SRC) + (<usize>plane * <usize>(outH * outW) << 2);
-    const dx = <usize>field(job, DST) + (<usize>plane * <usize>(h * w) << 2);
-    memory.fill(dx, 0, <usize>(h * w) << 2);
-    for (let oy = 0; oy < outH; oy++) {
-      const g = at(dy, oy * outW);
-      if (nearest) {
-        const row = at(dx, load<i32>(at(yTab, oy)) * w);
-        for (let ox = 0; ox < outW; ox++) {
-          const p = at(row, load<i32>(at(xTab, ox)));
-          store<f32>(p, load<f32>(p) + load<f32>(at(g, ox)));
-        }
-        continue;
-      }
-      const ty = at(yTab, 4 * oy);
-      const r0 = at(dx, load<i32>(ty) * w);
-      const r1 = at(dx, load<i32>(ty, 4) * w);
-      const wy0 = load<f32>(ty, 8);
-      const wy1 = load<f32>(ty, 12);
+/**
+ * Visits every output pixel's taps in one fixed order. Forward (`spread` false): resized[o] = Σ weight ·
+ * image[tap]. Adjoint (`spread` true): image[tap] += weight · resized[o], the same taps read the other
+ * way. `spread` is a constant at both call sites, so each gets its own loop.
+ */
+// @ts-ignore: decorator
+@inline
+function walkPlane(image: usize, resized: usize, w: i32, outH: i32, outW: i32, yTab: usize, xTab: usize, nearest: bool, spread: bool): void {
+  for (let oy = 0; oy < outH; oy++) {
+    const o = at(resized, oy * outW);
+    if (nearest) {
+      const row = at(image, load<i32>(at(yTab, oy)) * w);
       for (let ox = 0; ox < outW; ox++) {
-        const tx = at(xTab, 4 * ox);
-        const x0 = load<i32>(tx);
-        const x1 = load<i32>(tx, 4);
-        const wx0 = load<f32>(tx, 8);
-        const wx1 = load<f32>(tx, 12);
-        const v = load<f32>(at(g, ox));
+        const p = at(row, load<i32>(at(xTab, ox)));
+        if (spread) store<f32>(p, load<f32>(p) + load<f32>(at(o, ox)));
+        else store<f32>(at(o, ox), load<f32>(p));
+      }
+      continue;
+    }
+    const ty = at(yTab, 4 * oy);
+    const r0 = at(image, load<i32>(ty) * w);
+    const r1 = at(image, load<i32>(ty, 4) * w);
+    const wy0 = load<f32>(ty, 8);
+    const wy1 = load<f32>(ty, 12);
+    for (let ox = 0; ox < outW; ox++) {
+      const tx = at(xTab, 4 * ox);
+      const p00 = at(r0, load<i32>(tx));
+      const p01 = at(r0, load<i32>(tx, 4));
+      const p10 = at(r1, load<i32>(tx));
+      const p11 = at(r1, load<i32>(tx, 4));
+      const wx0 = load<f32>(tx, 8);
+      const wx1 = load<f32>(tx, 12);
+      if (spread) {
+        const v = load<f32>(at(o, ox));
         const top = wy0 * v;
         const bottom = wy1 * v;
-        store<f32>(at(r0, x0), load<f32>(at(r0, x0)) + wx0 * top);
-        store<f32>(at(r0, x1), load<f32>(at(r0, x1)) + wx1 * top);
-        store<f32>(at(r1, x0), load<f32>(at(r1, x0)) + wx0 * bottom);
-        store<f32>(at(r1, x1), load<f32>(at(r1, x1)) + wx1 * bottom);
+        store<f32>(p00, load<f32>(p00) + wx0 * top);
+        store<f32>(p01, load<f32>(p01) + wx1 * top);
+        store<f32>(p10, load<f32>(p10) + wx0 * bottom);
+        store<f32>(p11, load<f32>(p11) + wx1 * bottom);
+      } else {
+        const top = wx0 * load<f32>(p00) + wx1 * load<f32>(p01);
+        const bottom = wx0 * load<f32>(p10) + wx1 * load<f32>(p11);
+        store<f32>(at(o, ox), wy0 * top + wy1 * bottom);
       }
     }
   }

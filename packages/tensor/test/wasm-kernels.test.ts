@@ -286,7 +286,12 @@ describe('wasm elementwise, rows and layout kernels against the reference', () =
   it('max, min and softmax rows with a NaN anywhere (first, in the vector body, in the tail) are NaN', () => {
     const cols = 11;
     const values = Array.from({ length: 4 * cols }, (_, i) => Math.sin(i));
-    for (const [row, col] of [[0, 0], [1, 5], [2, 10]]) values[row * cols + col] = Number.NaN;
+    for (const [row, col] of [
+      [0, 0],
+      [1, 5],
+      [2, 10],
+    ])
+      values[row * cols + col] = Number.NaN;
     const x = tensor(values, [4, cols], 'float32', { backend: wasm });
     const [mx, mn, sm] = [x.max(1), x.min(1), x.softmax(1)];
     expect(Array.from(mx.dataSync()).map(Number.isNaN)).toEqual([true, true, true, false]);

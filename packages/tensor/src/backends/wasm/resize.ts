@@ -7,7 +7,20 @@ import type { ResizeParams } from '../../backend.js';
 import { linearTaps, nearestIndex } from '../reference/resize.js';
 import type { WasmRuntime } from './runtime.js';
 
-const RESIZE_JOB = { NEAREST: 0, SRC: 1, DST: 2, PLANES: 3, H: 4, W: 5, OUT_H: 6, OUT_W: 7, Y_TAB: 8, X_TAB: 9, TASKS: 10 } as const;
+const RESIZE_JOB = {
+  NEAREST: 0,
+  BACKWARD: 1,
+  SRC: 2,
+  DST: 3,
+  PLANES: 4,
+  H: 5,
+  W: 6,
+  OUT_H: 7,
+  OUT_W: 8,
+  Y_TAB: 9,
+  X_TAB: 10,
+  TASKS: 11,
+} as const;
 
 /** Taps of every output coordinate: (i0, i1, w0, w1) words for bilinear, one index for nearest. */
 function tapTable(rt: WasmRuntime, nearest: boolean, outSize: number, inSize: number, scale: number, alignCorners: boolean): number {
@@ -51,6 +64,7 @@ export function resize(rt: WasmRuntime, call: ResizeCall, p: ResizeParams): void
     const job = rt
       .job()
       .set(f.NEAREST, call.nearest ? 1 : 0)
+      .set(f.BACKWARD, call.backward ? 1 : 0)
       .set(f.SRC, call.src)
       .set(f.DST, call.dst)
       .set(f.PLANES, call.planes);
@@ -62,7 +76,7 @@ export function resize(rt: WasmRuntime, call: ResizeCall, p: ResizeParams): void
       .set(f.Y_TAB, yTab)
       .set(f.X_TAB, xTab)
       .set(f.TASKS, tasks);
-    rt.run(call.backward ? 'resizeBackwardTask' : 'resizeTask', tasks);
+    rt.run('resizeTask', tasks);
   } finally {
     rt.allocator.release(yTab);
     rt.allocator.release(xTab);

@@ -22,7 +22,6 @@ const TASK_KERNELS = [
   'col2imTask',
   'biasTask',
   'resizeTask',
-  'resizeBackwardTask',
 ] as const;
 export type TaskKernel = (typeof TASK_KERNELS)[number];
 
@@ -37,6 +36,8 @@ interface KernelExports {
 const PAGE = 65536;
 /** Bytes of the job block: a header and the arrays (shapes, strides) some jobs carry. */
 const JOB_BYTES = 65536;
+/** Words zeroed at the start of every job (every job's fixed fields fit in them). */
+const JOB_HEADER_WORDS = 64;
 /** Per-thread scratch of the elementwise and layout kernels (see assembly/job.ts: index, tails, 3 blocks). */
 export const SLOT_BYTES = 16384;
 
@@ -105,8 +106,12 @@ export class WasmRuntime {
     return this.i32View;
   }
 
-  /** Starts a job: its fields are written with `job.set…` and it runs with `run`. */
+  /**
+   * Starts a job: its fields are written with `job.set…` and it runs with `run`. The header is zeroed
+   * first, so a field a wrapper forgets reads 0, never the previous job's value.
+   */
   job(): JobWriter {
+    this.i32View.fill(0, this.jobAddress / 4, this.jobAddress / 4 + JOB_HEADER_WORDS);
     return new JobWriter(this, this.jobAddress);
   }
 
