@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: { alias: { '@setr-ts/tensor': fileURLToPath(new URL('../tensor/src/index.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/setup.ts'],
     testTimeout: 120_000,
     pool: 'forks',
   },

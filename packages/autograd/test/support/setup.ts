@@ -1,0 +1,6 @@
+// Gradient checks difference in float64, which only the reference backend stores. Since the wasm
+// backend (float32 and int32) became the default CPU backend, the tests choose the reference backend.
+import { setBackend, setLogger } from '@setr-ts/tensor';
+
+setLogger(() => {});
+await setBackend('reference');
