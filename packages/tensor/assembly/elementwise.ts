@@ -53,8 +53,8 @@ function vec(code: i32, a: v128, b: v128, c: v128): v128 {
     case op.TANH: return tanhV(a);
     case op.SIGMOID: return sigmoidV(a);
     case op.ERF: return erfV(a);
-    // x > 0 ? x : 0 (NaN gives 0, as the comparison is false)
-    case op.RELU: return v128.and(a, f32x4.gt(a, zero));
+    // max(x, 0): NaN stays NaN and −0 becomes +0, as in PyTorch
+    case op.RELU: return f32x4.max(a, zero);
     case op.GELU: return geluV(a);
     case op.FLOOR: return f32x4.floor(a);
 

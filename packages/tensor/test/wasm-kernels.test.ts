@@ -271,6 +271,15 @@ describe('wasm elementwise, rows and layout kernels against the reference', () =
     b.dispose();
   });
 
+  it('relu keeps NaN and turns −0 into +0 (as the reference and PyTorch)', () => {
+    const x = tensor([Number.NaN, -0, -2, 3, Number.NEGATIVE_INFINITY], [5], 'float32', { backend: wasm });
+    const y = x.relu();
+    expect(Array.from(y.dataSync())).toEqual([Number.NaN, 0, 0, 3, 0]);
+    expect(Object.is(y.dataSync()[1], 0)).toBe(true);
+    x.dispose();
+    y.dispose();
+  });
+
   it('cast truncates toward zero and back', () => {
     agree((x) => x.mul(7).int().float(), inputs([[1001]], 15), { rtol: 0, atol: 0 });
   });
