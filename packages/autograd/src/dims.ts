@@ -2,12 +2,11 @@
  * Reduced dims, as the backward passes of reductions need them. The forward op has already checked
  * the dims (and raised any error), so these helpers only normalise.
  */
+import { normalizeDims } from '@setr-ts/tensor';
 
-/** The dims a reduction over `dim` covers: all when undefined; negative dims count from the end. */
+/** The dims a reduction over `dim` covers, by the tensor package's rule (all when undefined or empty). */
 export function reducedDims(dim: number | readonly number[] | undefined, rank: number): number[] {
-  if (dim === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof dim === 'number' ? [dim] : dim;
-  return [...new Set(list.map((d) => (d < 0 ? d + rank : d)))];
+  return normalizeDims('reduce', dim, rank);
 }
 
 /** `shape` with the reduced dims set to 1: the keepdim shape through which a gradient is broadcast back. */

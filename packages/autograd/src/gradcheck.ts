@@ -6,7 +6,7 @@
  * and the central difference (L(x + eps) − L(x − eps)) / 2eps compared with it. In float64 the
  * difference is accurate to about eps² (truncation) + 1e-16/eps (rounding): ~1e-10 for eps = 1e-6.
  */
-import { fromTypedArray, type Tensor, tidy } from '@setr-ts/tensor';
+import { fromTypedArray, type Tensor, tidy, unravel, withBackend } from '@setr-ts/tensor';
 import { noGrad } from './grad-mode.js';
 import { parameter, type Variable, variable } from './variable.js';
 
@@ -31,22 +31,24 @@ export interface GradcheckResult {
 }
 
 /**
- * Checks the gradients of `fn` with respect to each of `inputs` (float64 tensors; they are copied,
- * never changed). Throws an Error naming the input, the element's index and both values at the first
- * element where |analytic − numeric| > atol + rtol·|numeric|.
- * @example gradcheck((a, b) => a.mul(b).sum(1), [randn([2, 3], { dtype: 'float64' }), randn([3], { dtype: 'float64' })]);
+ * Checks the gradients of `fn` with respect to each of `inputs` (float tensors on any backend). The
+ * inputs' values are copied into float64 tensors on the reference backend, which is also the current
+ * backend while `fn` runs, so finite differences are accurate whatever backend the caller uses; the
+ * inputs themselves are never changed. Throws an Error naming the input, the element's index and both
+ * values at the first element where |analytic − numeric| > atol + rtol·|numeric|.
+ * @example gradcheck((a, b) => a.mul(b).sum(1), [randn([2, 3]), randn([3])]);
  */
 export function gradcheck(fn: (...xs: Variable[]) => Variable, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0 } = opts;
   inputs.forEach((t, i) => {
-    if (t.dtype !== 'float64') {
-      throw new Error(
-        `gradcheck: input ${i} (shape [${t.shape.join(',')}]) is ${t.dtype}; pass float64 tensors (dtype 'float64', reference backend) so finite differences are accurate`,
-      );
-    }
+    if (t.dtype === 'int32') throw new Error(`gradcheck: input ${i} (shape [${t.shape.join(',')}]) is int32; gradients need float inputs`);
   });
-  const values = inputs.map((t) => t.dataSync() as Float64Array);
-  const fresh = (i: number, vals: Float64Array) => fromTypedArray(vals, inputs[i].shape, 'float64', inputs[i].backend);
+  const values = inputs.map((t) => Float64Array.from(t.dataSync()));
+  return withBackend('reference', () => check(fn, inputs, values, opts));
+}
+
+function check(fn: (...xs: Variable[]) => Variable, inputs: readonly Tensor[], values: Float64Array[], opts: GradcheckOptions): GradcheckResult {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0 } = opts;
+  const fresh = (i: number, vals: Float64Array) => fromTypedArray(vals, inputs[i].shape, 'float64');
   const { analytic, r } = analyticGradients(fn, inputs.length, (i) => fresh(i, values[i]), seed);
   const loss = (i: number, perturbed: Float64Array) =>
     tidy(() => {
@@ -70,7 +72,7 @@ export function gradcheck(fn: (...xs: Variable[]) => Variable, inputs: readonly 
       const diff = Math.abs(a - numeric);
       if (!(diff <= atol + rtol * Math.abs(numeric))) {
         throw new Error(
-          `gradcheck: input ${i} (shape [${inputs[i].shape.join(',')}]), index [${unravel(j, inputs[i].shape).join(',')}]: ` +
+          `gradcheck: input ${i} (shape [${inputs[i].shape.join(',')}]), index [${indexOf(j, inputs[i].shape).join(',')}]: ` +
             `analytic ${a} vs numeric ${numeric} (|diff| ${diff.toExponential(3)} > atol ${atol} + rtol ${rtol}·|numeric|)`,
         );
       }
@@ -114,11 +116,8 @@ function cotangent(n: number, seed: number): Float64Array {
 }
 
 /** Row-major multi-index of flat position `j` in `shape`. */
-function unravel(j: number, shape: readonly number[]): number[] {
+function indexOf(j: number, shape: readonly number[]): number[] {
   const index = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index[d] = j % shape[d];
-    j = Math.floor(j / shape[d]);
-  }
+  unravel(j, shape, index);
   return index;
 }

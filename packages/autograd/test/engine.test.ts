@@ -1,4 +1,4 @@
-import { memory, tensor } from '@setr-ts/tensor';
+import { memory, setBackend, tensor } from '@setr-ts/tensor';
 import { describe, expect, it } from 'vitest';
 import * as ag from '../src/index.js';
 import { gradcheck, noGrad, parameter, record, variable } from '../src/index.js';
@@ -160,7 +160,19 @@ describe('gradcheck', () => {
     expect(gradcheck((a, b) => ag.mul(a, b.mul(2)), [normal64([2, 2], 1), normal64([2, 2], 2)]).maxAbsDiff).toBeLessThan(1e-8);
   });
 
-  it('asks for float64 inputs', () => {
-    expect(() => gradcheck((a) => a, [tensor([1])])).toThrow(/input 0 \(shape \[1\]\) is float32; pass float64/);
+  it('refuses int32 inputs, and checks float32 inputs from any backend in float64 on the reference backend', async () => {
+    expect(() => gradcheck((a) => a, [tensor([1], [1], 'int32')])).toThrow(/input 0 \(shape \[1\]\) is int32; gradients need float inputs/);
+    // the caller's current backend may lack float64 (wasm, when built): gradcheck still runs on the reference
+    await setBackend('wasm').catch(() => null);
+    const x = tensor([0.5, -1.5, 2]);
+    let seen = '';
+    const result = gradcheck((a) => {
+      seen = `${a.data.backend.name} ${a.dtype}`;
+      return a.tanh().mul(tensor([1, 2, 3], [3], 'float64'));
+    }, [x]);
+    expect(seen).toBe('reference float64');
+    expect(result.maxAbsDiff).toBeLessThan(1e-8);
+    x.dispose();
+    await setBackend('reference');
   });
 });

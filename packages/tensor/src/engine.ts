@@ -84,6 +84,21 @@ export function getBackend(): Backend {
   throw new Error('getBackend: no backend is available');
 }
 
+/**
+ * Runs `fn` with `backend` as the current backend, synchronously, and restores the previous choice
+ * afterwards (also when `fn` throws). Tensors that `fn` creates without naming a backend go there.
+ */
+export function withBackend<T>(backend: Backend | string, fn: () => T): T {
+  const b = typeof backend === 'string' ? findBackend(backend) : backend;
+  const previous = current;
+  current = b;
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
+}
+
 /** A backend instance by name (created on first use if its factory is synchronous). */
 export function findBackend(name: string): Backend {
   const existing = instances.get(name);

@@ -37,11 +37,12 @@ export {
   setBackend,
   setLogger,
   tidy,
+  withBackend,
 } from './engine.js';
 export { erf as erfScalar, gelu as geluScalar } from './math.js';
 export * from './ops/index.js';
 export { manualSeed } from './random.js';
-export { broadcastShapes, contiguousStrides, type Shape, sizeOf } from './shape.js';
+export { broadcastShapes, contiguousStrides, normalizeDim, normalizeDims, type Shape, sizeOf, unravel } from './shape.js';
 export { type Scalar, Tensor, type TensorLike } from './tensor.js';
 
 registerBackend('reference', () => new ReferenceBackend(), 0);

@@ -61,7 +61,9 @@ export function layerNorm(
       const dx = nx
         ? T.mul(r, T.sub(T.sub(ghat, T.mean(ghat, normDims, true)), T.mul(xhat, T.mean(T.mul(ghat, xhat), normDims, true))))
         : null;
-      return [dx, nw ? T.sum(T.mul(g, xhat), leadDims) : null, nb ? T.sum(g, leadDims) : null];
+      // weight and bias are shared by every leading index; with no leading dims there is nothing to sum
+      const overLead = (t: Tensor) => (lead === 0 ? t : T.sum(t, leadDims));
+      return [dx, nw ? overLead(T.mul(g, xhat)) : null, nb ? overLead(g) : null];
     };
   });
   mean.dispose();
