@@ -46,7 +46,12 @@ export function gradcheck(fn: (...xs: Variable[]) => Variable, inputs: readonly 
   return withBackend('reference', () => check(fn, inputs, values, opts));
 }
 
-function check(fn: (...xs: Variable[]) => Variable, inputs: readonly Tensor[], values: Float64Array[], opts: GradcheckOptions): GradcheckResult {
+function check(
+  fn: (...xs: Variable[]) => Variable,
+  inputs: readonly Tensor[],
+  values: Float64Array[],
+  opts: GradcheckOptions,
+): GradcheckResult {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0 } = opts;
   const fresh = (i: number, vals: Float64Array) => fromTypedArray(vals, inputs[i].shape, 'float64');
   const { analytic, r } = analyticGradients(fn, inputs.length, (i) => fresh(i, values[i]), seed);

@@ -166,10 +166,13 @@ describe('gradcheck', () => {
     await setBackend('wasm').catch(() => null);
     const x = tensor([0.5, -1.5, 2]);
     let seen = '';
-    const result = gradcheck((a) => {
-      seen = `${a.data.backend.name} ${a.dtype}`;
-      return a.tanh().mul(tensor([1, 2, 3], [3], 'float64'));
-    }, [x]);
+    const result = gradcheck(
+      (a) => {
+        seen = `${a.data.backend.name} ${a.dtype}`;
+        return a.tanh().mul(tensor([1, 2, 3], [3], 'float64'));
+      },
+      [x],
+    );
     expect(seen).toBe('reference float64');
     expect(result.maxAbsDiff).toBeLessThan(1e-8);
     x.dispose();

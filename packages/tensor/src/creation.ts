@@ -23,7 +23,8 @@ function resolveBackend(b: Backend | string | undefined): Backend {
 /** A tensor holding `values` (already of the right dtype and length). */
 export function fromTypedArray(values: TypedArray, shape: Shape, dtype: DType, backend?: Backend | string): Tensor {
   const b = resolveBackend(backend);
-  if (!b.dtypes.includes(dtype)) throw new Error(`tensor: backend ${b.name} does not support dtype ${dtype} (it has ${b.dtypes.join(', ')})`);
+  if (!b.dtypes.includes(dtype))
+    throw new Error(`tensor: backend ${b.name} does not support dtype ${dtype} (it has ${b.dtypes.join(', ')})`);
   return new Tensor(b, b.write(values, dtype), [...shape], dtype);
 }
 
@@ -43,7 +44,7 @@ export function tensor(data: Nested | TypedArray, shape?: Shape, dtype?: DType, 
     dtype ??= dtypeOf(data as TypedArray);
   } else {
     inferred = inferShape(data);
-    flat = typeof data === 'number' ? [data] : (data as readonly Nested[]).flat(Number.POSITIVE_INFINITY as 1) as number[];
+    flat = typeof data === 'number' ? [data] : ((data as readonly Nested[]).flat(Number.POSITIVE_INFINITY as 1) as number[]);
   }
   const finalShape = shape ? [...shape] : inferred;
   checkShape('tensor', finalShape);

@@ -106,7 +106,8 @@ export function findBackend(name: string): Backend {
   const reg = registry.get(name);
   if (!reg) throw new Error(`findBackend: unknown backend '${name}'`);
   const made = reg.factory({});
-  if (made instanceof Promise) throw new Error(`findBackend: backend '${name}' initialises asynchronously; await setBackend('${name}') first`);
+  if (made instanceof Promise)
+    throw new Error(`findBackend: backend '${name}' initialises asynchronously; await setBackend('${name}') first`);
   instances.set(name, made);
   return made;
 }
@@ -155,7 +156,8 @@ export function tidy<T>(fn: () => T): T {
   const kept = new Set<Trackable>();
   collectTrackables(result, kept);
   for (const t of scope) {
-    if (kept.has(t)) scopes[scopes.length - 1]?.add(t); // returned tensors belong to the enclosing scope
+    if (kept.has(t))
+      scopes[scopes.length - 1]?.add(t); // returned tensors belong to the enclosing scope
     else if (!t.isDisposed) t.dispose();
   }
   return result;

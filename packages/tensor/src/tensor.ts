@@ -220,6 +220,9 @@ export class Tensor implements View {
   gelu(): Tensor {
     return ops.gelu(this);
   }
+  floor(): Tensor {
+    return ops.floor(this);
+  }
   square(): Tensor {
     return ops.square(this);
   }

@@ -27,20 +27,27 @@ export function conv2dParams(op: string, opts: Conv2dOptions): Conv2dParams {
   };
   const ok = (v: readonly number[], min: number) => v.every((x) => Number.isInteger(x) && x >= min);
   if (!ok(p.stride, 1) || !ok(p.dilation, 1) || !ok(p.padding, 0) || !ok([p.groups], 1)) {
-    throw new Error(`${op}: invalid options stride=${fmt(p.stride)} padding=${fmt(p.padding)} dilation=${fmt(p.dilation)} groups=${p.groups}`);
+    throw new Error(
+      `${op}: invalid options stride=${fmt(p.stride)} padding=${fmt(p.padding)} dilation=${fmt(p.dilation)} groups=${p.groups}`,
+    );
   }
   return p;
 }
 
 function checkShapes(op: string, xShape: readonly number[], wShape: readonly number[], p: Conv2dParams): number[] {
-  if (xShape.length !== 4 || wShape.length !== 4) throw new Error(`${op}: expected input [N,C,H,W] and weight [Co,C/groups,kh,kw], got ${fmt(xShape)} and ${fmt(wShape)}`);
+  if (xShape.length !== 4 || wShape.length !== 4)
+    throw new Error(`${op}: expected input [N,C,H,W] and weight [Co,C/groups,kh,kw], got ${fmt(xShape)} and ${fmt(wShape)}`);
   const [n, c, h, w] = xShape;
   const [co, cig, kh, kw] = wShape;
   if (c % p.groups !== 0 || co % p.groups !== 0) throw new Error(`${op}: channels in ${c} and out ${co} must divide by groups ${p.groups}`);
-  if (cig !== c / p.groups) throw new Error(`${op}: weight ${fmt(wShape)} expects ${cig * p.groups} input channels, input ${fmt(xShape)} has ${c}`);
+  if (cig !== c / p.groups)
+    throw new Error(`${op}: weight ${fmt(wShape)} expects ${cig * p.groups} input channels, input ${fmt(xShape)} has ${c}`);
   const ho = convOutSize(h, kh, p.stride[0], p.padding[0], p.dilation[0]);
   const wo = convOutSize(w, kw, p.stride[1], p.padding[1], p.dilation[1]);
-  if (ho < 1 || wo < 1) throw new Error(`${op}: input ${fmt(xShape)} is too small for kernel ${kh}x${kw} (padding ${fmt(p.padding)}, dilation ${fmt(p.dilation)})`);
+  if (ho < 1 || wo < 1)
+    throw new Error(
+      `${op}: input ${fmt(xShape)} is too small for kernel ${kh}x${kw} (padding ${fmt(p.padding)}, dilation ${fmt(p.dilation)})`,
+    );
   return [n, co, ho, wo];
 }
 

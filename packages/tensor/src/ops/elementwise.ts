@@ -2,12 +2,12 @@
  * Elementwise ops with broadcasting. The frontend broadcasts both operands to the result shape as
  * stride-0 views and promotes them to one dtype; the backend kernel then maps over equal shapes.
  */
-import { COMPARISONS, type BinaryOp, type UnaryOp } from '../backend.js';
+import { type BinaryOp, COMPARISONS, type UnaryOp } from '../backend.js';
 import { isFloat, promote } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { cast, expand } from './view.js';
 import { asTensor, backendOf, scalar, wrap } from './util.js';
+import { cast, expand } from './view.js';
 
 /** Unary ops that are defined on int32 tensors too; the rest turn an int32 input into float32 first. */
 const INT_UNARY: ReadonlySet<UnaryOp> = new Set(['neg', 'abs', 'sign', 'relu']);

@@ -1,9 +1,10 @@
 /** Indexing by integer tensors: `gather`, `indexSelect`, their adjoint `scatterAdd`, and `oneHot`. */
+
+import { arange } from '../creation.js';
 import { fmt, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { arange } from '../creation.js';
 import { eq } from './elementwise.js';
-import { checkDtype, backendOf, wrap } from './util.js';
+import { backendOf, checkDtype, wrap } from './util.js';
 import { expand, reshape, unsqueeze } from './view.js';
 
 /**
@@ -29,7 +30,9 @@ export function scatterAdd(shape: readonly number[], dim: number, index: Tensor,
   checkDtype('scatterAdd', index, ['int32']);
   const d = normalizeDim('scatterAdd', dim, shape.length);
   if (fmt(index.shape) !== fmt(src.shape) || index.rank !== shape.length || index.shape.some((n, i) => i !== d && n > shape[i])) {
-    throw new Error(`scatterAdd: index ${fmt(index.shape)} and src ${fmt(src.shape)} must match and fit output ${fmt(shape)} outside dim ${dim}`);
+    throw new Error(
+      `scatterAdd: index ${fmt(index.shape)} and src ${fmt(src.shape)} must match and fit output ${fmt(shape)} outside dim ${dim}`,
+    );
   }
   return wrap(b, b.scatterAdd(shape, src.dtype, d, index, src), shape, src.dtype);
 }

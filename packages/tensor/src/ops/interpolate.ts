@@ -9,7 +9,7 @@
 import type { ResizeParams } from '../backend.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { checkDtype, backendOf, wrap } from './util.js';
+import { backendOf, checkDtype, wrap } from './util.js';
 import { contiguous } from './view.js';
 
 export interface InterpolateOptions {
@@ -23,7 +23,11 @@ export interface InterpolateOptions {
 }
 
 /** Output size and the kernel's coordinate map for an input of `[N,C,H,W]`. */
-export function resizeParams(op: string, xShape: readonly number[], opts: InterpolateOptions): { outH: number; outW: number; p: ResizeParams } {
+export function resizeParams(
+  op: string,
+  xShape: readonly number[],
+  opts: InterpolateOptions,
+): { outH: number; outW: number; p: ResizeParams } {
   if (xShape.length !== 4) throw new Error(`${op}: expected input [N,C,H,W], got ${fmt(xShape)}`);
   const [, , h, w] = xShape;
   const mode = opts.mode ?? 'nearest';
@@ -40,14 +44,16 @@ export function resizeParams(op: string, xShape: readonly number[], opts: Interp
     sh = h / outH;
     sw = w / outW;
   } else {
-    const [fh, fw] = typeof opts.scaleFactor === 'number' ? [opts.scaleFactor, opts.scaleFactor] : (opts.scaleFactor as readonly [number, number]);
+    const [fh, fw] =
+      typeof opts.scaleFactor === 'number' ? [opts.scaleFactor, opts.scaleFactor] : (opts.scaleFactor as readonly [number, number]);
     if (!(fh > 0 && fw > 0)) throw new Error(`${op}: scaleFactor must be positive, got ${fh},${fw}`);
     outH = Math.floor(h * fh);
     outW = Math.floor(w * fw);
     sh = 1 / fh;
     sw = 1 / fw;
   }
-  if (!Number.isInteger(outH) || !Number.isInteger(outW) || outH < 1 || outW < 1) throw new Error(`${op}: invalid output size ${outH}x${outW} for input ${fmt(xShape)}`);
+  if (!Number.isInteger(outH) || !Number.isInteger(outW) || outH < 1 || outW < 1)
+    throw new Error(`${op}: invalid output size ${outH}x${outW} for input ${fmt(xShape)}`);
   if (alignCorners) {
     sh = outH > 1 ? (h - 1) / (outH - 1) : 0;
     sw = outW > 1 ? (w - 1) / (outW - 1) : 0;
@@ -62,7 +68,9 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   const { outH, outW, p } = resizeParams('interpolate', x.shape, opts);
   const xc = contiguous(x);
   const bilinear = (opts.mode ?? 'nearest') === 'bilinear';
-  const id = bilinear ? b.resizeBilinear(xc.dataId, x.shape, outH, outW, p, x.dtype) : b.resizeNearest(xc.dataId, x.shape, outH, outW, p, x.dtype);
+  const id = bilinear
+    ? b.resizeBilinear(xc.dataId, x.shape, outH, outW, p, x.dtype)
+    : b.resizeNearest(xc.dataId, x.shape, outH, outW, p, x.dtype);
   xc.dispose();
   return wrap(b, id, [x.shape[0], x.shape[1], outH, outW], x.dtype);
 }
@@ -80,7 +88,9 @@ export function interpolateBackward(dy: Tensor, xShape: readonly number[], opts:
   const dyc = contiguous(dy);
   const bilinear = (opts.mode ?? 'nearest') === 'bilinear';
   const [h, w] = [xShape[2], xShape[3]];
-  const id = bilinear ? b.resizeBilinearBackward(dyc.dataId, dy.shape, h, w, p, dy.dtype) : b.resizeNearestBackward(dyc.dataId, dy.shape, h, w, p, dy.dtype);
+  const id = bilinear
+    ? b.resizeBilinearBackward(dyc.dataId, dy.shape, h, w, p, dy.dtype)
+    : b.resizeNearestBackward(dyc.dataId, dy.shape, h, w, p, dy.dtype);
   dyc.dispose();
   return wrap(b, id, xShape, dy.dtype);
 }

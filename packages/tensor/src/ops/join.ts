@@ -10,7 +10,8 @@ import { narrow, unsqueeze } from './view.js';
  */
 export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   const b = backendOf('pad', x);
-  if (pads.length % 2 !== 0 || pads.length / 2 > x.rank) throw new Error(`pad: ${pads.length} pad values do not fit a tensor of shape ${fmt(x.shape)}`);
+  if (pads.length % 2 !== 0 || pads.length / 2 > x.rank)
+    throw new Error(`pad: ${pads.length} pad values do not fit a tensor of shape ${fmt(x.shape)}`);
   if (!pads.every((v) => Number.isInteger(v) && v >= 0)) throw new Error(`pad: pads must be non-negative integers, got ${fmt(pads)}`);
   const perDim: [number, number][] = x.shape.map(() => [0, 0]);
   for (let i = 0; i < pads.length / 2; i++) perDim[x.rank - 1 - i] = [pads[2 * i], pads[2 * i + 1]];
@@ -52,7 +53,8 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
   const n = x.shape[d];
   let sizes: number[];
   if (typeof sizeOrSections === 'number') {
-    if (!Number.isInteger(sizeOrSections) || sizeOrSections < 1) throw new Error(`split: size must be a positive integer, got ${sizeOrSections}`);
+    if (!Number.isInteger(sizeOrSections) || sizeOrSections < 1)
+      throw new Error(`split: size must be a positive integer, got ${sizeOrSections}`);
     sizes = n === 0 ? [0] : []; // an empty dim still splits into one (empty) piece, as in PyTorch
     for (let s = 0; s < n; s += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - s));
   } else {

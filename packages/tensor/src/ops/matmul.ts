@@ -5,7 +5,7 @@
  */
 import { broadcastShapes, fmt, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { checkDtype, backendOf, wrap } from './util.js';
+import { backendOf, checkDtype, wrap } from './util.js';
 import { expand, reshape, unsqueeze } from './view.js';
 
 export function matmul(a: Tensor, b: Tensor): Tensor {

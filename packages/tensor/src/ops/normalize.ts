@@ -44,7 +44,13 @@ export interface LayerNormOutput {
  * y = (x − mean) / sqrt(var + eps) · weight + bias, with the biased variance. Returns the statistics
  * too, because the backward pass needs them.
  */
-export function layerNormWithStats(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): LayerNormOutput {
+export function layerNormWithStats(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  eps = 1e-5,
+): LayerNormOutput {
   const b = backendOf('layerNorm', x, ...(weight ? [weight] : []), ...(bias ? [bias] : []));
   checkDtype('layerNorm', x, ['float32', 'float64']);
   checkSameDtype('layerNorm', x, ...(weight ? [weight] : []), ...(bias ? [bias] : []));
@@ -52,7 +58,10 @@ export function layerNormWithStats(x: Tensor, normalizedShape: readonly number[]
   if (k === 0 || k > x.rank || fmt(x.shape.slice(x.rank - k)) !== fmt(normalizedShape)) {
     throw new Error(`layerNorm: normalizedShape ${fmt(normalizedShape)} does not match the trailing dims of input ${fmt(x.shape)}`);
   }
-  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
+  for (const [name, t] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
     if (t && fmt(t.shape) !== fmt(normalizedShape)) throw new Error(`layerNorm: ${name} ${fmt(t.shape)} should be ${fmt(normalizedShape)}`);
   }
   const cols = sizeOf(normalizedShape);
@@ -65,7 +74,13 @@ export function layerNormWithStats(x: Tensor, normalizedShape: readonly number[]
 }
 
 /** Layer normalisation; see {@link layerNormWithStats}. */
-export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  eps = 1e-5,
+): Tensor {
   const { y, mean, rstd } = layerNormWithStats(x, normalizedShape, weight, bias, eps);
   mean.dispose();
   rstd.dispose();

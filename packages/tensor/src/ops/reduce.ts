@@ -7,8 +7,8 @@ import type { ReduceOp } from '../backend.js';
 import { normalizeDims, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { abs, add, div, eq, exp, log, mul, sub, where } from './elementwise.js';
-import { contiguous, permute, reshape } from './view.js';
 import { backendOf, wrap } from './util.js';
+import { contiguous, permute, reshape } from './view.js';
 
 type Dims = number | readonly number[] | undefined;
 
@@ -53,7 +53,10 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
   const index = reduceOp(op, flat, 0, false);
   flat.dispose();
   if (!keepdim) return index;
-  const out = reshape(index, x.shape.map(() => 1));
+  const out = reshape(
+    index,
+    x.shape.map(() => 1),
+  );
   index.dispose();
   return out;
 }

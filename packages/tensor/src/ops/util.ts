@@ -16,7 +16,8 @@ export function backendOf(op: string, ...tensors: Tensor[]): Backend {
   const b = tensors[0].backend;
   for (const t of tensors) {
     t.assertAlive(op);
-    if (t.backend !== b) throw new Error(`${op}: operands live on different backends (${b.name} and ${t.backend.name}); move one with toBackend()`);
+    if (t.backend !== b)
+      throw new Error(`${op}: operands live on different backends (${b.name} and ${t.backend.name}); move one with toBackend()`);
   }
   return b;
 }

@@ -25,7 +25,8 @@ function inferShape(op: string, t: Tensor, shape: readonly number[]): number[] {
     out[free] = t.size / known;
   }
   checkShape(op, out);
-  if (sizeOf(out) !== t.size) throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(t.shape)} (${t.size} elements)`);
+  if (sizeOf(out) !== t.size)
+    throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(t.shape)} (${t.size} elements)`);
   return out;
 }
 
@@ -77,7 +78,10 @@ export function reshape(t: Tensor, shape: readonly number[]): Tensor {
 export function view(t: Tensor, shape: readonly number[]): Tensor {
   const target = inferShape('view', t, shape);
   const strides = restride(t, target);
-  if (!strides) throw new Error(`view: size ${fmt(target)} is not compatible with the input's strides ${fmt(t.strides)} (shape ${fmt(t.shape)}); use reshape() or contiguous()`);
+  if (!strides)
+    throw new Error(
+      `view: size ${fmt(target)} is not compatible with the input's strides ${fmt(t.strides)} (shape ${fmt(t.shape)}); use reshape() or contiguous()`,
+    );
   return makeView(t, target, strides, t.offset);
 }
 
@@ -86,7 +90,12 @@ export function permute(t: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== t.rank) throw new Error(`permute: got ${dims.length} dims ${fmt(dims)} for a tensor of shape ${fmt(t.shape)}`);
   const ds = dims.map((d) => normalizeDim('permute', d, t.rank));
   if (new Set(ds).size !== ds.length) throw new Error(`permute: repeated dim in ${fmt(dims)}`);
-  return makeView(t, ds.map((d) => t.shape[d]), ds.map((d) => t.strides[d]), t.offset);
+  return makeView(
+    t,
+    ds.map((d) => t.shape[d]),
+    ds.map((d) => t.strides[d]),
+    t.offset,
+  );
 }
 
 /** Swaps two dims. */
@@ -129,7 +138,9 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
   const d = normalizeDim('narrow', dim, t.rank);
   const s = start < 0 ? start + t.shape[d] : start;
   if (s < 0 || length < 0 || s + length > t.shape[d]) {
-    throw new Error(`narrow: start ${start} and length ${length} out of range for dim ${dim} of size ${t.shape[d]} (shape ${fmt(t.shape)})`);
+    throw new Error(
+      `narrow: start ${start} and length ${length} out of range for dim ${dim} of size ${t.shape[d]} (shape ${fmt(t.shape)})`,
+    );
   }
   const shape = [...t.shape];
   shape[d] = length;
@@ -155,7 +166,12 @@ export function slice(t: Tensor, dim: number, start = 0, end = Number.POSITIVE_I
 export function squeeze(t: Tensor, dim?: number): Tensor {
   const d = dim === undefined ? -1 : normalizeDim('squeeze', dim, t.rank);
   const keep = t.shape.map((n, i) => !(n === 1 && (d === -1 || d === i)));
-  return makeView(t, t.shape.filter((_, i) => keep[i]), t.strides.filter((_, i) => keep[i]), t.offset);
+  return makeView(
+    t,
+    t.shape.filter((_, i) => keep[i]),
+    t.strides.filter((_, i) => keep[i]),
+    t.offset,
+  );
 }
 
 /** Inserts a size-1 dim at `dim` (in `[-rank-1, rank]`). */

@@ -5,8 +5,8 @@
  * kernels agree on padding, stride, dilation and groups by construction.
  */
 import type { Conv2dParams } from '../../backend.js';
-import type { TypedArray } from '../../dtype.js';
 import { convOutSize } from '../../conv-geometry.js';
+import type { TypedArray } from '../../dtype.js';
 import type { Shape } from '../../shape.js';
 
 /** Calls `fn(xi, wi, oi)` with flat positions for every product of the convolution. */
@@ -40,7 +40,15 @@ export function forEachTap(xShape: Shape, wShape: Shape, p: Conv2dParams, fn: (x
   }
 }
 
-export function conv2d(x: ArrayLike<number>, xShape: Shape, w: ArrayLike<number>, wShape: Shape, bias: ArrayLike<number> | null, p: Conv2dParams, out: TypedArray): TypedArray {
+export function conv2d(
+  x: ArrayLike<number>,
+  xShape: Shape,
+  w: ArrayLike<number>,
+  wShape: Shape,
+  bias: ArrayLike<number> | null,
+  p: Conv2dParams,
+  out: TypedArray,
+): TypedArray {
   // accumulate in float64, store once (so float32 outputs are rounded once, like a careful kernel)
   const acc = new Float64Array(out.length);
   forEachTap(xShape, wShape, p, (xi, wi, oi) => {
@@ -51,7 +59,14 @@ export function conv2d(x: ArrayLike<number>, xShape: Shape, w: ArrayLike<number>
   return out;
 }
 
-export function conv2dBackwardInput(dy: ArrayLike<number>, w: ArrayLike<number>, wShape: Shape, xShape: Shape, p: Conv2dParams, out: TypedArray): TypedArray {
+export function conv2dBackwardInput(
+  dy: ArrayLike<number>,
+  w: ArrayLike<number>,
+  wShape: Shape,
+  xShape: Shape,
+  p: Conv2dParams,
+  out: TypedArray,
+): TypedArray {
   const acc = new Float64Array(out.length);
   forEachTap(xShape, wShape, p, (xi, wi, oi) => {
     acc[xi] += dy[oi] * w[wi];
@@ -60,7 +75,14 @@ export function conv2dBackwardInput(dy: ArrayLike<number>, w: ArrayLike<number>,
   return out;
 }
 
-export function conv2dBackwardWeight(x: ArrayLike<number>, xShape: Shape, dy: ArrayLike<number>, wShape: Shape, p: Conv2dParams, out: TypedArray): TypedArray {
+export function conv2dBackwardWeight(
+  x: ArrayLike<number>,
+  xShape: Shape,
+  dy: ArrayLike<number>,
+  wShape: Shape,
+  p: Conv2dParams,
+  out: TypedArray,
+): TypedArray {
   const acc = new Float64Array(out.length);
   forEachTap(xShape, wShape, p, (xi, wi, oi) => {
     acc[wi] += x[xi] * dy[oi];

@@ -19,7 +19,13 @@ export function castInto(x: Strided, out: TypedArray): TypedArray {
   return out;
 }
 
-export function pad(x: Strided, pads: readonly (readonly [number, number])[], value: number, outShape: readonly number[], out: TypedArray): TypedArray {
+export function pad(
+  x: Strided,
+  pads: readonly (readonly [number, number])[],
+  value: number,
+  outShape: readonly number[],
+  out: TypedArray,
+): TypedArray {
   const src = new Array<number>(outShape.length);
   forEachIndex(outShape, (o, flat) => {
     let inside = true;

@@ -4,9 +4,21 @@
  * gradient checks use. Each kernel allocates its output and delegates to a small function in the
  * file named after its family (layout, rows, matmul, conv, resize, indexing).
  */
-import { type Backend, type BackendMemory, type BinaryOp, COMPARISONS, type Conv2dParams, type DataId, type LayerNormResult, type ReduceOp, type ResizeParams, type UnaryOp, type View } from '../../backend.js';
-import { allocate, type DType, type TypedArray } from '../../dtype.js';
+import {
+  type Backend,
+  type BackendMemory,
+  type BinaryOp,
+  COMPARISONS,
+  type Conv2dParams,
+  type DataId,
+  type LayerNormResult,
+  type ReduceOp,
+  type ResizeParams,
+  type UnaryOp,
+  type View,
+} from '../../backend.js';
 import { convOutSize } from '../../conv-geometry.js';
+import { allocate, type DType, type TypedArray } from '../../dtype.js';
 import { type Shape, sizeOf } from '../../shape.js';
 import * as conv from './conv.js';
 import { BINARY, UNARY } from './elementwise.js';
@@ -76,7 +88,14 @@ export class ReferenceBackend implements Backend {
   cat(xs: readonly View[], dim: number): DataId {
     const shape = [...xs[0].shape];
     shape[dim] = xs.reduce((a, x) => a + x.shape[dim], 0);
-    return this.store(layout.cat(xs.map((x) => this.s(x)), dim, shape, this.out(xs[0].dtype, sizeOf(shape))));
+    return this.store(
+      layout.cat(
+        xs.map((x) => this.s(x)),
+        dim,
+        shape,
+        this.out(xs[0].dtype, sizeOf(shape)),
+      ),
+    );
   }
 
   // ----- elementwise -----
@@ -157,7 +176,15 @@ export class ReferenceBackend implements Backend {
   resizeNearestBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, dtype: DType): DataId {
     return this.resizeBackwardWith(resize.forEachNearestTap, dy, dyShape, inH, inW, p, dtype);
   }
-  private resizeBackwardWith(walk: resize.TapWalker, dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, dtype: DType): DataId {
+  private resizeBackwardWith(
+    walk: resize.TapWalker,
+    dy: DataId,
+    dyShape: Shape,
+    inH: number,
+    inW: number,
+    p: ResizeParams,
+    dtype: DType,
+  ): DataId {
     const [n, c, outH, outW] = dyShape;
     return this.store(resize.resizeBackward(walk, this.buf(dy), n * c, inH, inW, outH, outW, p, this.out(dtype, n * c * inH * inW)));
   }

@@ -53,7 +53,17 @@ export function forEachNearestTap(planes: number, h: number, w: number, outH: nu
 export type TapWalker = typeof forEachBilinearTap;
 
 /** out[dst] = Σ weight · x[src]. */
-export function resize(walk: TapWalker, x: ArrayLike<number>, planes: number, h: number, w: number, outH: number, outW: number, p: ResizeParams, out: TypedArray): TypedArray {
+export function resize(
+  walk: TapWalker,
+  x: ArrayLike<number>,
+  planes: number,
+  h: number,
+  w: number,
+  outH: number,
+  outW: number,
+  p: ResizeParams,
+  out: TypedArray,
+): TypedArray {
   const acc = new Float64Array(out.length);
   walk(planes, h, w, outH, outW, p, (src, dst, weight) => {
     acc[dst] += weight * x[src];
@@ -63,7 +73,17 @@ export function resize(walk: TapWalker, x: ArrayLike<number>, planes: number, h:
 }
 
 /** dx[src] = Σ weight · dy[dst]: the transpose of `resize`. */
-export function resizeBackward(walk: TapWalker, dy: ArrayLike<number>, planes: number, h: number, w: number, outH: number, outW: number, p: ResizeParams, out: TypedArray): TypedArray {
+export function resizeBackward(
+  walk: TapWalker,
+  dy: ArrayLike<number>,
+  planes: number,
+  h: number,
+  w: number,
+  outH: number,
+  outW: number,
+  p: ResizeParams,
+  out: TypedArray,
+): TypedArray {
   const acc = new Float64Array(out.length);
   walk(planes, h, w, outH, outW, p, (src, dst, weight) => {
     acc[src] += weight * dy[dst];
