@@ -147,6 +147,30 @@ export interface Backend {
   scatterAdd(shape: Shape, dtype: DType, dim: number, index: View, src: View): DataId;
 }
 
+/** Every kernel a backend provides; the engine checks a new backend against this list. */
+export const KERNELS = [
+  'contiguous',
+  'cast',
+  'pad',
+  'cat',
+  'unary',
+  'binary',
+  'where',
+  'reduce',
+  'softmax',
+  'layerNorm',
+  'matmul',
+  'conv2d',
+  'conv2dBackwardInput',
+  'conv2dBackwardWeight',
+  'resizeBilinear',
+  'resizeBilinearBackward',
+  'resizeNearest',
+  'resizeNearestBackward',
+  'gather',
+  'scatterAdd',
+] as const satisfies readonly (keyof Backend)[];
+
 /** Options a backend factory takes, e.g. `{ mode: 'webgpu' }` for gpujs or `{ threads: 2 }` for wasm. */
 export type BackendOptions = Record<string, unknown>;
 

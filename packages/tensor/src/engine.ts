@@ -2,7 +2,7 @@
  * The engine: which backends exist, which one new tensors go to, how many tensors view each buffer,
  * and the `tidy` scopes that dispose intermediates. It is the only global state of the package.
  */
-import type { Backend, BackendFactory, BackendOptions, DataId } from './backend.js';
+import { type Backend, type BackendFactory, type BackendOptions, type DataId, KERNELS } from './backend.js';
 
 interface Registration {
   readonly factory: BackendFactory;
@@ -54,7 +54,7 @@ export async function setBackend(name: string, options: BackendOptions = {}): Pr
   const key = instanceKey(name, options);
   let backend = instances.get(key);
   if (!backend) {
-    backend = await reg.factory(options);
+    backend = adopt(await reg.factory(options));
     instances.set(key, backend);
   }
   if (current !== backend) log(`@setr-ts/tensor: using backend ${backend.description}`);
@@ -76,8 +76,8 @@ export function getBackend(): Backend {
   for (const [name, reg] of candidates) {
     const made = reg.factory({});
     if (made instanceof Promise) continue; // async backends must be chosen with `await setBackend(...)`
-    instances.set(name, made);
-    current = made;
+    current = adopt(made);
+    instances.set(name, current);
     log(`@setr-ts/tensor: no backend chosen, using ${made.description} (call setBackend to choose)`);
     return made;
   }
@@ -108,8 +108,26 @@ export function findBackend(name: string): Backend {
   const made = reg.factory({});
   if (made instanceof Promise)
     throw new Error(`findBackend: backend '${name}' initialises asynchronously; await setBackend('${name}') first`);
-  instances.set(name, made);
-  return made;
+  const backend = adopt(made);
+  instances.set(name, backend);
+  return backend;
+}
+
+/**
+ * Gives a backend that lacks some kernels (a partial or third-party backend) a stand-in for each that
+ * throws an error naming the kernel and the backend, instead of a TypeError deep inside an op.
+ */
+function adopt(backend: Backend): Backend {
+  for (const kernel of KERNELS) {
+    if (typeof backend[kernel] !== 'function') {
+      Object.defineProperty(backend, kernel, {
+        value: () => {
+          throw new Error(`${kernel}: backend ${backend.name} does not implement this kernel`);
+        },
+      });
+    }
+  }
+  return backend;
 }
 
 // ----- tensor bookkeeping -----
