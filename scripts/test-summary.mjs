@@ -1,0 +1,19 @@
+// Sums the vitest JSON reports every package's `npm test` writes (test-results.json) into one line,
+// so a run of the whole monorepo ends with a single count: "N passed, N failed, N skipped".
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', 'packages');
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const pkg of readdirSync(root)) {
+  const file = join(root, pkg, 'test-results.json');
+  if (!existsSync(file)) continue;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + r.numTodoTests;
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
