@@ -6,7 +6,8 @@
  * ratios measured in the same process, minutes apart at most. The timed region holds nothing but the
  * op (and, for asynchronous backends, the wait for its result): inputs are made before, outputs freed
  * after the timer stops, and a garbage collection (when Node runs with --expose-gc) happens between
- * samples rather than inside them.
+ * samples rather than inside them, followed by one untimed call so that each sample sees the warm
+ * steady state of a loop of ops (worker threads awake), not a cold start after the collection.
  */
 import type { Disposable, Prepared } from './subject.js';
 
@@ -34,6 +35,9 @@ export interface Timing {
   /** Warm-up calls made after the first. */
   readonly warmup: number;
 }
+
+/** Ops faster than this get one untimed call before each sample (see `measure`). */
+const REWARM_BELOW_MS = 50;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -81,6 +85,10 @@ export async function measure(p: Prepared, o: TimingOptions, firstMs: number): P
   const samplesMs: number[] = [];
   for (let i = 0; i < reps; i++) {
     gc?.();
+    // One untimed call after the pause: a forced GC outlasts the few ms a worker pool stays awake, so
+    // without it every sample would include waking the threads, which a training loop (ops back to back)
+    // never pays. Ops slower than REWARM_BELOW_MS dwarf that wake-up and are not re-warmed.
+    if (estimate < REWARM_BELOW_MS) await sample(p, 1);
     samplesMs.push(await sample(p, inner));
   }
   return { samplesMs, medianMs: median(samplesMs), minMs: Math.min(...samplesMs), maxMs: Math.max(...samplesMs), inner, warmup };
