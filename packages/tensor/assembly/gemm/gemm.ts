@@ -12,7 +12,7 @@
  * R "reduction batches" into the same C (a convolution's weight gradient sums over images).
  */
 import { at, boundary, field } from '../job';
-import { KU, MR, NR, microKernel } from '../generated/microkernel';
+import { MR, NR, microKernel } from '../generated/microkernel';
 import { packA, packB, packBGathered } from './pack';
 
 /** Job fields of gemmTask. Strides are in elements; S1/S2 step the batch, SR the reduction batch. */
@@ -106,32 +106,30 @@ function multiply(job: usize, a: usize, b: usize, c: usize, i0: i32, i1: i32, j0
   const bCs = field(job, B_CS);
   const ldc = field(job, C_LD);
   const kcMax = field(job, KC);
-  const kcRound = (kcMax + KU - 1) & ~(KU - 1);
   const mcMax = field(job, MC);
   const ncMax = field(job, NC);
   const aPack = <usize>field(job, SCRATCH) + <usize>slot * <usize>field(job, SCRATCH_STRIDE);
-  const bPack = aPack + (<usize>(mcMax * kcRound) << 2);
-  const tile = bPack + (<usize>(kcRound * ncMax) << 2);
+  const bPack = aPack + (<usize>(mcMax * kcMax) << 2);
+  const tile = bPack + (<usize>(kcMax * ncMax) << 2);
   for (let jc = j0; jc < j1; jc += ncMax) {
     const nc = min(ncMax, j1 - jc);
     for (let pc = 0; pc < kTotal; pc += kcMax) {
       const kc = min(kcMax, kTotal - pc);
-      const kcPad = (kc + KU - 1) & ~(KU - 1);
-      if (gathered) packBGathered(b, bRs, bCs, <usize>field(job, B_KTAB), <usize>field(job, B_JTAB), pc, kc, kcPad, jc, nc, bPack);
-      else packB(b, bRs, bCs, pc, kc, kcPad, jc, nc, bPack);
+      if (gathered) packBGathered(b, bRs, bCs, <usize>field(job, B_KTAB), <usize>field(job, B_JTAB), pc, kc, jc, nc, bPack);
+      else packB(b, bRs, bCs, pc, kc, jc, nc, bPack);
       const accumulate = addToC || pc > 0;
       for (let ic = i0; ic < i1; ic += mcMax) {
         const mc = min(mcMax, i1 - ic);
-        packA(a, aRs, aCs, ic, mc, pc, kc, kcPad, aPack);
+        packA(a, aRs, aCs, ic, mc, pc, kc, aPack);
         for (let jr = 0; jr < nc; jr += NR) {
-          const bPanel = bPack + (<usize>(jr * kcPad) << 2);
+          const bPanel = bPack + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
-            const aPanel = aPack + (<usize>(ir * kcPad) << 2);
+            const aPanel = aPack + (<usize>(ir * kc) << 2);
             const cTile = c + (<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr) << 2);
             if (ir + MR <= mc && jr + NR <= nc) {
-              microKernel(aPanel, bPanel, cTile, <usize>ldc << 2, kcPad, accumulate);
+              microKernel(aPanel, bPanel, cTile, <usize>ldc << 2, kc, accumulate);
             } else {
-              edgeTile(aPanel, bPanel, cTile, ldc, kcPad, accumulate, min(MR, mc - ir), min(NR, nc - jr), tile);
+              edgeTile(aPanel, bPanel, cTile, ldc, kc, accumulate, min(MR, mc - ir), min(NR, nc - jr), tile);
             }
           }
         }
@@ -141,8 +139,8 @@ function multiply(job: usize, a: usize, b: usize, c: usize, i0: i32, i1: i32, j0
 }
 
 /** A tile cut by the matrix edge: computed whole into `tile`, then its `rows`×`cols` corner is written. */
-function edgeTile(aPanel: usize, bPanel: usize, c: usize, ldc: i32, kcPad: i32, accumulate: bool, rows: i32, cols: i32, tile: usize): void {
-  microKernel(aPanel, bPanel, tile, <usize>NR << 2, kcPad, false);
+function edgeTile(aPanel: usize, bPanel: usize, c: usize, ldc: i32, kc: i32, accumulate: bool, rows: i32, cols: i32, tile: usize): void {
+  microKernel(aPanel, bPanel, tile, <usize>NR << 2, kc, false);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const p = at(c, i * ldc + j);

@@ -1,34 +1,31 @@
 /**
  * Packing: copying a block of A or B into the order the micro-kernel reads, so that its inner loop
  * walks memory strictly forwards whatever the operands' layout. Transposes cost nothing extra: a
- * transposed operand is just another pair of strides here. Rows and columns past the matrix edge, and
- * k steps past kc up to the padded depth, are written as zeros, so the kernel always runs whole tiles.
+ * transposed operand is just another pair of strides here. Rows and columns past the matrix edge are
+ * written as zeros, so the kernel always runs whole tiles.
  *
- * Packed A: for each panel of MR rows, kcPad groups of MR values (A[i..i+MR][k]).
- * Packed B: for each panel of NR columns, kcPad groups of NR values (B[k][j..j+NR]).
+ * Packed A: for each panel of MR rows, kc groups of MR values (A[i..i+MR][k]).
+ * Packed B: for each panel of NR columns, kc groups of NR values (B[k][j..j+NR]).
  */
 import { at } from '../job';
 import { MR, NR } from '../generated/microkernel';
 
 /**
  * Packs A[i0 .. i0+m)[k0 .. k0+kc) (element (i, k) at a + i·rs + k·cs) into `dst` as ⌈m/MR⌉ panels of
- * depth kcPad.
+ * depth kc.
  */
-export function packA(a: usize, rs: i32, cs: i32, i0: i32, m: i32, k0: i32, kc: i32, kcPad: i32, dst: usize): void {
+export function packA(a: usize, rs: i32, cs: i32, i0: i32, m: i32, k0: i32, kc: i32, dst: usize): void {
   for (let p = 0; p < m; p += MR) {
-    const panel = dst + (<usize>(p * kcPad) << 2); // panel p/MR starts (p/MR)·MR·kcPad floats in
+    const panel = dst + (<usize>(p * kc) << 2); // panel p/MR starts (p/MR)·MR·kc floats in
     const rows = min(MR, m - p);
     const src = a + (<usize>(i0 + p) * <usize>rs + <usize>k0 * <usize>cs << 2);
     let k = 0;
     if (rows == MR && cs == 1) {
-      for (; k + 4 <= kc; k += 4) sixRowsFourSteps(at(src, k), rs, at(panel, k * MR));
+      for (; k + 4 <= kc; k += 4) fourRowsFourSteps(at(src, k), rs, at(panel, k * MR));
     } else if (rows == MR && rs == 1) {
       // a transposed A: the MR values of one k step are contiguous
       for (; k < kc; k++) {
-        const col = src + (<usize>k * <usize>cs << 2);
-        const out = at(panel, k * MR);
-        v128.store(out, v128.load(col));
-        store<u64>(out, load<u64>(col, 16), 16);
+        v128.store(at(panel, k * MR), v128.load(src + (<usize>k * <usize>cs << 2)));
       }
     }
     if (cs == 1) {
@@ -43,47 +40,36 @@ export function packA(a: usize, rs: i32, cs: i32, i0: i32, m: i32, k0: i32, kc: 
         for (let r = 0; r < rows; r++) store<f32>(at(panel, j * MR + r), load<f32>(at(col, r * rs)));
       }
     }
-    for (let j = 0; j < kcPad; j++) for (let r = j < kc ? rows : 0; r < MR; r++) store<f32>(at(panel, j * MR + r), 0);
+    for (let j = 0; j < kc; j++) for (let r = rows; r < MR; r++) store<f32>(at(panel, j * MR + r), 0);
   }
 }
 
-/**
- * Four k steps of a 6-row panel of a row-major A: six row vectors (4 steps each) in, the 24 floats of
- * the packed order out — rows 0–3 through a 4×4 transpose, rows 4–5 interleaved in pairs.
- */
+/** Four k steps of a 4-row panel of a row-major A: four row vectors in, their 4×4 transpose out. */
 // @ts-ignore: decorator
 @inline
-function sixRowsFourSteps(src: usize, rs: i32, out: usize): void {
+function fourRowsFourSteps(src: usize, rs: i32, out: usize): void {
   const stride = <usize>rs << 2;
   const r0 = v128.load(src);
   const r1 = v128.load(src + stride);
   const r2 = v128.load(src + 2 * stride);
   const r3 = v128.load(src + 3 * stride);
-  const r4 = v128.load(src + 4 * stride);
-  const r5 = v128.load(src + 5 * stride);
   const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
   const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
   const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
   const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  const p0 = i32x4.shuffle(r4, r5, 0, 4, 1, 5); // (r4, r5) at steps 0 and 1
-  const p1 = i32x4.shuffle(r4, r5, 2, 6, 3, 7); // at steps 2 and 3
   v128.store(out, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
-  v128.store64_lane(out, p0, 0, 16);
-  v128.store(out, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 24);
-  v128.store64_lane(out, p0, 1, 40);
-  v128.store(out, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 48);
-  v128.store64_lane(out, p1, 0, 64);
-  v128.store(out, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 72);
-  v128.store64_lane(out, p1, 1, 88);
+  v128.store(out, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 16);
+  v128.store(out, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
+  v128.store(out, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
 }
 
 /**
  * Packs B[k0 .. k0+kc)[j0 .. j0+n) (element (k, j) at b + k·rs + j·cs) into `dst` as ⌈n/NR⌉ panels of
- * depth kcPad.
+ * depth kc.
  */
-export function packB(b: usize, rs: i32, cs: i32, k0: i32, kc: i32, kcPad: i32, j0: i32, n: i32, dst: usize): void {
+export function packB(b: usize, rs: i32, cs: i32, k0: i32, kc: i32, j0: i32, n: i32, dst: usize): void {
   for (let q = 0; q < n; q += NR) {
-    const panel = dst + (<usize>(q * kcPad) << 2);
+    const panel = dst + (<usize>(q * kc) << 2);
     const cols = min(NR, n - q);
     const src = b + (<usize>k0 * <usize>rs + <usize>(j0 + q) * <usize>cs << 2);
     if (cs == 1 && cols == NR) {
@@ -105,7 +91,7 @@ export function packB(b: usize, rs: i32, cs: i32, k0: i32, kc: i32, kcPad: i32, 
         for (let k = 0; k < kc; k++) store<f32>(at(panel, k * NR + c), load<f32>(at(col, k * rs)));
       }
     }
-    for (let k = 0; k < kcPad; k++) for (let c = k < kc ? cols : 0; c < NR; c++) store<f32>(at(panel, k * NR + c), 0);
+    for (let k = 0; k < kc; k++) for (let c = cols; c < NR; c++) store<f32>(at(panel, k * NR + c), 0);
   }
 }
 
@@ -118,9 +104,9 @@ export function packB(b: usize, rs: i32, cs: i32, k0: i32, kc: i32, kcPad: i32, 
  * padding: NR consecutive pixels as columns (forward: a panel row is two vector loads), or 4
  * consecutive pixels as rows (weight gradient: 4×4 blocks transposed in registers).
  */
-export function packBGathered(x: usize, h: i32, w: i32, kTab: usize, jTab: usize, k0: i32, kc: i32, kcPad: i32, j0: i32, n: i32, dst: usize): void {
+export function packBGathered(x: usize, h: i32, w: i32, kTab: usize, jTab: usize, k0: i32, kc: i32, j0: i32, n: i32, dst: usize): void {
   for (let q = 0; q < n; q += NR) {
-    const panel = dst + (<usize>(q * kcPad) << 2);
+    const panel = dst + (<usize>(q * kc) << 2);
     const cols = min(NR, n - q);
     const first = jTab + (<usize>(3 * (j0 + q)) << 2);
     const pixelColumns = cols == NR && consecutivePixels(first, NR);
@@ -137,7 +123,6 @@ export function packBGathered(x: usize, h: i32, w: i32, kTab: usize, jTab: usize
       const row = at(panel, k * NR);
       if (!(pixelColumns && pixelRow(x, h, w, t, first, row))) gatherRow(x, h, w, t, first, cols, row);
     }
-    for (k = kc; k < kcPad; k++) for (let c = 0; c < NR; c++) store<f32>(at(panel, k * NR + c), 0);
   }
 }
 

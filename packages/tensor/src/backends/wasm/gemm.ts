@@ -6,7 +6,7 @@
 import type { WasmRuntime } from './runtime.js';
 
 /** Micro-tile of the kernel (scripts/gen-microkernel.mjs) and cache blocking. */
-const MR = 6;
+const MR = 4;
 const NR = 8;
 /** Depth of a packed block: MR×KC of A and KC×NR of B stay in L1 while a tile is computed. */
 const KC = 256;
@@ -118,7 +118,7 @@ export function gemm(rt: WasmRuntime, spec: GemmSpec): void {
   }
   const groups = Math.min(batches, Math.floor(MAX_TASKS / (bandsM * bandsN)));
   const tasks = groups * bandsM * bandsN;
-  const slotBytes = roundUp(4 * (mc * roundUp(kc, 4) + roundUp(kc, 4) * nc + MR * NR), 64);
+  const slotBytes = roundUp(4 * (mc * kc + kc * nc + MR * NR), 64);
   // slots are numbered by thread, so a split job needs one for every thread
   const scratch = rt.allocator.alloc(slotBytes * (tasks > 1 ? rt.threads : 1));
   try {
