@@ -35,9 +35,9 @@ const B_PTR = 15;
 const B_S1 = 16;
 const B_S2 = 17;
 const B_SR = 18;
-const B_RS = 19; // STRIDED: row and column strides; GATHERED: image height and width
+const B_RS = 19; // STRIDED: row and column strides
 const B_CS = 20;
-const B_KTAB = 21; // GATHERED: (base, y, x) per row and per column of B
+const B_KTAB = 21; // GATHERED: an offset per row and per column of B
 const B_JTAB = 22;
 const C_PTR = 23;
 const C_S1 = 24;
@@ -115,7 +115,7 @@ function multiply(job: usize, a: usize, b: usize, c: usize, i0: i32, i1: i32, j0
     const nc = min(ncMax, j1 - jc);
     for (let pc = 0; pc < kTotal; pc += kcMax) {
       const kc = min(kcMax, kTotal - pc);
-      if (gathered) packBGathered(b, bRs, bCs, <usize>field(job, B_KTAB), <usize>field(job, B_JTAB), pc, kc, jc, nc, bPack);
+      if (gathered) packBGathered(b, <usize>field(job, B_KTAB), <usize>field(job, B_JTAB), pc, kc, jc, nc, bPack);
       else packB(b, bRs, bCs, pc, kc, jc, nc, bPack);
       const accumulate = addToC || pc > 0;
       for (let ic = i0; ic < i1; ic += mcMax) {

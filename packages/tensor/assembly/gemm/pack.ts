@@ -97,99 +97,61 @@ export function packB(b: usize, rs: i32, cs: i32, k0: i32, kc: i32, j0: i32, n: 
 
 /**
  * Packs a block of the im2col matrix of an image without ever forming that matrix. Element (k, j) is
- * x[base(k) + base(j) + y·W + x] with y = y(k) + y(j) and x = x(k) + x(j), or 0 where (y, x) falls in
- * the padding. `kTab` and `jTab` hold (base, y, x) triples, one per row and per column: for a
- * convolution's forward pass the rows are (channel, ky, kx) taps and the columns output pixels; for its
- * weight gradient the roles swap. Two vector paths cover the common stride-1 cases away from the
- * padding: NR consecutive pixels as columns (forward: a panel row is two vector loads), or 4
- * consecutive pixels as rows (weight gradient: 4×4 blocks transposed in registers).
+ * x[kOff[k] + jOff[j]]: an im2col matrix is an outer sum of offsets. For a convolution's forward pass
+ * the rows are kernel taps (c, ky, kx), at c·Hp·Wp + ky·dh·Wp + kx·dw, and the columns output pixels
+ * (oy, ox), at oy·sh·Wp + ox·sw, in an image zero-padded to Hp×Wp beforehand, so that no tap of any
+ * pixel falls outside it and nothing here tests for the border; for the weight gradient the roles
+ * swap. Two vector paths cover stride 1: NR consecutive pixels as columns (forward: a panel row is two
+ * vector loads), or 4 consecutive pixels as rows (weight gradient: 4×4 blocks transposed in registers).
  */
-export function packBGathered(x: usize, h: i32, w: i32, kTab: usize, jTab: usize, k0: i32, kc: i32, j0: i32, n: i32, dst: usize): void {
+export function packBGathered(x: usize, kOff: usize, jOff: usize, k0: i32, kc: i32, j0: i32, n: i32, dst: usize): void {
   for (let q = 0; q < n; q += NR) {
     const panel = dst + (<usize>(q * kc) << 2);
     const cols = min(NR, n - q);
-    const first = jTab + (<usize>(3 * (j0 + q)) << 2);
-    const pixelColumns = cols == NR && consecutivePixels(first, NR);
+    const first = at(jOff, j0 + q);
+    const rows = at(kOff, k0);
     let k = 0;
-    if (!pixelColumns && cols == NR) {
-      for (; k + 4 <= kc; k += 4) {
-        const t = kTab + (<usize>(3 * (k0 + k)) << 2);
-        const row = at(panel, k * NR);
-        if (!fourPixelRows(x, h, w, t, first, row)) for (let r = 0; r < 4; r++) gatherRow(x, h, w, t + (<usize>(12 * r)), first, cols, at(row, r * NR));
+    if (cols == NR && consecutive(first, NR)) {
+      // each panel row is NR consecutive floats
+      const base = x + (<usize>load<i32>(first) << 2);
+      for (; k < kc; k++) {
+        const src = base + (<usize>load<i32>(at(rows, k)) << 2);
+        v128.store(at(panel, k * NR), v128.load(src));
+        v128.store(at(panel, k * NR + 4), v128.load(src, 16));
       }
+    } else if (cols == NR) {
+      for (; k + 4 <= kc && consecutive(at(rows, k), 4); k += 4) fourRows(x + (<usize>load<i32>(at(rows, k)) << 2), first, at(panel, k * NR));
     }
     for (; k < kc; k++) {
-      const t = kTab + (<usize>(3 * (k0 + k)) << 2);
+      const src = x + (<usize>load<i32>(at(rows, k)) << 2);
       const row = at(panel, k * NR);
-      if (!(pixelColumns && pixelRow(x, h, w, t, first, row))) gatherRow(x, h, w, t, first, cols, row);
+      for (let c = 0; c < cols; c++) store<f32>(at(row, c), load<f32>(at(src, load<i32>(at(first, c)))));
+      for (let c = cols; c < NR; c++) store<f32>(at(row, c), 0);
     }
   }
 }
 
-/** Whether table entries e, e+1, … (count of them) are consecutive pixels of one row (stride 1). */
+/** Whether the `count` offsets from `e` on are consecutive (pixels next to each other in one row). */
 // @ts-ignore: decorator
 @inline
-function consecutivePixels(e: usize, count: i32): bool {
-  const base = load<i32>(e);
-  const y = load<i32>(e, 4);
-  const x = load<i32>(e, 8);
-  for (let i = 1; i < count; i++) {
-    const f = e + (<usize>(12 * i));
-    if (load<i32>(f) != base || load<i32>(f, 4) != y || load<i32>(f, 8) != x + i) return false;
-  }
-  return true;
-}
-
-/** One panel row (row entry t, columns from entry `first`), element by element, zeros in the padding. */
-function gatherRow(x: usize, h: i32, w: i32, t: usize, first: usize, cols: i32, row: usize): void {
-  const kBase = load<i32>(t);
-  const ky = load<i32>(t, 4);
-  const kx = load<i32>(t, 8);
-  for (let c = 0; c < cols; c++) {
-    const e = first + (<usize>(12 * c));
-    const yy = ky + load<i32>(e, 4);
-    const xx = kx + load<i32>(e, 8);
-    const inside = <u32>yy < <u32>h && <u32>xx < <u32>w;
-    store<f32>(at(row, c), inside ? load<f32>(at(x, kBase + load<i32>(e) + yy * w + xx)) : 0);
-  }
-  for (let c = cols; c < NR; c++) store<f32>(at(row, c), 0);
-}
-
-/** A panel row whose NR columns are consecutive pixels, if they all lie inside the image: two vector copies. */
-// @ts-ignore: decorator
-@inline
-function pixelRow(x: usize, h: i32, w: i32, t: usize, first: usize, row: usize): bool {
-  const y = load<i32>(t, 4) + load<i32>(first, 4);
-  const x0 = load<i32>(t, 8) + load<i32>(first, 8);
-  if (<u32>y >= <u32>h || x0 < 0 || x0 + NR > w) return false;
-  const src = at(x, load<i32>(t) + load<i32>(first) + y * w + x0);
-  v128.store(row, v128.load(src));
-  v128.store(row, v128.load(src, 16), 16);
+function consecutive(e: usize, count: i32): bool {
+  const o = load<i32>(e);
+  for (let i = 1; i < count; i++) if (load<i32>(at(e, i)) != o + i) return false;
   return true;
 }
 
 /**
- * Four panel rows whose rows are 4 consecutive pixels (entries t … t+3) and whose NR = 8 columns are
- * taps: if every tap lands inside the image for all four pixels, each tap is one vector load of the
- * four pixels, and two 4×4 transposes in registers turn 8 tap vectors into 4 rows of 8.
+ * Four panel rows whose rows are 4 consecutive pixels (starting at `src`) and whose NR = 8 columns sit
+ * at offsets `cols[0..8)`: each column is one vector load of the four pixels, and two 4×4 transposes
+ * in registers turn the 8 column vectors into 4 rows of 8.
  */
-function fourPixelRows(x: usize, h: i32, w: i32, t: usize, first: usize, row: usize): bool {
-  if (!consecutivePixels(t, 4)) return false;
-  const kBase = load<i32>(t);
-  const ky = load<i32>(t, 4);
-  const kx = load<i32>(t, 8);
-  for (let c = 0; c < NR; c++) {
-    const e = first + (<usize>(12 * c));
-    const yy = ky + load<i32>(e, 4);
-    const xx = kx + load<i32>(e, 8);
-    if (<u32>yy >= <u32>h || xx < 0 || xx + 4 > w) return false;
-  }
+function fourRows(src: usize, cols: usize, row: usize): void {
   for (let half = 0; half < NR; half += 4) {
-    const e = first + (<usize>(12 * half));
-    const v0 = tapVector(x, w, kBase, ky, kx, e);
-    const v1 = tapVector(x, w, kBase, ky, kx, e + 12);
-    const v2 = tapVector(x, w, kBase, ky, kx, e + 24);
-    const v3 = tapVector(x, w, kBase, ky, kx, e + 36);
+    const e = at(cols, half);
+    const v0 = v128.load(at(src, load<i32>(e)));
+    const v1 = v128.load(at(src, load<i32>(e, 4)));
+    const v2 = v128.load(at(src, load<i32>(e, 8)));
+    const v3 = v128.load(at(src, load<i32>(e, 12)));
     const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
     const t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
     const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
@@ -200,12 +162,4 @@ function fourPixelRows(x: usize, h: i32, w: i32, t: usize, first: usize, row: us
     v128.store(at(out, 2 * NR), i32x4.shuffle(t1, t3, 0, 1, 4, 5));
     v128.store(at(out, 3 * NR), i32x4.shuffle(t1, t3, 2, 3, 6, 7));
   }
-  return true;
-}
-
-/** The four consecutive pixels of one tap (column entry e) for rows starting at (kBase, ky, kx). */
-// @ts-ignore: decorator
-@inline
-function tapVector(x: usize, w: i32, kBase: i32, ky: i32, kx: i32, e: usize): v128 {
-  return v128.load(at(x, kBase + load<i32>(e) + (ky + load<i32>(e, 4)) * w + kx + load<i32>(e, 8)));
 }

@@ -7,15 +7,18 @@
  *   weight grad    dW[Co/g, K]   = Σ_images dy[Co/g, P] · im2col(x)ᵀ[P, K]
  *   input grad     dcol[K, P]    = Wᵀ[K, Co/g] · dy[Co/g, P], then col2im(dcol) → dx
  *
- * The im2col matrix is never formed: the GEMM packs its blocks straight from the image, through two
- * small tables (one row per kernel tap, one per output pixel). Only the input gradient materialises
- * columns, a bounded number of images at a time.
+ * The im2col matrix is never formed. With x zero-padded to Hp×Wp (a copy, made only when the
+ * convolution pads), it is an outer sum of offsets: im2col(x)[k][j] = xp[tap(k) + pixel(j)], where
+ * tap(c, ky, kx) = c·Hp·Wp + ky·dh·Wp + kx·dw and pixel(oy, ox) = oy·sh·Wp + ox·sw; the GEMM packs its
+ * blocks straight from xp through these two small tables, and no tap of any pixel falls outside xp.
+ * Only the input gradient materialises columns, a bounded number of images at a time (none for a 1×1
+ * stride-1 convolution, whose columns are dx itself).
  */
 import type { Conv2dParams } from '../../backend.js';
 import { convOutSize } from '../../conv-geometry.js';
 import type { Shape } from '../../shape.js';
 import { gemm } from './gemm.js';
-import { fill } from './layout.js';
+import { COPY, copyStrided, fill } from './layout.js';
 import type { WasmRuntime } from './runtime.js';
 
 /** Bytes of columns the input gradient may hold at once (images are processed in chunks under it). */
@@ -60,6 +63,9 @@ interface Geometry {
   /** Rows of a group's im2col matrix (cig·kh·kw) and its columns (ho·wo). */
   readonly k: number;
   readonly p: number;
+  /** The padded image's height and width. */
+  readonly hp: number;
+  readonly wp: number;
 }
 
 function geometry(xShape: Shape, wShape: Shape, p: Conv2dParams): Geometry {
@@ -67,41 +73,59 @@ function geometry(xShape: Shape, wShape: Shape, p: Conv2dParams): Geometry {
   const [co, cig, kh, kw] = wShape;
   const ho = convOutSize(h, kh, p.stride[0], p.padding[0], p.dilation[0]);
   const wo = convOutSize(w, kw, p.stride[1], p.padding[1], p.dilation[1]);
-  return { n, c, h, w, co, cig, cog: co / p.groups, kh, kw, ho, wo, groups: p.groups, k: cig * kh * kw, p: ho * wo };
+  const [hp, wp] = [h + 2 * p.padding[0], w + 2 * p.padding[1]];
+  return { n, c, h, w, co, cig, cog: co / p.groups, kh, kw, ho, wo, groups: p.groups, k: cig * kh * kw, p: ho * wo, hp, wp };
 }
 
-/** Writes (base, y, x) triples into a fresh i32 table and returns its address. */
-function table(rt: WasmRuntime, entries: number, fn: (i: number) => [number, number, number]): number {
-  const ptr = rt.allocator.alloc(12 * Math.max(entries, 1));
+/** Writes `entries` i32 offsets into a fresh table and returns its address. */
+function table(rt: WasmRuntime, entries: number, fn: (i: number) => number): number {
+  const ptr = rt.allocator.alloc(4 * Math.max(entries, 1));
   const i32 = rt.i32;
-  for (let i = 0; i < entries; i++) i32.set(fn(i), ptr / 4 + 3 * i);
+  for (let i = 0; i < entries; i++) i32[ptr / 4 + i] = fn(i);
   return ptr;
 }
 
-/** One entry per kernel tap (ci, ky, kx): channel offset and the tap's displacement from the pixel's corner. */
+/** One offset per kernel tap (ci, ky, kx) of a group, in the padded image. */
 function tapTable(rt: WasmRuntime, g: Geometry, p: Conv2dParams): number {
   return table(rt, g.k, (i) => {
     const kx = i % g.kw;
     const ky = Math.floor(i / g.kw) % g.kh;
     const ci = Math.floor(i / (g.kw * g.kh));
-    return [ci * g.h * g.w, ky * p.dilation[0] - p.padding[0], kx * p.dilation[1] - p.padding[1]];
+    return ci * g.hp * g.wp + ky * p.dilation[0] * g.wp + kx * p.dilation[1];
   });
 }
 
-/** One entry per output pixel (oy, ox): where its window starts in the input. */
+/** One offset per output pixel (oy, ox): where its window starts in the padded image. */
 function pixelTable(rt: WasmRuntime, g: Geometry, p: Conv2dParams): number {
-  return table(rt, g.p, (i) => [0, Math.floor(i / g.wo) * p.stride[0], (i % g.wo) * p.stride[1]]);
+  return table(rt, g.p, (i) => Math.floor(i / g.wo) * p.stride[0] * g.wp + (i % g.wo) * p.stride[1]);
 }
 
-function withTables(rt: WasmRuntime, g: Geometry, p: Conv2dParams, fn: (taps: number, pixels: number) => void): void {
+/**
+ * Runs `fn` with the padded image (x itself when the convolution does not pad) and the two offset
+ * tables, and frees them after.
+ */
+function withIm2col(rt: WasmRuntime, x: number, g: Geometry, p: Conv2dParams, fn: (xp: number, taps: number, pixels: number) => void): void {
+  const pads = g.hp !== g.h || g.wp !== g.w;
+  const xp = pads ? padded(rt, x, g) : x;
   const taps = tapTable(rt, g, p);
   const pixels = pixelTable(rt, g, p);
   try {
-    fn(taps, pixels);
+    fn(xp, taps, pixels);
   } finally {
     rt.allocator.release(taps);
     rt.allocator.release(pixels);
+    if (pads) rt.allocator.release(xp);
   }
+}
+
+/** A fresh copy of the images with zero borders: [n·c, hp, wp]. */
+function padded(rt: WasmRuntime, x: number, g: Geometry): number {
+  const planes = g.n * g.c;
+  const xp = rt.allocator.alloc(4 * planes * g.hp * g.wp);
+  fill(rt, xp, planes * g.hp * g.wp, 0, 'float32');
+  const corner = ((g.hp - g.h) / 2) * g.wp + (g.wp - g.w) / 2;
+  copyStrided(rt, [planes, g.h, g.w], x, [g.h * g.w, g.w, 1], xp + 4 * corner, [g.hp * g.wp, g.wp, 1], COPY);
+  return xp;
 }
 
 export function conv2d(
@@ -117,7 +141,7 @@ export function conv2d(
   const g = geometry(xShape, wShape, p);
   if (g.k === 0) fill(rt, out, g.n * g.co * g.p, 0, 'float32');
   else {
-    withTables(rt, g, p, (taps, pixels) =>
+    withIm2col(rt, x, g, p, (xp, taps, pixels) =>
       gemm(rt, {
         m: g.cog,
         n: g.p,
@@ -125,7 +149,7 @@ export function conv2d(
         b1: g.n,
         b2: g.groups,
         a: { ptr: w, s1: 0, s2: g.cog * g.k, rs: g.k, cs: 1 },
-        b: { ptr: x, s1: g.c * g.h * g.w, s2: g.cig * g.h * g.w, h: g.h, w: g.w, kTab: taps, jTab: pixels },
+        b: { ptr: xp, s1: g.c * g.hp * g.wp, s2: g.cig * g.hp * g.wp, kTab: taps, jTab: pixels },
         c: { ptr: out, s1: g.co * g.p, s2: g.cog * g.p, ld: g.p },
       }),
     );
@@ -155,7 +179,7 @@ export function conv2dBackwardWeight(
     return;
   }
   // the roles of the tables swap: B's rows are output pixels, its columns kernel taps
-  withTables(rt, g, p, (taps, pixels) =>
+  withIm2col(rt, x, g, p, (xp, taps, pixels) =>
     gemm(rt, {
       m: g.cog,
       n: g.k,
@@ -164,7 +188,7 @@ export function conv2dBackwardWeight(
       b2: 1,
       reductions: g.n,
       a: { ptr: dy, s1: g.cog * g.p, s2: 0, sr: g.co * g.p, rs: g.p, cs: 1 },
-      b: { ptr: x, s1: g.cig * g.h * g.w, s2: 0, sr: g.c * g.h * g.w, h: g.h, w: g.w, kTab: pixels, jTab: taps },
+      b: { ptr: xp, s1: g.cig * g.hp * g.wp, s2: 0, sr: g.c * g.hp * g.wp, kTab: pixels, jTab: taps },
       c: { ptr: out, s1: g.cog * g.k, s2: 0, ld: g.k },
     }),
   );
@@ -184,27 +208,37 @@ export function conv2dBackwardInput(
     fill(rt, out, g.n * g.c * g.h * g.w, 0, 'float32');
     return;
   }
+  if (g.kh === 1 && g.kw === 1 && p.stride.every((s) => s === 1) && p.padding.every((q) => q === 0)) {
+    // 1×1, stride 1, no padding: column (ci, pixel) is dx[ci][pixel] and col2im would be a copy
+    columns(rt, g, w, dy, g.n, out);
+    return;
+  }
   const perImage = 4 * g.groups * g.k * g.p;
   const chunk = Math.max(1, Math.min(g.n, Math.floor(COLUMN_BUDGET / perImage)));
   const dcol = rt.allocator.alloc(perImage * chunk);
   try {
     for (let n0 = 0; n0 < g.n; n0 += chunk) {
       const images = Math.min(chunk, g.n - n0);
-      gemm(rt, {
-        m: g.k,
-        n: g.p,
-        k: g.cog,
-        b1: images,
-        b2: g.groups,
-        a: { ptr: w, s1: 0, s2: g.cog * g.k, rs: 1, cs: g.k },
-        b: { ptr: dy + 4 * n0 * g.co * g.p, s1: g.co * g.p, s2: g.cog * g.p, rs: g.p, cs: 1 },
-        c: { ptr: dcol, s1: g.groups * g.k * g.p, s2: g.k * g.p, ld: g.p },
-      });
+      columns(rt, g, w, dy + 4 * n0 * g.co * g.p, images, dcol);
       col2im(rt, g, p, dcol, out + 4 * n0 * g.c * g.h * g.w, images);
     }
   } finally {
     rt.allocator.release(dcol);
   }
+}
+
+/** dcol = Wᵀ·dy for `images` images: per image and group, K rows of P columns. */
+function columns(rt: WasmRuntime, g: Geometry, w: number, dy: number, images: number, dcol: number): void {
+  gemm(rt, {
+    m: g.k,
+    n: g.p,
+    k: g.cog,
+    b1: images,
+    b2: g.groups,
+    a: { ptr: w, s1: 0, s2: g.cog * g.k, rs: 1, cs: g.k },
+    b: { ptr: dy, s1: g.co * g.p, s2: g.cog * g.p, rs: g.p, cs: 1 },
+    c: { ptr: dcol, s1: g.groups * g.k * g.p, s2: g.k * g.p, ld: g.p },
+  });
 }
 
 function col2im(rt: WasmRuntime, g: Geometry, p: Conv2dParams, dcol: number, dx: number, images: number): void {

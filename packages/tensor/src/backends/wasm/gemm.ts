@@ -66,17 +66,14 @@ export interface StridedOperand {
 }
 
 /**
- * B packed from an image as an im2col matrix that is never formed: element (k, j) is
- * x[kBase + jBase + y·w + x] with y = kY + jY, x = kX + jX, or 0 outside the h×w image. `kTab` and
- * `jTab` are addresses of (base, y, x) i32 triples, one per row and per column of B.
+ * B packed from an image as an im2col matrix that is never formed: element (k, j) is x[kOff[k] + jOff[j]].
+ * `kTab` and `jTab` are addresses of i32 offsets (in elements), one per row and per column of B.
  */
 export interface GatheredOperand {
   readonly ptr: number;
   readonly s1: number;
   readonly s2: number;
   readonly sr?: number;
-  readonly h: number;
-  readonly w: number;
   readonly kTab: number;
   readonly jTab: number;
 }
@@ -140,7 +137,7 @@ export function gemm(rt: WasmRuntime, spec: GemmSpec): void {
       .set(f.B_S1, b.s1)
       .set(f.B_S2, b.s2)
       .set(f.B_SR, b.sr ?? 0);
-    if ('kTab' in b) job.set(f.B_KIND, 1).set(f.B_RS, b.h).set(f.B_CS, b.w).set(f.B_KTAB, b.kTab).set(f.B_JTAB, b.jTab);
+    if ('kTab' in b) job.set(f.B_KIND, 1).set(f.B_KTAB, b.kTab).set(f.B_JTAB, b.jTab);
     else job.set(f.B_KIND, 0).set(f.B_RS, b.rs).set(f.B_CS, b.cs);
     const c = spec.c;
     job.set(f.C_PTR, c.ptr).set(f.C_S1, c.s1).set(f.C_S2, c.s2).set(f.C_LD, c.ld);
