@@ -193,8 +193,18 @@ describe('wasm conv2d (GEMM with implicit im2col) against the reference', () => 
     },
     { name: '1×1 (a plain matrix product per image)', x: [2, 16, 9, 9], w: [32, 16, 1, 1], opts: {} },
     { name: '1×1 with 2 groups (the input gradient written straight into dx)', x: [2, 8, 5, 7], w: [6, 4, 1, 1], opts: { groups: 2 } },
-    { name: '1×1, stride 2, padding 1 (a 1×1 whose columns are not dx)', x: [2, 4, 6, 5], w: [3, 4, 1, 1], opts: { stride: 2, padding: 1 } },
-    { name: 'patch embedding: 8×8 kernel, stride 8 (4 taps a vector, 8 taps a row)', x: [2, 3, 16, 24], w: [5, 3, 8, 8], opts: { stride: 8 } },
+    {
+      name: '1×1, stride 2, padding 1 (a 1×1 whose columns are not dx)',
+      x: [2, 4, 6, 5],
+      w: [3, 4, 1, 1],
+      opts: { stride: 2, padding: 1 },
+    },
+    {
+      name: 'patch embedding: 8×8 kernel, stride 8 (4 taps a vector, 8 taps a row)',
+      x: [2, 3, 16, 24],
+      w: [5, 3, 8, 8],
+      opts: { stride: 8 },
+    },
     { name: 'kernel wider than the input, large padding', x: [1, 2, 4, 3], w: [3, 2, 5, 5], opts: { padding: 3 } },
     {
       name: 'depthwise (groups = channels), stride [1, 3]',
