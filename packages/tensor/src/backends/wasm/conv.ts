@@ -104,7 +104,13 @@ function pixelTable(rt: WasmRuntime, g: Geometry, p: Conv2dParams): number {
  * Runs `fn` with the padded image (x itself when the convolution does not pad) and the two offset
  * tables, and frees them after.
  */
-function withIm2col(rt: WasmRuntime, x: number, g: Geometry, p: Conv2dParams, fn: (xp: number, taps: number, pixels: number) => void): void {
+function withIm2col(
+  rt: WasmRuntime,
+  x: number,
+  g: Geometry,
+  p: Conv2dParams,
+  fn: (xp: number, taps: number, pixels: number) => void,
+): void {
   const pads = g.hp !== g.h || g.wp !== g.w;
   const xp = pads ? padded(rt, x, g) : x;
   const taps = tapTable(rt, g, p);
