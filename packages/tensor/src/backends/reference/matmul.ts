@@ -7,11 +7,12 @@ export function matmul(a: Strided, b: Strided, out: TypedArray): TypedArray {
   const n = b.shape[2];
   const [sa0, sa1, sa2] = a.strides;
   const [sb0, sb1, sb2] = b.strides;
+  const [ad, bd] = [a.data, b.data];
   for (let p = 0; p < batch; p++) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
-        for (let q = 0; q < k; q++) s += a.data[a.offset + p * sa0 + i * sa1 + q * sa2] * b.data[b.offset + p * sb0 + q * sb1 + j * sb2];
+        for (let q = 0; q < k; q++) s += ad[a.offset + p * sa0 + i * sa1 + q * sa2] * bd[b.offset + p * sb0 + q * sb1 + j * sb2];
         out[(p * m + i) * n + j] = s;
       }
     }
