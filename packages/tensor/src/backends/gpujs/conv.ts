@@ -8,7 +8,7 @@
  * when it is long (chunks.ts), the partials summed by a second kernel.
  */
 import type { Conv2dParams, DataId } from '../../backend.js';
-import { convOutSize } from '../../conv-geometry.js';
+import { convGeometry } from '../../conv-geometry.js';
 import { type Shape, sizeOf } from '../../shape.js';
 import { chunkCode, chunking, type Runner } from './chunks.js';
 import { kernelSource, meta } from './launch.js';
@@ -27,11 +27,8 @@ interface Geometry {
 }
 
 function geometry(xShape: Shape, wShape: Shape, p: Conv2dParams): Geometry {
-  const [n, c, h, w] = xShape;
-  const [co, cig, kh, kw] = wShape;
-  const ho = convOutSize(h, kh, p.stride[0], p.padding[0], p.dilation[0]);
-  const wo = convOutSize(w, kw, p.stride[1], p.padding[1], p.dilation[1]);
-  return { values: [n, c, h, w, co, cig, kh, kw, ho, wo, ...p.stride, ...p.padding, ...p.dilation, co / p.groups], ho, wo };
+  const { n, c, h, w, co, cig, cog, kh, kw, ho, wo } = convGeometry(xShape, wShape, p);
+  return { values: [n, c, h, w, co, cig, kh, kw, ho, wo, ...p.stride, ...p.padding, ...p.dilation, cog], ho, wo };
 }
 
 /**

@@ -5,17 +5,13 @@
  * kernels agree on padding, stride, dilation and groups by construction.
  */
 import type { Conv2dParams } from '../../backend.js';
-import { convOutSize } from '../../conv-geometry.js';
+import { convGeometry } from '../../conv-geometry.js';
 import type { TypedArray } from '../../dtype.js';
 import type { Shape } from '../../shape.js';
 
 /** Calls `fn(xi, wi, oi)` with flat positions for every product of the convolution. */
 export function forEachTap(xShape: Shape, wShape: Shape, p: Conv2dParams, fn: (xi: number, wi: number, oi: number) => void): void {
-  const [n, c, h, w] = xShape;
-  const [co, cig, kh, kw] = wShape;
-  const ho = convOutSize(h, kh, p.stride[0], p.padding[0], p.dilation[0]);
-  const wo = convOutSize(w, kw, p.stride[1], p.padding[1], p.dilation[1]);
-  const cog = co / p.groups;
+  const { n, c, h, w, co, cig, cog, kh, kw, ho, wo } = convGeometry(xShape, wShape, p);
   for (let b = 0; b < n; b++) {
     for (let o = 0; o < co; o++) {
       const g = Math.floor(o / cog);

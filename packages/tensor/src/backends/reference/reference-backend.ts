@@ -17,7 +17,7 @@ import {
   type UnaryOp,
   type View,
 } from '../../backend.js';
-import { convOutSize } from '../../conv-geometry.js';
+import { convGeometry } from '../../conv-geometry.js';
 import { allocate, type DType, type TypedArray } from '../../dtype.js';
 import { type Shape, sizeOf } from '../../shape.js';
 import * as conv from './conv.js';
@@ -151,9 +151,8 @@ export class ReferenceBackend implements Backend {
     return this.store(matmul(this.s(a), this.s(b), this.out(a.dtype, batch * m * b.shape[2])));
   }
   conv2d(x: DataId, xShape: Shape, w: DataId, wShape: Shape, bias: DataId | null, p: Conv2dParams, dtype: DType): DataId {
-    const ho = convOutSize(xShape[2], wShape[2], p.stride[0], p.padding[0], p.dilation[0]);
-    const wo = convOutSize(xShape[3], wShape[3], p.stride[1], p.padding[1], p.dilation[1]);
-    const out = this.out(dtype, xShape[0] * wShape[0] * ho * wo);
+    const { n, co, ho, wo } = convGeometry(xShape, wShape, p);
+    const out = this.out(dtype, n * co * ho * wo);
     return this.store(conv.conv2d(this.buf(x), xShape, this.buf(w), wShape, bias ? this.buf(bias) : null, p, out));
   }
   conv2dBackwardInput(dy: DataId, _dyShape: Shape, w: DataId, wShape: Shape, xShape: Shape, p: Conv2dParams, dtype: DType): DataId {
@@ -165,32 +164,34 @@ export class ReferenceBackend implements Backend {
 
   // ----- resampling -----
   resizeBilinear(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, dtype: DType): DataId {
-    return this.resizeWith(resize.forEachBilinearTap, x, xShape, outH, outW, p, dtype);
+    const [n, c, h, w] = xShape;
+    return this.resize(resize.forEachBilinearTap, x, n * c, [h, w], [outH, outW], p, dtype, false);
   }
   resizeNearest(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, dtype: DType): DataId {
-    return this.resizeWith(resize.forEachNearestTap, x, xShape, outH, outW, p, dtype);
-  }
-  private resizeWith(walk: resize.TapWalker, x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, dtype: DType): DataId {
     const [n, c, h, w] = xShape;
-    return this.store(resize.resize(walk, this.buf(x), n * c, h, w, outH, outW, p, this.out(dtype, n * c * outH * outW)));
+    return this.resize(resize.forEachNearestTap, x, n * c, [h, w], [outH, outW], p, dtype, false);
   }
   resizeBilinearBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, dtype: DType): DataId {
-    return this.resizeBackwardWith(resize.forEachBilinearTap, dy, dyShape, inH, inW, p, dtype);
+    const [n, c, outH, outW] = dyShape;
+    return this.resize(resize.forEachBilinearTap, dy, n * c, [inH, inW], [outH, outW], p, dtype, true);
   }
   resizeNearestBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, dtype: DType): DataId {
-    return this.resizeBackwardWith(resize.forEachNearestTap, dy, dyShape, inH, inW, p, dtype);
+    const [n, c, outH, outW] = dyShape;
+    return this.resize(resize.forEachNearestTap, dy, n * c, [inH, inW], [outH, outW], p, dtype, true);
   }
-  private resizeBackwardWith(
+  /** A resize from [h, w] to [outH, outW] planes, or with `adjoint` its gradient (from [outH, outW] back to [h, w]). */
+  private resize(
     walk: resize.TapWalker,
-    dy: DataId,
-    dyShape: Shape,
-    inH: number,
-    inW: number,
+    x: DataId,
+    planes: number,
+    [h, w]: readonly [number, number],
+    [outH, outW]: readonly [number, number],
     p: ResizeParams,
     dtype: DType,
+    adjoint: boolean,
   ): DataId {
-    const [n, c, outH, outW] = dyShape;
-    return this.store(resize.resizeBackward(walk, this.buf(dy), n * c, inH, inW, outH, outW, p, this.out(dtype, n * c * inH * inW)));
+    const out = this.out(dtype, planes * (adjoint ? h * w : outH * outW));
+    return this.store(resize.applyTaps(walk, this.buf(x), planes, h, w, outH, outW, p, adjoint, out));
   }
 
   // ----- indexing -----

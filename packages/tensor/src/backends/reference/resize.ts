@@ -52,8 +52,12 @@ export function forEachNearestTap(planes: number, h: number, w: number, outH: nu
 
 export type TapWalker = typeof forEachBilinearTap;
 
-/** out[dst] = Σ weight · x[src]. */
-export function resize(
+/**
+ * Applies the resize as the sparse linear map its taps describe: forward, out[dst] = Σ weight · x[src];
+ * with `adjoint`, the transpose of that map, out[src] = Σ weight · x[dst] (the gradient). `out` has the
+ * output's size (planes·outH·outW) forward and the input's (planes·h·w) for the adjoint.
+ */
+export function applyTaps(
   walk: TapWalker,
   x: ArrayLike<number>,
   planes: number,
@@ -62,32 +66,18 @@ export function resize(
   outH: number,
   outW: number,
   p: ResizeParams,
+  adjoint: boolean,
   out: TypedArray,
 ): TypedArray {
   const acc = new Float64Array(out.length);
-  walk(planes, h, w, outH, outW, p, (src, dst, weight) => {
-    acc[dst] += weight * x[src];
-  });
-  out.set(acc);
-  return out;
-}
-
-/** dx[src] = Σ weight · dy[dst]: the transpose of `resize`. */
-export function resizeBackward(
-  walk: TapWalker,
-  dy: ArrayLike<number>,
-  planes: number,
-  h: number,
-  w: number,
-  outH: number,
-  outW: number,
-  p: ResizeParams,
-  out: TypedArray,
-): TypedArray {
-  const acc = new Float64Array(out.length);
-  walk(planes, h, w, outH, outW, p, (src, dst, weight) => {
-    acc[src] += weight * dy[dst];
-  });
+  const tap: Tap = adjoint
+    ? (src, dst, weight) => {
+        acc[src] += weight * x[dst];
+      }
+    : (src, dst, weight) => {
+        acc[dst] += weight * x[src];
+      };
+  walk(planes, h, w, outH, outW, p, tap);
   out.set(acc);
   return out;
 }

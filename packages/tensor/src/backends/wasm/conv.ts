@@ -15,7 +15,7 @@
  * stride-1 convolution, whose columns are dx itself).
  */
 import type { Conv2dParams } from '../../backend.js';
-import { convOutSize } from '../../conv-geometry.js';
+import { type ConvGeometry, convGeometry } from '../../conv-geometry.js';
 import type { Shape } from '../../shape.js';
 import { gemm } from './gemm.js';
 import { COPY, copyStrided, fill } from './layout.js';
@@ -47,18 +47,7 @@ const COL2IM_JOB = {
 } as const;
 const BIAS_JOB = { OUT: 0, BIAS: 1, PLANES: 2, CHANNELS: 3, SIZE: 4, TASKS: 5 } as const;
 
-interface Geometry {
-  readonly n: number;
-  readonly c: number;
-  readonly h: number;
-  readonly w: number;
-  readonly co: number;
-  readonly cig: number;
-  readonly cog: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly ho: number;
-  readonly wo: number;
+interface Geometry extends ConvGeometry {
   readonly groups: number;
   /** Rows of a group's im2col matrix (cig·kh·kw) and its columns (ho·wo). */
   readonly k: number;
@@ -69,12 +58,8 @@ interface Geometry {
 }
 
 function geometry(xShape: Shape, wShape: Shape, p: Conv2dParams): Geometry {
-  const [n, c, h, w] = xShape;
-  const [co, cig, kh, kw] = wShape;
-  const ho = convOutSize(h, kh, p.stride[0], p.padding[0], p.dilation[0]);
-  const wo = convOutSize(w, kw, p.stride[1], p.padding[1], p.dilation[1]);
-  const [hp, wp] = [h + 2 * p.padding[0], w + 2 * p.padding[1]];
-  return { n, c, h, w, co, cig, cog: co / p.groups, kh, kw, ho, wo, groups: p.groups, k: cig * kh * kw, p: ho * wo, hp, wp };
+  const g = convGeometry(xShape, wShape, p);
+  return { ...g, groups: p.groups, k: g.cig * g.kh * g.kw, p: g.ho * g.wo, hp: g.h + 2 * p.padding[0], wp: g.w + 2 * p.padding[1] };
 }
 
 /** Writes `entries` i32 offsets into a fresh table and returns its address. */
