@@ -52,7 +52,10 @@ describe('choosing a mode', () => {
     try {
       process.env.SETR_GPUJS_MODE = 'cpu';
       const fromEnv = await createGpujsBackend();
-      expect([fromEnv.mode, fromEnv.description]).toEqual(['cpu', 'gpujs (cpu, plain JavaScript)']);
+      expect([fromEnv.mode, fromEnv.description]).toEqual([
+        'cpu',
+        "gpujs (cpu, plain JavaScript) — this runs on the CPU, where the 'wasm' backend is much faster",
+      ]);
       const explicit = await createGpujsBackend({ mode: 'webasm' });
       expect(explicit.mode).toBe('webasm');
       expect(explicit.description).toMatch(/^gpujs \(webasm, WebAssembly/);

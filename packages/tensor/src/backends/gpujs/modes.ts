@@ -71,8 +71,18 @@ export async function chooseMode(requested: unknown, probeMode: (mode: GpujsMode
   return { mode: wanted as GpujsMode, detail: p.detail, auto: false, probes: [] };
 }
 
-/** `gpujs (webgpu, Mesa llvmpipe, OpenGL ES 3.2)`, and for auto what it chose and passed over. */
+/** Whether the chosen mode computes on the CPU (gpu.js's fallbacks, or a software "GPU"). */
+export function computesOnCpu(choice: ModeChoice): boolean {
+  return choice.mode === 'webasm' || choice.mode === 'cpu' || choice.detail.includes('software rasteriser');
+}
+
+/**
+ * `gpujs (webgpu, Mesa llvmpipe, OpenGL ES 3.2)`, and for auto what it chose and passed over. When it
+ * computes on the CPU the description says so and points to the wasm backend, which is the faster
+ * CPU path (never a silent slowdown).
+ */
 export function describe(choice: ModeChoice): string {
   const how = !choice.auto ? '' : choice.probes.length === 0 ? '; chosen by auto' : `; chosen by auto after ${choice.probes.join('; ')}`;
-  return `gpujs (${choice.mode}, ${choice.detail}${how})`;
+  const hint = computesOnCpu(choice) ? " — this runs on the CPU, where the 'wasm' backend is much faster" : '';
+  return `gpujs (${choice.mode}, ${choice.detail}${how})${hint}`;
 }
