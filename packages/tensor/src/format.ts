@@ -8,7 +8,7 @@ const SUMMARISE_ABOVE = 1000;
 
 export function formatTensor(values: TypedArray, shape: Shape, dtype: DType): string {
   const summarise = values.length > SUMMARISE_ABOVE;
-  const fmtNum = (v: number) => (dtype === 'int32' ? String(v) : formatFloat(v));
+  const fmtNum = dtype === 'int32' ? String : floatFormatter(values);
   const strings = Array.from(values, fmtNum);
   const width = Math.max(1, ...strings.map((s) => s.length));
   const body = shape.length === 0 ? strings[0] : nest(strings, shape, 0, 0, width, summarise, 'tensor('.length);
@@ -16,12 +16,19 @@ export function formatTensor(values: TypedArray, shape: Shape, dtype: DType): st
   return `tensor(${body}${suffix})`;
 }
 
-function formatFloat(v: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.`;
-  const abs = Math.abs(v);
-  return abs !== 0 && (abs < 1e-4 || abs >= 1e8) ? v.toExponential(4) : String(Number(v.toFixed(4)));
+/**
+ * One notation for all elements, chosen as PyTorch chooses it: whole numbers print as `2.`; otherwise
+ * four decimals (`0.0900`), unless the magnitudes need scientific notation (`1.2346e-05`).
+ */
+function floatFormatter(values: TypedArray): (v: number) => string {
+  const finite = Array.from(values).filter(Number.isFinite);
+  const special = (v: number) => (Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf');
+  if (finite.every((v) => Number.isInteger(v) && Math.abs(v) < 1e8)) return (v) => (Number.isFinite(v) ? `${v}.` : special(v));
+  const abs = finite.map(Math.abs).filter((a) => a > 0);
+  const scientific = abs.length > 0 && (Math.max(...abs) >= 1e8 || Math.min(...abs) < 1e-4);
+  // two exponent digits, as PyTorch prints them (1.0000e-06)
+  const exponential = (v: number) => v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
+  return (v) => (!Number.isFinite(v) ? special(v) : scientific ? exponential(v) : v.toFixed(4));
 }
 
 function nest(s: string[], shape: Shape, dim: number, start: number, width: number, summarise: boolean, indent: number): string {
