@@ -9,7 +9,7 @@ describe('toString', () => {
     expect(tensor([1, 2, 3]).toString()).toBe('tensor([1., 2., 3.])');
     expect(tensor([0.09, 0.2447, 0.6652]).toString()).toBe('tensor([0.0900, 0.2447, 0.6652])');
     expect(tensor([1e-6, 2, -3.5e12]).toString()).toBe('tensor([ 1.0000e-06,  2.0000e+00, -3.5000e+12])');
-    expect(tensor([1, Number.NaN, Number.NEGATIVE_INFINITY]).toString()).toBe('tensor([  1., nan, -inf])');
+    expect(tensor([1, Number.NaN, Number.NEGATIVE_INFINITY]).toString()).toBe('tensor([  1.,  nan, -inf])');
     expect(tensor(2.5).toString()).toBe('tensor(2.5000)');
   });
 
