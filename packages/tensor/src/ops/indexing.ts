@@ -1,9 +1,8 @@
 /** Indexing by integer tensors: `gather`, `indexSelect`, their adjoint `scatterAdd`, and `oneHot`. */
 
-import { arange } from '../creation.js';
+import { full } from '../creation.js';
 import { fmt, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { eq } from './elementwise.js';
 import { backendOf, checkDtype, wrap } from './util.js';
 import { expand, reshape, unsqueeze } from './view.js';
 
@@ -58,10 +57,16 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 export function oneHot(labels: Tensor, numClasses: number): Tensor {
   checkDtype('oneHot', labels, ['int32']);
   if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
-  const classes = arange(0, numClasses, 1, { dtype: 'int32', backend: labels.backend });
-  const u = unsqueeze(labels, -1);
-  const out = eq(u, classes);
-  classes.dispose();
-  u.dispose();
-  return out;
+  // a 1 scattered at each label's position: the scatter checks every label against numClasses, so a
+  // label out of range is an error (as in PyTorch), never a silent row of zeros
+  const index = unsqueeze(labels, -1);
+  const ones = full(index.shape, 1, { dtype: 'int32', backend: labels.backend });
+  try {
+    return scatterAdd([...labels.shape, numClasses], -1, index, ones);
+  } catch (e) {
+    throw new Error(`oneHot: labels must lie in [0, ${numClasses}): ${(e as Error).message}`);
+  } finally {
+    index.dispose();
+    ones.dispose();
+  }
 }

@@ -97,6 +97,8 @@ describeBackends('gather, indexSelect, scatterAdd, oneHot', (h) => {
     expect(() => scatterAdd([2, 3], 1, far, x)).toThrow(/scatterAdd: index \[1,2\] and src \[2,3\] must match/);
     expect(() => indexSelect(x, 0, far)).toThrow(/indexSelect: index must be 1-D, got \[1,2\]/);
     expect(() => oneHot(flat, 0)).toThrow(/oneHot: numClasses must be a positive integer, got 0/);
+    await expectOpError(() => oneHot(far, 3), /index 3 is out of range for dim 2 of size 3/);
+    await expectOpError(() => oneHot(negative, 3), /index -1 is out of range for dim 2 of size 3/);
     expect(() => oneHot(float, 2)).toThrow(/oneHot: expected dtype int32, got float32/);
     for (const t of [x, far, negative, float, flat]) t.dispose();
   });
