@@ -60,7 +60,13 @@ export async function read(t: Tensor): Promise<TypedArray> {
 function withWholeBuffer<R>(t: Tensor, fn: (c: Tensor) => R): R {
   if (t.offset === 0 && t.size === t.bufferSize && isContiguous(t.shape, t.strides)) return fn(t);
   const c = wrap(t.backend, t.backend.contiguous(t), t.shape, t.dtype);
-  const result = fn(c);
+  let result: R;
+  try {
+    result = fn(c);
+  } catch (e) {
+    c.dispose(); // e.g. readSync refused by an asynchronous backend
+    throw e;
+  }
   if (result instanceof Promise) return result.finally(() => c.dispose()) as R;
   c.dispose();
   return result;
