@@ -3,8 +3,8 @@
  * stride-0 views and promotes them to one dtype; the backend kernel then maps over equal shapes.
  */
 import { type BinaryOp, COMPARISONS, type UnaryOp } from '../backend.js';
-import { isFloat, promote } from '../dtype.js';
-import { broadcastShapes } from '../shape.js';
+import { type DType, isFloat, promote } from '../dtype.js';
+import { broadcastShapes, type Shape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { asTensor, backendOf, scalar, wrap } from './util.js';
 import { cast, expand } from './view.js';
@@ -23,47 +23,39 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
   return wrap(b, b.unary(op, x), x.shape, x.dtype);
 }
 
+/** `t` converted to `dtype` and broadcast to `shape` as a view; the tensors made are pushed onto `temps`. */
+function prepare(t: Tensor, dtype: DType, shape: Shape, temps: Tensor[]): Tensor {
+  const c = t.dtype === dtype ? t : cast(t, dtype);
+  if (c !== t) temps.push(c);
+  const e = expand(c, shape);
+  temps.push(e);
+  return e;
+}
+
 /**
- * Broadcasts `a` and `b` to one shape and dtype. Division is true division (ints become float32), as
- * in PyTorch. Returns the two views and a cleanup for any temporaries made.
+ * Broadcasts both operands to one shape and dtype, then runs the kernel. Division and pow are true
+ * (ints become float32), as in PyTorch. Scalars made here and the broadcast views are disposed, also
+ * when a shape or backend check throws.
  */
-function align(op: BinaryOp, a: Tensor, b: Tensor): [Tensor, Tensor, () => void] {
-  let dtype = promote(a.dtype, b.dtype);
-  if ((op === 'div' || op === 'pow') && !isFloat(dtype)) dtype = 'float32';
-  const shape = broadcastShapes(op, a.shape, b.shape);
-  const temps: Tensor[] = [];
-  const prep = (t: Tensor) => {
-    const c = t.dtype === dtype ? t : cast(t, dtype);
-    if (c !== t) temps.push(c);
-    const e = expand(c, shape);
-    temps.push(e);
-    return e;
-  };
-  const cleanup = () => {
-    for (const t of temps) t.dispose();
-  };
-  return [prep(a), prep(b), cleanup];
-}
-
 export function binary(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
-  const [a, b, madeA, madeB] = operands(x, y);
-  const backend = backendOf(op, a, b);
-  const [ea, eb, cleanup] = align(op, a, b);
-  const dtype = COMPARISONS.has(op) ? 'int32' : ea.dtype;
-  const out = wrap(backend, backend.binary(op, ea, eb), ea.shape, dtype);
-  cleanup();
-  if (madeA) a.dispose();
-  if (madeB) b.dispose();
-  return out;
+  const [a, b] = operands(x, y);
+  const temps = [a, b].filter((t, i) => t !== [x, y][i]);
+  try {
+    const backend = backendOf(op, a, b);
+    let dtype = promote(a.dtype, b.dtype);
+    if ((op === 'div' || op === 'pow') && !isFloat(dtype)) dtype = 'float32';
+    const shape = broadcastShapes(op, a.shape, b.shape);
+    const out = backend.binary(op, prepare(a, dtype, shape, temps), prepare(b, dtype, shape, temps));
+    return wrap(backend, out, shape, COMPARISONS.has(op) ? 'int32' : dtype);
+  } finally {
+    for (const t of temps) t.dispose();
+  }
 }
 
-/** Tensors for both operands (at least one must be a tensor); flags say which were made here. */
-function operands(x: TensorLike, y: TensorLike): [Tensor, Tensor, boolean, boolean] {
-  if (x instanceof Tensor) {
-    const b = asTensor(y, x);
-    return [x, b, false, b !== y];
-  }
-  if (y instanceof Tensor) return [asTensor(x, y), y, true, false];
+/** Tensors for both operands (at least one must be a tensor; a number becomes a 0-d tensor beside it). */
+function operands(x: TensorLike, y: TensorLike): [Tensor, Tensor] {
+  if (x instanceof Tensor) return [x, asTensor(y, x)];
+  if (y instanceof Tensor) return [asTensor(x, y), y];
   throw new Error('binary op: at least one operand must be a tensor');
 }
 
@@ -78,14 +70,8 @@ export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
     const backend = backendOf('where', cond, a, b);
     const dtype = promote(a.dtype, b.dtype);
     const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
-    const prep = (t: Tensor, dt: typeof dtype) => {
-      const c = t.dtype === dt ? t : cast(t, dt);
-      if (c !== t) temps.push(c);
-      const e = expand(c, shape);
-      temps.push(e);
-      return e;
-    };
-    return wrap(backend, backend.where(prep(cond, 'int32'), prep(a, dtype), prep(b, dtype)), shape, dtype);
+    const out = backend.where(prepare(cond, 'int32', shape, temps), prepare(a, dtype, shape, temps), prepare(b, dtype, shape, temps));
+    return wrap(backend, out, shape, dtype);
   } finally {
     for (const t of temps) t.dispose();
   }
