@@ -73,13 +73,12 @@ function instanceKey(name: string, options: BackendOptions): string {
 export function getBackend(): Backend {
   if (current) return current;
   const candidates = [...registry.entries()].filter(([, r]) => r.available()).sort((a, b) => b[1].priority - a[1].priority);
-  for (const [name, reg] of candidates) {
-    const made = reg.factory({});
-    if (made instanceof Promise) continue; // async backends must be chosen with `await setBackend(...)`
-    current = adopt(made);
-    instances.set(name, current);
-    log(`@setr-ts/tensor: no backend chosen, using ${made.description} (call setBackend to choose)`);
-    return made;
+  for (const [name] of candidates) {
+    const b = defaultInstance(name);
+    if (b === null) continue; // async backends must be chosen with `await setBackend(...)`
+    current = b;
+    log(`@setr-ts/tensor: no backend chosen, using ${b.description} (call setBackend to choose)`);
+    return b;
   }
   throw new Error('getBackend: no backend is available');
 }
@@ -101,13 +100,25 @@ export function withBackend<T>(backend: Backend | string, fn: () => T): T {
 
 /** A backend instance by name (created on first use if its factory is synchronous). */
 export function findBackend(name: string): Backend {
+  const b = defaultInstance(name);
+  if (b === null) throw new Error(`findBackend: backend '${name}' initialises asynchronously; await setBackend('${name}') first`);
+  return b;
+}
+
+/**
+ * The instance of a registered backend with default options, shared by every caller and created on
+ * first use; null when its factory is asynchronous (then only `setBackend` can create it).
+ */
+function defaultInstance(name: string): Backend | null {
   const existing = instances.get(name);
   if (existing) return existing;
   const reg = registry.get(name);
   if (!reg) throw new Error(`findBackend: unknown backend '${name}'`);
   const made = reg.factory({});
-  if (made instanceof Promise)
-    throw new Error(`findBackend: backend '${name}' initialises asynchronously; await setBackend('${name}') first`);
+  if (made instanceof Promise) {
+    made.catch(() => {}); // not used: its failure must not surface as an unhandled rejection
+    return null;
+  }
   const backend = adopt(made);
   instances.set(name, backend);
   return backend;

@@ -1,5 +1,5 @@
 /** The engine: backend registration and choice, and the error for a kernel a backend lacks. */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type Backend, ReferenceBackend, registerBackend, setBackend, setLogger, tensor, withBackend } from '../src/index.js';
 
 describe('engine', () => {
@@ -35,5 +35,19 @@ describe('engine', () => {
         throw new Error('boom');
       }),
     ).toThrow('boom');
+  });
+
+  it('the default choice reuses an instance findBackend already made (one wasm memory and pool, not two)', async () => {
+    vi.resetModules();
+    const fresh = await import('../src/index.js'); // an engine with no backend chosen yet
+    fresh.setLogger(() => {});
+    const made = ['reference', 'wasm'].flatMap((name) => {
+      try {
+        return [fresh.findBackend(name)];
+      } catch {
+        return []; // wasm before its build has run
+      }
+    });
+    expect(made).toContain(fresh.getBackend());
   });
 });
