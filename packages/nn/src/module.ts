@@ -19,6 +19,8 @@ interface BufferSlot {
   tensor: Tensor | null;
   /** Non-persistent buffers are module state that is not saved (PyTorch's `persistent=False`). */
   readonly persistent: boolean;
+  /** A checkpoint may lack it: loading then keeps the current value (BatchNorm's `num_batches_tracked`). */
+  readonly optional: boolean;
 }
 
 export interface LoadStateDictOptions {
@@ -54,11 +56,13 @@ export abstract class Module {
   /**
    * Registers a buffer: a tensor saved in the state dict (unless `persistent` is false) but not
    * trained. The module owns it (it outlives `tidy` scopes). Read it with {@link getBuffer}, replace
-   * it with {@link setBuffer}.
+   * it with {@link setBuffer}. An `optional` buffer may be absent from a checkpoint without counting
+   * as a missing key (PyTorch's BatchNorm does this for `num_batches_tracked`, a counter older
+   * checkpoints lack).
    */
-  registerBuffer<T extends Tensor | null>(name: string, t: T, opts: { persistent?: boolean } = {}): T {
+  registerBuffer<T extends Tensor | null>(name: string, t: T, opts: { persistent?: boolean; optional?: boolean } = {}): T {
     this.checkName('buffer', name);
-    this.bufs.set(name, { tensor: t && keep(t), persistent: opts.persistent ?? true });
+    this.bufs.set(name, { tensor: t && keep(t), persistent: opts.persistent ?? true, optional: opts.optional ?? false });
     return t;
   }
 
@@ -222,19 +226,23 @@ export abstract class Module {
    * `load_state_dict`). Values are converted to each entry's dtype and backend; the dict stays the
    * caller's. Nothing is changed unless everything fits: an error lists ALL missing, unexpected and
    * mis-shaped keys at once. With `strict: false`, missing and unexpected keys are allowed and
-   * returned.
+   * returned. Optional buffers (see {@link registerBuffer}) absent from `dict` keep their values and
+   * are not reported missing.
    * @example model.loadStateDict(await loadSafetensors('vit_base_patch16_384.safetensors'), { strict: false });
    */
   loadStateDict(dict: Record<string, Tensor>, opts: LoadStateDictOptions = {}): LoadResult {
     const targets = new Map<string, { current: Tensor; set: (t: Tensor) => void }>();
+    const optional = new Set<string>();
     for (const [prefix, m] of this.namedModules()) {
       for (const [name, p] of m.params) if (p) targets.set(join(prefix, name), { current: p.data, set: (t) => p.assign(t) });
       for (const [name, slot] of m.bufs) {
-        if (slot.tensor && slot.persistent) targets.set(join(prefix, name), { current: slot.tensor, set: (t) => m.setBuffer(name, t) });
+        if (!slot.tensor || !slot.persistent) continue;
+        targets.set(join(prefix, name), { current: slot.tensor, set: (t) => m.setBuffer(name, t) });
+        if (slot.optional) optional.add(join(prefix, name));
       }
     }
     const shapes = new Map([...targets].map(([k, v]) => [k, v.current.shape]));
-    const result = checkStateDict(this.typeName, shapes, dict, opts.strict ?? true);
+    const result = checkStateDict(this.typeName, shapes, dict, opts.strict ?? true, optional);
     for (const [key, { current, set }] of targets) {
       if (!Object.hasOwn(dict, key)) continue;
       const src = dict[key];

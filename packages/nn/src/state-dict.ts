@@ -25,14 +25,16 @@ function list(keys: string[]): string {
 /**
  * Compares `dict` with the module's `expected` shapes. Throws, listing all problems, if any key is
  * mis-shaped, or (when `strict`) missing or unexpected; otherwise returns the missing and unexpected keys.
+ * Keys in `optional` may be absent without being missing.
  */
 export function checkStateDict(
   moduleName: string,
   expected: ReadonlyMap<string, Shape>,
   dict: Record<string, Tensor>,
   strict: boolean,
+  optional: ReadonlySet<string> = new Set(),
 ): LoadResult {
-  const missingKeys = [...expected.keys()].filter((k) => !Object.hasOwn(dict, k));
+  const missingKeys = [...expected.keys()].filter((k) => !Object.hasOwn(dict, k) && !optional.has(k));
   const unexpectedKeys = Object.keys(dict).filter((k) => !expected.has(k));
   const misShaped: string[] = [];
   for (const [k, shape] of expected) {

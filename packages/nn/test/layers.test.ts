@@ -97,3 +97,17 @@ describe('layers match PyTorch (float64)', () => {
 describe('layers match PyTorch (float32)', () => {
   it.each(Object.keys(cases))('%s', (name) => run(name, cases[name], 'float32', { rtol: 1e-4, atol: 1e-5 }));
 });
+
+describe('MultiheadAttention.forwardWithWeights', () => {
+  it('returns the forward output and softmax weights [B, heads, N, N] whose rows sum to 1', () => {
+    const c = cases[Object.keys(cases).find((k) => k.startsWith('attention')) as string];
+    const attn = build('attention', c, 'float64') as MultiheadAttention;
+    attn.loadStateDict(stateOf(c.state, 'float64'));
+    const x = variable(toTensor(c.input, 'float64'));
+    const { out, weights } = attn.forwardWithWeights(x);
+    expectClose(out.data, c.out, { rtol: 1e-10, atol: 1e-12, what: 'output' });
+    const [b, n] = x.shape;
+    expect(weights.shape).toEqual([b, attn.numHeads, n, n]);
+    for (const s of weights.data.sum(-1).dataSync()) expect(s).toBeCloseTo(1, 12);
+  });
+});

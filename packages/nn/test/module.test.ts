@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { variable } from '@setr-ts/autograd';
-import { memory, type Tensor, tensor, zeros } from '@setr-ts/tensor';
+import { full, memory, randn, type Tensor, tensor, zeros } from '@setr-ts/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   BatchNorm2d,
@@ -85,6 +85,20 @@ describe('state dicts', () => {
         '  mis-shaped keys (1): 0.weight: checkpoint [4,3,5,5], model [4,3,3,3]',
     );
     for (const [k, t] of Object.entries(m.stateDict())) expect(Array.from(t.dataSync()), k).toEqual(Array.from(before[k].dataSync()));
+  });
+
+  it("loads a checkpoint without BatchNorm's num_batches_tracked (a counter, not a weight), keeping the counter", () => {
+    const src = model();
+    const dst = model();
+    dst.train().forward(variable(randn([2, 3, 5, 5]))).dispose();
+    const sd = src.stateDict();
+    sd['1.running_mean'].dispose();
+    sd['1.running_mean'] = full([4], 0.5);
+    sd['1.num_batches_tracked'].dispose();
+    delete sd['1.num_batches_tracked'];
+    expect(dst.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(Array.from((dst.at(1) as BatchNorm2d).runningMean.dataSync())).toEqual([0.5, 0.5, 0.5, 0.5]);
+    expect((dst.at(1) as BatchNorm2d).numBatchesTracked).toBe(1);
   });
 
   it('with strict: false, loads what matches and reports the rest; mis-shaped keys still fail', () => {

@@ -19,6 +19,16 @@ export interface AttentionOptions {
  * @example scaledDotProductAttention(q, k, v)   // q, k, v [B, heads, N, 64] -> [B, heads, N, 64]
  */
 export function scaledDotProductAttention(q: Variable, k: Variable, v: Variable, opts: AttentionOptions = {}): Variable {
+  return attend(q, k, v, opts).out;
+}
+
+/**
+ * {@link scaledDotProductAttention} that also returns the attention weights softmax(q·kᵀ · scale)
+ * `[..., Lq, Lk]` (before dropout): where each query looks, what attention maps draw. Computing them
+ * costs nothing extra, they are the intermediate the output is made from.
+ * @example const { out, weights } = attend(q, k, v)   // weights [B, heads, N, N]
+ */
+export function attend(q: Variable, k: Variable, v: Variable, opts: AttentionOptions = {}): { out: Variable; weights: Variable } {
   const d = q.shape[q.rank - 1];
   if (k.shape[k.rank - 1] !== d || k.shape[k.rank - 2] !== v.shape[v.rank - 2]) {
     throw new Error(
@@ -27,6 +37,6 @@ export function scaledDotProductAttention(q: Variable, k: Variable, v: Variable,
   }
   const { scale = 1 / Math.sqrt(d), dropoutP = 0, training = false } = opts;
   const scores = mul(matmul(q, transpose(k, -2, -1)), scale);
-  const weights = dropout(softmax(scores, -1), dropoutP, training);
-  return matmul(weights, v);
+  const weights = softmax(scores, -1);
+  return { out: matmul(dropout(weights, dropoutP, training), v), weights };
 }

@@ -4,7 +4,7 @@
  * autograd package already provides under the same name are re-exported from it.
  */
 export { conv2d, gelu, interpolate, layerNorm, logSoftmax, pad, relu, softmax } from '@setr-ts/autograd';
-export { type AttentionOptions, scaledDotProductAttention } from './attention.js';
+export { type AttentionOptions, attend, scaledDotProductAttention } from './attention.js';
 export { type BatchNormOptions, type BatchNormResult, batchNorm } from './batch-norm.js';
 export { type CrossEntropyOptions, crossEntropy } from './cross-entropy.js';
 export { dropout, dropPath } from './dropout.js';

@@ -1,7 +1,7 @@
 /** Multi-head self-attention in timm's layout, the attention of ViT and so of SETR's encoder. */
 import type { Variable } from '@setr-ts/autograd';
 import type { CreateOptions } from '@setr-ts/tensor';
-import { scaledDotProductAttention } from '../functional/attention.js';
+import { attend } from '../functional/attention.js';
 import { Module } from '../module.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
@@ -48,16 +48,24 @@ export class MultiheadAttention extends Module {
   }
 
   forward(x: Variable): Variable {
+    return this.forwardWithWeights(x).out;
+  }
+
+  /**
+   * The forward pass that also returns the attention weights `[B, heads, N, N]` (row i: how token i
+   * attends to every token, before attention dropout), for attention maps.
+   */
+  forwardWithWeights(x: Variable): { out: Variable; weights: Variable } {
     const [b, n, c] = x.shape;
     if (x.rank !== 3 || c !== this.dim)
       throw new Error(`MultiheadAttention: expected tokens [B, N, ${this.dim}], got [${x.shape.join(',')}]`);
     // [B, N, 3·C] -> [B, N, 3, heads, d] -> [3, B, heads, N, d]: q, k, v each [B, heads, N, d]
     const qkv = this.qkv.forward(x).reshape([b, n, 3, this.numHeads, this.headDim]).permute([2, 0, 3, 1, 4]);
     const [q, k, v] = qkv.split(1, 0).map((t) => t.squeeze(0));
-    const attended = scaledDotProductAttention(q, k, v, { scale: this.scale, dropoutP: this.attnDrop.p, training: this.training });
+    const { out, weights } = attend(q, k, v, { scale: this.scale, dropoutP: this.attnDrop.p, training: this.training });
     // heads back together: [B, heads, N, d] -> [B, N, heads, d] -> [B, N, C]
-    const merged = attended.transpose(1, 2).reshape([b, n, c]);
-    return this.projDrop.forward(this.proj.forward(merged));
+    const merged = out.transpose(1, 2).reshape([b, n, c]);
+    return { out: this.projDrop.forward(this.proj.forward(merged)), weights };
   }
 
   override extraRepr(): string {

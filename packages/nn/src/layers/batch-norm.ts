@@ -43,7 +43,8 @@ export class BatchNorm2d extends Module {
     this.registerBuffer('running_mean', zeros([numFeatures], opts));
     this.registerBuffer('running_var', ones([numFeatures], opts));
     // PyTorch stores an int64; int32 here (2³¹ batches is enough), written as I32 and read from I64
-    this.registerBuffer('num_batches_tracked', full([], 0, { dtype: 'int32', backend: opts.backend }));
+    // (a counter, not a weight: a checkpoint without it loads, as in PyTorch)
+    this.registerBuffer('num_batches_tracked', full([], 0, { dtype: 'int32', backend: opts.backend }), { optional: true });
   }
 
   get runningMean() {
