@@ -5,6 +5,7 @@
 
 export * as F from './functional/index.js';
 export * as init from './init.js';
+export { shapesOnly } from './init.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 export { type LoadOptions, loadSafetensors, readSafetensors, saveSafetensors } from './io/safetensors.js';
 export {

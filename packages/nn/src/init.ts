@@ -7,6 +7,31 @@
  */
 import { type CreateOptions, erfScalar, fromTypedArray, full, rand, randn, type Shape, type Tensor, tidy } from '@setr-ts/tensor';
 
+let shapesOnlyDepth = 0;
+
+/**
+ * Runs `fn` with every initialiser below returning a stand-in of the right shape and dtype that holds
+ * no storage (a stride-0 view of one value), so a model built inside has all its parameters' shapes
+ * and none of their memory — what PyTorch's `meta` device gives. For counting or printing models too
+ * big to allocate in a hurry (a ViT-Large SETR has 318 M parameters); such a model computes only
+ * constants. Nests; `fn` must be synchronous.
+ * @example const n = shapesOnly(() => new Linear(4096, 4096)).numParameters();   // 16781312, nothing drawn
+ */
+export function shapesOnly<T>(fn: () => T): T {
+  shapesOnlyDepth++;
+  try {
+    return fn();
+  } finally {
+    shapesOnlyDepth--;
+  }
+}
+
+/** `make()`, or inside {@link shapesOnly} a storage-free stand-in of `shape` holding `value`. */
+function initialised(shape: Shape, create: CreateOptions, value: number, make: () => Tensor): Tensor {
+  if (shapesOnlyDepth === 0) return make();
+  return tidy(() => full([], value, create).expand(shape));
+}
+
 /** Activation names `calculateGain` knows (PyTorch's `nn.functional` names). */
 export type Nonlinearity = 'linear' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
@@ -46,17 +71,19 @@ export function fans(shape: Shape): { fanIn: number; fanOut: number } {
 /** Samples from U(low, high). */
 export function uniform(shape: Shape, low = 0, high = 1, opts: CreateOptions = {}): Tensor {
   if (!(low <= high)) throw new Error(`uniform: low ${low} must not exceed high ${high}`);
-  return tidy(() =>
-    rand(shape, opts)
-      .mul(high - low)
-      .add(low),
+  return initialised(shape, opts, low, () =>
+    tidy(() =>
+      rand(shape, opts)
+        .mul(high - low)
+        .add(low),
+    ),
   );
 }
 
 /** Samples from N(mean, std²). */
 export function normal(shape: Shape, mean = 0, std = 1, opts: CreateOptions = {}): Tensor {
   if (!(std >= 0)) throw new Error(`normal: std must be non-negative, got ${std}`);
-  return tidy(() => randn(shape, opts).mul(std).add(mean));
+  return initialised(shape, opts, mean, () => tidy(() => randn(shape, opts).mul(std).add(mean)));
 }
 
 export interface TruncNormalOptions {
@@ -83,22 +110,24 @@ export function truncNormal(shape: Shape, opts: TruncNormalOptions = {}, create:
   // below this, rejection would loop for a very long time; such a cut is almost surely a units mistake
   if (mass < 1e-3)
     throw new Error(`truncNormal: [${a}, ${b}] holds only ${mass.toExponential(2)} of N(${mean}, ${std}²); are a and b in absolute units?`);
-  const n = shape.reduce((x, d) => x * d, 1);
-  const values = new Float64Array(n);
-  let filled = 0;
-  while (filled < n) {
-    // each round draws the expected number still missing, plus slack; draws live in host memory
-    // (the reference backend), and only the result goes to the target backend
-    const draw = randn([Math.ceil((n - filled) / mass) + 16], { dtype: 'float64', backend: 'reference' });
-    const z = draw.dataSync();
-    draw.dispose();
-    for (let i = 0; i < z.length && filled < n; i++) {
-      const v = mean + std * z[i];
-      if (v >= a && v <= b) values[filled++] = v;
+  return initialised(shape, create, mean, () => {
+    const n = shape.reduce((x, d) => x * d, 1);
+    const values = new Float64Array(n);
+    let filled = 0;
+    while (filled < n) {
+      // each round draws the expected number still missing, plus slack; draws live in host memory
+      // (the reference backend), and only the result goes to the target backend
+      const draw = randn([Math.ceil((n - filled) / mass) + 16], { dtype: 'float64', backend: 'reference' });
+      const z = draw.dataSync();
+      draw.dispose();
+      for (let i = 0; i < z.length && filled < n; i++) {
+        const v = mean + std * z[i];
+        if (v >= a && v <= b) values[filled++] = v;
+      }
     }
-  }
-  const dtype = create.dtype ?? 'float32';
-  return fromTypedArray(dtype === 'float64' ? values : Float32Array.from(values), shape, dtype, create.backend);
+    const dtype = create.dtype ?? 'float32';
+    return fromTypedArray(dtype === 'float64' ? values : Float32Array.from(values), shape, dtype, create.backend);
+  });
 }
 
 export type FanMode = 'fanIn' | 'fanOut';
@@ -154,6 +183,6 @@ export function xavierNormal(shape: Shape, gain = 1, create: CreateOptions = {})
 }
 
 /** All zeros (biases; BatchNorm's running mean). */
-export const zeros = (shape: Shape, create: CreateOptions = {}): Tensor => full(shape, 0, create);
+export const zeros = (shape: Shape, create: CreateOptions = {}): Tensor => initialised(shape, create, 0, () => full(shape, 0, create));
 /** All ones (LayerNorm and BatchNorm weights; BatchNorm's running variance). */
-export const ones = (shape: Shape, create: CreateOptions = {}): Tensor => full(shape, 1, create);
+export const ones = (shape: Shape, create: CreateOptions = {}): Tensor => initialised(shape, create, 1, () => full(shape, 1, create));

@@ -245,10 +245,12 @@ export abstract class Module {
     const result = checkStateDict(this.typeName, shapes, dict, opts.strict ?? true, optional);
     for (const [key, { current, set }] of targets) {
       if (!Object.hasOwn(dict, key)) continue;
+      // convert the dtype where the value is, then move it: the target backend may lack the source's
+      // dtype (a float64 PyTorch checkpoint read on the CPU, loaded into a float32-only wasm model)
       const src = dict[key];
-      const moved = src.backend === current.backend ? src : toBackend(src, current.backend);
-      set(moved.dtype === current.dtype ? moved.clone() : moved.to(current.dtype));
-      if (moved !== src) moved.dispose();
+      const typed = src.dtype === current.dtype ? src : src.to(current.dtype);
+      set(typed.backend === current.backend ? (typed === src ? src.clone() : typed) : toBackend(typed, current.backend));
+      if (typed !== src && typed.backend !== current.backend) typed.dispose();
     }
     return result;
   }

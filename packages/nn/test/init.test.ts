@@ -3,9 +3,9 @@
  * ranges. The numbers differ from PyTorch's generator by design, so these are statistical checks,
  * with tolerances of about 5 standard errors (so a correct sampler fails about once in 10⁶ runs).
  */
-import { manualSeed, type Tensor } from '@setr-ts/tensor';
+import { manualSeed, memory, type Tensor } from '@setr-ts/tensor';
 import { describe, expect, it } from 'vitest';
-import { Conv2d, init, Linear } from '../src/index.js';
+import { BatchNorm2d, Conv2d, init, Linear, Sequential, shapesOnly } from '../src/index.js';
 
 function moments(t: Tensor): { mean: number; std: number; min: number; max: number } {
   const v = Array.from(t.dataSync());
@@ -79,5 +79,20 @@ describe('initialisers', () => {
     expectMoments(conv.weight.data, 0, 1 / 6 / Math.sqrt(3));
     const bias = moments(conv.bias?.data as Tensor);
     expect(Math.max(bias.max, -bias.min)).toBeLessThanOrEqual(1 / 6);
+  });
+});
+
+describe('shapesOnly', () => {
+  it('builds modules whose parameters have their shapes but one stored value each, and nests', () => {
+    const before = memory().numBytes;
+    const big = shapesOnly(() => new Sequential(new Conv2d(256, 256, 3), new BatchNorm2d(256), new Linear(4096, 4096)));
+    expect(big.numParameters()).toBe(256 * 256 * 9 + 256 + 512 + 4096 * 4096 + 4096);
+    expect(memory().numBytes - before).toBeLessThan(1000); // 16.8 M parameters in under 1 kB
+    const conv = big.at(0) as Conv2d;
+    expect(conv.weight.shape).toEqual([256, 256, 3, 3]);
+    expect(conv.weight.data.strides).toEqual([0, 0, 0, 0]);
+    expect(shapesOnly(() => shapesOnly(() => init.truncNormal([3, 2], { std: 0.02 })).strides)).toEqual([0, 0]);
+    expect(init.truncNormal([3, 2], { std: 0.02 }).strides).toEqual([2, 1]); // outside, real draws again
+    big.dispose();
   });
 });

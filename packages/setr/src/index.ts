@@ -1,0 +1,21 @@
+/**
+ * @setr-ts/setr — SETR (Zheng et al., "Rethinking Semantic Segmentation from a Sequence-to-Sequence
+ * Perspective with Transformers", CVPR 2021) built from @setr-ts/nn: the ViT encoder, the Naive, PUP
+ * and MLA decoders with their auxiliary heads, configs and presets, the loss, and timm weight import.
+ * See the package README for a tour.
+ */
+export { DEFAULTS, type DecoderKind, gridOf, parseConfig, REQUIRED_FIELDS, type SetrConfig } from './config.js';
+export { loadConfig } from './config-file.js';
+export { setrLoss, type SetrLoss, type SetrLossOptions } from './loss.js';
+export { Block, type BlockOptions, Mlp } from './model/block.js';
+export { ConvModule } from './model/conv-module.js';
+export { MlaAuxHead, MlaHead, type MlaHeadOptions } from './model/mla-head.js';
+export { PatchEmbed } from './model/patch-embed.js';
+export { resizePosEmbed } from './model/pos-embed.js';
+export { Setr, type SetrOutput } from './model/segmentor.js';
+export { tokensToMap } from './model/tokens-to-map.js';
+export { UpHead, type UpHeadOptions } from './model/up-head.js';
+export { type EncoderOutput, VisionTransformer } from './model/vit.js';
+export { countParameters, type ParameterCount } from './parameter-count.js';
+export { preset, presetNames } from './presets.js';
+export { importTimmViT, type TimmImportResult } from './timm-import.js';

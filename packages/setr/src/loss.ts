@@ -1,0 +1,43 @@
+/**
+ * SETR's training loss: per-pixel cross-entropy on the decoder's logits, plus the same loss on every
+ * auxiliary head's logits weighted 0.4 (the official configs' `loss_weight=0.4`; the paper's
+ * "auxiliary losses" of deep supervision). Pixels labelled 255 ("void") count for nothing.
+ *
+ *   L = CE(logits, y) + Σ_j w_aux · CE(aux_j, y)        logits, aux_j [B, K, H, W], y int32 [B, H, W]
+ */
+import { add, mul, type Variable } from '@setr-ts/autograd';
+import { F } from '@setr-ts/nn';
+import type { Tensor } from '@setr-ts/tensor';
+import type { SetrOutput } from './model/segmentor.js';
+
+export interface SetrLossOptions {
+  /** Weight of each auxiliary loss (0.4). */
+  auxWeight?: number;
+  /** The label that is ignored (255). */
+  ignoreIndex?: number;
+  /** Optional per-class weights `[K]` (e.g. CamVid's median-frequency weights). */
+  classWeights?: Tensor | null;
+}
+
+export interface SetrLoss {
+  /** The total, what `backward()` is called on. */
+  readonly loss: Variable;
+  /** The decoder's cross-entropy. */
+  readonly main: Variable;
+  /** Each auxiliary head's cross-entropy (unweighted). */
+  readonly aux: Variable[];
+}
+
+/**
+ * @example
+ * const { loss } = setrLoss(model.forward(images), labels);
+ * loss.backward();
+ */
+export function setrLoss(out: SetrOutput, labels: Tensor, opts: SetrLossOptions = {}): SetrLoss {
+  const { auxWeight = 0.4, ignoreIndex = 255, classWeights = null } = opts;
+  const ce = (logits: Variable) => F.crossEntropy(logits, labels, { ignoreIndex, weight: classWeights });
+  const main = ce(out.logits);
+  const aux = out.aux.map(ce);
+  const loss = aux.reduce((total, a) => add(total, mul(a, auxWeight)), main);
+  return { loss, main, aux };
+}
