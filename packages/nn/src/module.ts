@@ -273,7 +273,8 @@ export abstract class Module {
    * not match (only possible with `strict: false`) and the file's metadata.
    */
   async load(path: string, opts: LoadStateDictOptions = {}): Promise<LoadResult & { metadata: Record<string, string> }> {
-    const { tensors, metadata } = await readSafetensors(path);
+    // read into host memory (the reference backend holds every dtype); loadStateDict converts and moves
+    const { tensors, metadata } = await readSafetensors(path, { backend: 'reference' });
     try {
       return { ...this.loadStateDict(tensors, opts), metadata };
     } catch (e) {

@@ -90,7 +90,10 @@ describe('state dicts', () => {
   it("loads a checkpoint without BatchNorm's num_batches_tracked (a counter, not a weight), keeping the counter", () => {
     const src = model();
     const dst = model();
-    dst.train().forward(variable(randn([2, 3, 5, 5]))).dispose();
+    dst
+      .train()
+      .forward(variable(randn([2, 3, 5, 5])))
+      .dispose();
     const sd = src.stateDict();
     sd['1.running_mean'].dispose();
     sd['1.running_mean'] = full([4], 0.5);

@@ -132,7 +132,8 @@ export function parseConfig(raw: unknown, source = 'config'): SetrConfig {
   if (h % c.patchSize !== 0 || w % c.patchSize !== 0) fail(`field 'imgSize' [${h}, ${w}] must divide by patchSize ${c.patchSize}`);
   if (c.embedDim % c.numHeads !== 0) fail(`field 'embedDim' ${c.embedDim} must divide by numHeads ${c.numHeads}`);
   if (!Number.isInteger(c.embedDim * c.mlpRatio)) fail(`field 'mlpRatio' ${c.mlpRatio} must make embedDim × mlpRatio an integer`);
-  for (const key of ['auxTaps', 'mlaTaps'] as const) {
+  // mlaTaps matter to the MLA decoder only (the field is required everywhere so that configs share one shape)
+  for (const key of c.decoder === 'mla' ? (['auxTaps', 'mlaTaps'] as const) : (['auxTaps'] as const)) {
     const bad = c[key].find((i) => i >= c.depth);
     if (bad !== undefined) fail(`field '${key}' has block ${bad}, but blocks are numbered 0..${c.depth - 1}`);
   }
@@ -141,7 +142,10 @@ export function parseConfig(raw: unknown, source = 'config'): SetrConfig {
   if (c.decoder === 'mla') {
     if (c.mlaTaps.length === 0) fail(`field 'mlaTaps' must list at least one block for the MLA decoder`);
     const bad = c.auxTaps.find((t) => !c.mlaTaps.includes(t));
-    if (bad !== undefined) fail(`field 'auxTaps' has block ${bad}, which is not in mlaTaps [${c.mlaTaps.join(', ')}] (MLA's auxiliary heads sit on its streams)`);
+    if (bad !== undefined)
+      fail(
+        `field 'auxTaps' has block ${bad}, which is not in mlaTaps [${c.mlaTaps.join(', ')}] (MLA's auxiliary heads sit on its streams)`,
+      );
   }
   return c;
 }

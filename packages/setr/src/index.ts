@@ -6,7 +6,7 @@
  */
 export { DEFAULTS, type DecoderKind, gridOf, parseConfig, REQUIRED_FIELDS, type SetrConfig } from './config.js';
 export { loadConfig } from './config-file.js';
-export { setrLoss, type SetrLoss, type SetrLossOptions } from './loss.js';
+export { type SetrLoss, type SetrLossOptions, setrLoss } from './loss.js';
 export { Block, type BlockOptions, Mlp } from './model/block.js';
 export { ConvModule } from './model/conv-module.js';
 export { MlaAuxHead, MlaHead, type MlaHeadOptions } from './model/mla-head.js';

@@ -13,7 +13,10 @@ export class ConvModule extends Module {
   /** A `kernel`×`kernel` convolution padded to keep the size ('same'), with or without a bias. */
   constructor(inChannels: number, outChannels: number, kernel: number, opts: { bias: boolean }) {
     super();
-    this.conv = this.registerModule('conv', new Conv2d(inChannels, outChannels, kernel, { padding: Math.floor(kernel / 2), bias: opts.bias }));
+    this.conv = this.registerModule(
+      'conv',
+      new Conv2d(inChannels, outChannels, kernel, { padding: Math.floor(kernel / 2), bias: opts.bias }),
+    );
     this.bn = this.registerModule('bn', new BatchNorm2d(outChannels));
     this.act = this.registerModule('act', new ReLU());
   }

@@ -20,7 +20,9 @@ export function resizePosEmbed(pos: Variable, from: readonly [number, number], t
     throw new Error(`resizePosEmbed: pos_embed [${pos.shape.join(',')}] does not hold 1 + ${gh}×${gw} positions [1, ${1 + gh * gw}, D]`);
   if (gh === h && gw === w) return pos;
   const cls = narrow(pos, 1, 0, 1); // [1, 1, D]
-  const grid = narrow(pos, 1, 1, gh * gw).reshape([1, gh, gw, d]).permute([0, 3, 1, 2]); // [1, D, gh, gw]
+  const grid = narrow(pos, 1, 1, gh * gw)
+    .reshape([1, gh, gw, d])
+    .permute([0, 3, 1, 2]); // [1, D, gh, gw]
   const resized = interpolate(grid, { size: [h, w], mode: 'bilinear', alignCorners: false }); // [1, D, h, w]
   return cat([cls, resized.permute([0, 2, 3, 1]).reshape([1, h * w, d])], 1); // [1, 1 + h·w, D]
 }

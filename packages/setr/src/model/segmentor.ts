@@ -31,7 +31,14 @@ type Heads = { kind: 'up'; decode: UpHead; aux: ModuleList<UpHead> } | { kind: '
 
 /** Naive: one 1×1 stage, no upsampling before the final resize. PUP: log2(p) 3×3 stages, ×2 after each but the last. */
 function upHeadOptions(c: SetrConfig, tap: number, role: 'decode' | 'aux'): UpHeadOptions {
-  const common = { tap, inChannels: c.embedDim, channels: c.channels, numClasses: c.numClasses, lnEps: c.lnEps, alignCorners: c.alignCorners };
+  const common = {
+    tap,
+    inChannels: c.embedDim,
+    channels: c.channels,
+    numClasses: c.numClasses,
+    lnEps: c.lnEps,
+    alignCorners: c.alignCorners,
+  };
   if (c.decoder === 'naive') return { ...common, numConvs: 1, kernelSize: 1, upScale: 1, numUpsamples: 0 };
   if (role === 'aux') return { ...common, numConvs: 1, kernelSize: 3, upScale: 4, numUpsamples: 1 };
   const stages = Math.log2(c.patchSize);

@@ -56,7 +56,9 @@ export class UpHead extends Module {
     this.norm = this.registerModule('norm', new LayerNorm(inChannels, { eps: opts.lnEps }));
     this.convs = this.registerModule(
       'convs',
-      new ModuleList(Array.from({ length: numConvs }, (_, i) => new ConvModule(i === 0 ? inChannels : channels, channels, kernelSize, { bias: true }))),
+      new ModuleList(
+        Array.from({ length: numConvs }, (_, i) => new ConvModule(i === 0 ? inChannels : channels, channels, kernelSize, { bias: true })),
+      ),
     );
     this.convSeg = this.registerModule('conv_seg', new Conv2d(channels, opts.numClasses, 1));
   }

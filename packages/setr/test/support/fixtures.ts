@@ -10,10 +10,10 @@ import { parseConfig, type SetrConfig } from '../../src/index.js';
 
 export const fixturePath = (name: string): string => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 
-export const fixtureConfig = (name: string): SetrConfig =>
-  parseConfig(JSON.parse(readFileSync(fixturePath(name), 'utf8')), name);
+export const fixtureConfig = (name: string): SetrConfig => parseConfig(JSON.parse(readFileSync(fixturePath(name), 'utf8')), name);
 
-export const fixtureTensors = (name: string): Promise<Record<string, Tensor>> => loadSafetensors(fixturePath(name), { backend: 'reference' });
+export const fixtureTensors = (name: string): Promise<Record<string, Tensor>> =>
+  loadSafetensors(fixturePath(name), { backend: 'reference' });
 
 /** Every element within tol · (1 + |want|) of PyTorch's value, shapes equal. */
 export async function expectClose(got: Tensor, want: Tensor, tol: number, what: string): Promise<void> {
@@ -29,7 +29,8 @@ export async function expectClose(got: Tensor, want: Tensor, tol: number, what: 
       worstErr = err;
     }
   }
-  if (worstErr > tol) expect.fail(`${what}: element ${worst} is ${g[worst]}, PyTorch ${w[worst]} (relative error ${worstErr.toExponential(2)} > ${tol})`);
+  if (worstErr > tol)
+    expect.fail(`${what}: element ${worst} is ${g[worst]}, PyTorch ${w[worst]} (relative error ${worstErr.toExponential(2)} > ${tol})`);
 }
 
 /** Disposes every tensor of a record. */

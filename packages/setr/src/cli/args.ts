@@ -1,0 +1,43 @@
+/**
+ * Turning a command's arguments into values, with errors that name the flag and the value (Node's
+ * `util.parseArgs`, strict: an unknown flag is an error).
+ */
+import { parseArgs } from 'node:util';
+
+/** One flag: a string value or a boolean switch, with its help text. */
+export interface Flag {
+  readonly type: 'string' | 'boolean';
+  readonly help: string;
+}
+
+export type Flags = Record<string, Flag>;
+
+/** What parsing gives: each string flag's value(s), each switch's state, and the positional arguments. */
+export interface Parsed {
+  readonly values: Record<string, string | boolean | undefined>;
+  readonly positionals: string[];
+}
+
+/** Parses `argv` for `command`; the message of a parse error names the command and the flag. */
+export function parse(command: string, argv: string[], flags: Flags, allowPositionals = false): Parsed {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: flags, strict: true, allowPositionals });
+    return { values: values as Parsed['values'], positionals };
+  } catch (e) {
+    throw new Error(`${command}: ${(e as Error).message.split('\n')[0]} (see setr ${command} --help)`);
+  }
+}
+
+/** The value of a required string flag. */
+export function required(command: string, p: Parsed, flag: string): string {
+  const v = p.values[flag];
+  if (typeof v !== 'string' || v === '') throw new Error(`${command}: --${flag} is required`);
+  return v;
+}
+
+/** The help text of a command. */
+export function usage(command: string, synopsis: string, flags: Flags): string {
+  const width = Math.max(...Object.keys(flags).map((f) => f.length)) + 4;
+  const lines = Object.entries(flags).map(([f, { help }]) => `  --${f.padEnd(width)}${help}`);
+  return [`usage: setr ${command} ${synopsis}`, '', ...lines].join('\n');
+}

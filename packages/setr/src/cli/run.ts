@@ -1,0 +1,43 @@
+/**
+ * The `setr` command line: a thin layer that turns arguments into library calls. Every command is a
+ * {@link Command} in its own file; errors reach the user as one line and a non-zero exit status.
+ */
+import type { Command, Io } from './command.js';
+import { forward } from './forward.js';
+import { params } from './params.js';
+
+export const COMMANDS: Record<string, Command> = { params, forward };
+
+function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`);
+  return ['usage: setr <command> [flags]   (setr <command> --help for its flags)', '', ...lines].join('\n');
+}
+
+/**
+ * Runs the command line `argv` (without node and the script) and returns the exit status: 0, or 1
+ * after printing one line `setr: <what went wrong>` to `io.error`.
+ * @example await runCli(['params', '--config', 'setr-tiny-pup', '--json'], console)
+ */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.log(overview());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new Error(`unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    await command.run(rest, io);
+    return 0;
+  } catch (e) {
+    // one line, however the error was worded deeper down
+    const message = (e as Error).message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(' ');
+    io.error(`setr: ${message}`);
+    return 1;
+  }
+}
