@@ -181,25 +181,25 @@ def up_head(cfg, aux):
 
 
 class MLAHead(nn.Module):
-    """SETR-MLA: multi-level feature aggregation of four taps (lateral 1x1, top-down sums, 3x3 smooth), then per
+    """SETR-MLA: multi-level feature aggregation of M taps (lateral 1x1, top-down sums, 3x3 smooth), then per
     stream two 3x3 ConvModules and x4 upsample, concatenated into a 3x3 conv_seg."""
 
-    def __init__(self, dim, cm, ch, classes):
+    def __init__(self, dim, cm, ch, classes, m=4):
         super().__init__()
-        self.norms = nn.ModuleList([nn.LayerNorm(dim, eps=1e-6) for _ in range(4)])
-        self.lateral = nn.ModuleList([ConvModule(dim, cm, 1, False) for _ in range(4)])
-        self.smooth = nn.ModuleList([ConvModule(cm, cm, 3, False) for _ in range(4)])
-        self.streams = nn.ModuleList([nn.Sequential(ConvModule(cm, ch, 3, False), ConvModule(ch, ch, 3, False)) for _ in range(4)])
-        self.conv_seg = nn.Conv2d(4 * ch, classes, 3, padding=1)
+        self.norms = nn.ModuleList([nn.LayerNorm(dim, eps=1e-6) for _ in range(m)])
+        self.lateral = nn.ModuleList([ConvModule(dim, cm, 1, False) for _ in range(m)])
+        self.smooth = nn.ModuleList([ConvModule(cm, cm, 3, False) for _ in range(m)])
+        self.streams = nn.ModuleList([nn.Sequential(ConvModule(cm, ch, 3, False), ConvModule(ch, ch, 3, False)) for _ in range(m)])
+        self.conv_seg = nn.Conv2d(m * ch, classes, 3, padding=1)
 
     def forward(self, taps, hw, size):
-        p = [lat(to_map(norm, t, hw)) for norm, lat, t in zip(self.norms, self.lateral, taps)]  # 4 x [B, Cm, h, w]
-        m = [p[3]]
-        for i in (2, 1, 0):
+        p = [lat(to_map(norm, t, hw)) for norm, lat, t in zip(self.norms, self.lateral, taps)]  # M x [B, Cm, h, w]
+        m = [p[-1]]
+        for i in reversed(range(len(p) - 1)):
             m.insert(0, m[0] + p[i])  # m_i = m_{i+1} + p_i
-        s = [smooth(mi) for smooth, mi in zip(self.smooth, m)]  # aggregated streams, 4 x [B, Cm, h, w]
+        s = [smooth(mi) for smooth, mi in zip(self.smooth, m)]  # aggregated streams, M x [B, Cm, h, w]
         up = [F.interpolate(stream(si), size=(4 * hw[0], 4 * hw[1]), mode='bilinear', align_corners=True)
-              for stream, si in zip(self.streams, s)]  # 4 x [B, Ch, 4h, 4w]
+              for stream, si in zip(self.streams, s)]  # M x [B, Ch, 4h, 4w]
         logits = self.conv_seg(torch.cat(up, dim=1))  # [B, K, 4h, 4w]
         return F.interpolate(logits, size=size, mode='bilinear', align_corners=False), s
 
@@ -223,7 +223,7 @@ class SETR(nn.Module):
         self.cfg = cfg
         self.backbone = VisionTransformer(cfg)
         if cfg['decoder'] == 'mla':
-            self.decode_head = MLAHead(cfg['embedDim'], cfg['mlaChannels'], cfg['mlaHeadChannels'], cfg['numClasses'])
+            self.decode_head = MLAHead(cfg['embedDim'], cfg['mlaChannels'], cfg['mlaHeadChannels'], cfg['numClasses'], len(cfg['mlaTaps']))
             self.auxiliary_heads = nn.ModuleList([MLAAuxHead(cfg['mlaChannels'], cfg['numClasses']) for _ in cfg['auxTaps']])
         else:
             self.decode_head = up_head(cfg, aux=False)

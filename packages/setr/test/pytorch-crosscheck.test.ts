@@ -1,0 +1,90 @@
+/**
+ * Configurations the fixtures do not cover — PUP with patch 16 (four ×2 stages), MLA with three streams
+ * and a subset of auxiliary heads, non-square images — checked against PyTorch directly: the model's
+ * weights and an input are written here, `scripts/gen_fixtures.py --forward` runs the same model in
+ * PyTorch, and the logits must agree. Only where Debian's python3 with torch exists (skipped elsewhere;
+ * the fixture tests are the ones that always run).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { noGrad, tidy, variable } from '@setr-ts/autograd';
+import { loadSafetensors, saveSafetensors } from '@setr-ts/nn';
+import { manualSeed, randn, setBackend } from '@setr-ts/tensor';
+import { describe, expect, it } from 'vitest';
+import { Setr, type SetrConfig } from '../src/index.js';
+import { disposeAll, expectClose } from './support/fixtures.js';
+
+const python = '/usr/bin/python3';
+const hasTorch =
+  existsSync(python) &&
+  (() => {
+    try {
+      execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+const script = new URL('../scripts/gen_fixtures.py', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'setr-crosscheck-'));
+
+const base: SetrConfig = {
+  decoder: 'pup',
+  imgSize: [32, 64],
+  patchSize: 16,
+  embedDim: 32,
+  depth: 3,
+  numHeads: 2,
+  mlpRatio: 2,
+  numClasses: 3,
+  channels: 8,
+  auxTaps: [0, 2],
+  mlaTaps: [0, 1, 2],
+  mlaChannels: 8,
+  mlaHeadChannels: 4,
+  dropRate: 0,
+  attnDropRate: 0,
+  dropPathRate: 0,
+  lnEps: 1e-6,
+  alignCorners: false,
+  auxWeight: 0.4,
+};
+
+describe.runIf(hasTorch)('SETR against PyTorch, on configurations written here', () => {
+  it.each([
+    ['pup, patch 16', base],
+    ['mla, 3 streams, 1 auxiliary head', { ...base, decoder: 'mla', auxTaps: [1] } as SetrConfig],
+    ['naive, patch 16', { ...base, decoder: 'naive' } as SetrConfig],
+  ])('%s', async (name, config) => {
+    await setBackend('reference');
+    manualSeed(7);
+    const model = new Setr(config).to('float64');
+    // BatchNorm's running statistics away from 0 and 1, so evaluation mode is really tested
+    tidy(() => {
+      for (const [k, t] of model.namedBuffers()) if (k.endsWith('running_var')) model.loadStateDict({ [k]: t.add(0.5) }, { strict: false });
+    });
+    model.eval();
+    const stem = join(dir, name.replace(/\W+/g, '-'));
+    writeFileSync(`${stem}.json`, JSON.stringify(config));
+    await model.save(`${stem}.weights.safetensors`);
+    const input = randn([2, 3, 48, 80], { dtype: 'float64' });
+    await saveSafetensors(`${stem}.input.safetensors`, { input });
+    execFileSync(python, [
+      script,
+      '--forward',
+      `${stem}.json`,
+      `${stem}.weights.safetensors`,
+      `${stem}.input.safetensors`,
+      `${stem}.out.safetensors`,
+    ]);
+    const want = await loadSafetensors(`${stem}.out.safetensors`);
+    const got = tidy(() => noGrad(() => model.forward(variable(input), { aux: true })));
+    await expectClose(got.logits.data, want.logits, 1e-9, `${name} logits`);
+    expect(got.aux.length).toBe(config.auxTaps.length);
+    for (const [j, a] of got.aux.entries()) await expectClose(a.data, want[`aux.${j}`], 1e-9, `${name} aux.${j}`);
+    disposeAll(want);
+    model.dispose();
+  });
+});
