@@ -41,7 +41,7 @@ export {
 } from './engine.js';
 export { erf as erfScalar, gelu as geluScalar } from './math.js';
 export * from './ops/index.js';
-export { manualSeed } from './random.js';
+export { getRngState, manualSeed, setRngState } from './random.js';
 export { broadcastShapes, contiguousStrides, normalizeDim, normalizeDims, type Shape, sizeOf, unravel } from './shape.js';
 export { type Scalar, Tensor, type TensorLike } from './tensor.js';
 

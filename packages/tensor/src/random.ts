@@ -19,6 +19,21 @@ export function manualSeed(seed: number): void {
 }
 manualSeed(Date.now());
 
+/**
+ * The generator's state (four 32-bit words), to save with a checkpoint: `setRngState` of it makes the
+ * following draws repeat exactly (a resumed training run draws what the uninterrupted one would have).
+ */
+export function getRngState(): number[] {
+  return Array.from(s);
+}
+
+/** Restores a state from {@link getRngState}. */
+export function setRngState(state: readonly number[]): void {
+  if (state.length !== 4 || state.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff) || state.every((w) => w === 0))
+    throw new Error(`setRngState: expected four 32-bit unsigned words, not all zero, got [${state.join(', ')}]`);
+  s = new Uint32Array(state);
+}
+
 const rotl = (v: number, k: number) => ((v << k) | (v >>> (32 - k))) >>> 0;
 
 /** The next 32 random bits. */
