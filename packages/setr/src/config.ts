@@ -5,6 +5,7 @@
  * field, because a typo in a config (`embed_dim` for `embedDim`) should fail loudly, not silently
  * train the default.
  */
+import { parseTrainConfig, type TrainConfig } from './train-config.js';
 
 /** The three decoders of the paper (§3.3): naive upsampling, progressive upsampling, multi-level aggregation. */
 export type DecoderKind = 'naive' | 'pup' | 'mla';
@@ -48,6 +49,8 @@ export interface SetrConfig {
   alignCorners: boolean;
   /** Weight of each auxiliary loss (0.4); the main loss weighs 1. */
   auxWeight: number;
+  /** The training recipe (see train-config.ts); every field has a default. */
+  train: TrainConfig;
 }
 
 /** The fields every config file must give. */
@@ -103,6 +106,7 @@ const FIELD_TYPES: Record<keyof SetrConfig, [(v: unknown) => boolean, string]> =
   lnEps: [isPositive, 'a positive number'],
   alignCorners: [(v) => typeof v === 'boolean', 'true or false'],
   auxWeight: [(v) => typeof v === 'number' && v >= 0 && Number.isFinite(v), 'a non-negative number'],
+  train: [(v) => typeof v === 'object' && v !== null, 'an object'], // its fields are checked by parseTrainConfig
 };
 
 /**
@@ -123,13 +127,16 @@ export function parseConfig(raw: unknown, source = 'config'): SetrConfig {
     if (!Object.hasOwn(FIELD_TYPES, key)) fail(`unknown field '${key}' (fields: ${Object.keys(FIELD_TYPES).join(', ')})`);
   }
   for (const key of REQUIRED_FIELDS) if (!Object.hasOwn(obj, key)) fail(`missing field '${key}'`);
-  const c = { ...DEFAULTS, ...obj } as SetrConfig;
+  const c = { ...DEFAULTS, ...obj, train: parseTrainConfig(obj.train, source) } as SetrConfig;
   for (const [key, [ok, what]] of Object.entries(FIELD_TYPES)) {
     const v = c[key as keyof SetrConfig];
     if (!ok(v)) fail(`field '${key}' must be ${what}, got ${JSON.stringify(v)}`);
   }
   const [h, w] = c.imgSize;
   if (h % c.patchSize !== 0 || w % c.patchSize !== 0) fail(`field 'imgSize' [${h}, ${w}] must divide by patchSize ${c.patchSize}`);
+  const crop = c.train.crop;
+  if (crop && (crop[0] % c.patchSize !== 0 || crop[1] % c.patchSize !== 0))
+    fail(`field 'train.crop' [${crop[0]}, ${crop[1]}] must divide by patchSize ${c.patchSize}`);
   if (c.embedDim % c.numHeads !== 0) fail(`field 'embedDim' ${c.embedDim} must divide by numHeads ${c.numHeads}`);
   if (!Number.isInteger(c.embedDim * c.mlpRatio)) fail(`field 'mlpRatio' ${c.mlpRatio} must make embedDim × mlpRatio an integer`);
   // mlaTaps matter to the MLA decoder only (the field is required everywhere so that configs share one shape)

@@ -19,3 +19,4 @@ export { type EncoderOutput, VisionTransformer } from './model/vit.js';
 export { countParameters, type ParameterCount } from './parameter-count.js';
 export { preset, presetNames } from './presets.js';
 export { importTimmViT, type TimmImportResult } from './timm-import.js';
+export { parseTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from './train-config.js';

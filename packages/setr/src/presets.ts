@@ -8,6 +8,7 @@
  * 2, 5, 8 (PUP also 11) and 2, 5, 8, 11.
  */
 import { DEFAULTS, type DecoderKind, parseConfig, type SetrConfig } from './config.js';
+import { TRAIN_DEFAULTS } from './train-config.js';
 
 type Encoder = Pick<SetrConfig, 'patchSize' | 'embedDim' | 'depth' | 'numHeads' | 'mlpRatio'>;
 type Dataset = Pick<SetrConfig, 'imgSize' | 'numClasses'>;
@@ -51,6 +52,7 @@ function tiny(decoder: DecoderKind): SetrConfig {
     mlaChannels: 64,
     mlaHeadChannels: 32,
     ...DEFAULTS,
+    train: structuredClone(TRAIN_DEFAULTS),
   };
 }
 
@@ -60,7 +62,14 @@ function buildPresets(): Record<string, SetrConfig> {
   for (const decoder of decoders) {
     for (const [enc, encoder] of Object.entries(ENCODERS) as [keyof typeof ENCODERS, Encoder][]) {
       for (const [data, dataset] of Object.entries(DATASETS)) {
-        out[`setr-${decoder}-${enc}-${data}`] = { decoder, ...encoder, ...(dataset as Dataset), ...paperHeads(decoder, enc), ...DEFAULTS };
+        out[`setr-${decoder}-${enc}-${data}`] = {
+          decoder,
+          ...encoder,
+          ...(dataset as Dataset),
+          ...paperHeads(decoder, enc),
+          ...DEFAULTS,
+          train: structuredClone(TRAIN_DEFAULTS),
+        };
       }
     }
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, loadConfig, parseConfig, preset, REQUIRED_FIELDS } from '../src/index.js';
+import { DEFAULTS, loadConfig, parseConfig, preset, REQUIRED_FIELDS, TRAIN_DEFAULTS } from '../src/index.js';
 
 const base = () => {
   const { dropRate, attnDropRate, dropPathRate, lnEps, alignCorners, auxWeight, ...required } = preset('setr-tiny-pup');
@@ -11,8 +11,10 @@ const base = () => {
 };
 
 describe('parseConfig', () => {
-  it('fills in the paper’s defaults for the optional fields', () => {
-    expect(parseConfig(base())).toEqual({ ...base(), ...DEFAULTS });
+  it('fills in the paper’s defaults for the optional fields, and the training recipe’s', () => {
+    const { train, ...rest } = base();
+    expect(parseConfig(rest)).toEqual({ ...rest, ...DEFAULTS, train: TRAIN_DEFAULTS });
+    expect(parseConfig({ ...rest, train: { epochs: 5 } }).train).toEqual({ ...TRAIN_DEFAULTS, epochs: 5 });
     expect(DEFAULTS).toEqual({ dropRate: 0, attnDropRate: 0, dropPathRate: 0, lnEps: 1e-6, alignCorners: false, auxWeight: 0.4 });
   });
 
@@ -38,6 +40,11 @@ describe('parseConfig', () => {
     [{ patchSize: 12, imgSize: [96, 132] }, /field 'patchSize' 12 must be a power of two for the PUP decoder/],
     [{ decoder: 'mla', auxTaps: [0] }, /field 'auxTaps' has block 0, which is not in mlaTaps \[1, 2, 4, 5\]/],
     [{ decoder: 'mla', mlaTaps: [], auxTaps: [] }, /field 'mlaTaps' must list at least one block/],
+    [{ train: { epochs: 10, lr: 0.01, bachSize: 4 } }, /unknown field 'train\.bachSize' \(fields: batchSize, epochs/],
+    [{ train: { optimizer: 'adam' } }, /field 'train\.optimizer' must be "adamw" or "sgd", got "adam"/],
+    [{ train: { crop: [100, 128] } }, /field 'train\.crop' \[100, 128\] must divide by patchSize 8/],
+    [{ train: { scaleRange: [2, 0.5] } }, /field 'train\.scaleRange' must be a pair \[min, max\] of positive numbers, min ≤ max/],
+    [{ train: 3 }, /field 'train' must be an object/],
   ])('refuses %j', (change, message) => {
     expect(() => parseConfig({ ...base(), ...change }, 'my.json')).toThrow(message);
   });

@@ -13,7 +13,7 @@ import { noGrad, tidy, variable } from '@setr-ts/autograd';
 import { loadSafetensors, saveSafetensors } from '@setr-ts/nn';
 import { manualSeed, randn, setBackend } from '@setr-ts/tensor';
 import { describe, expect, it } from 'vitest';
-import { Setr, type SetrConfig } from '../src/index.js';
+import { Setr, type SetrConfig, TRAIN_DEFAULTS } from '../src/index.js';
 import { disposeAll, expectClose } from './support/fixtures.js';
 
 const python = '/usr/bin/python3';
@@ -50,6 +50,7 @@ const base: SetrConfig = {
   lnEps: 1e-6,
   alignCorners: false,
   auxWeight: 0.4,
+  train: TRAIN_DEFAULTS,
 };
 
 describe.runIf(hasTorch)('SETR against PyTorch, on configurations written here', () => {
