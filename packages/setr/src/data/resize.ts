@@ -1,0 +1,113 @@
+/**
+ * Resizing a raster to `[height, width]` with one of three filters:
+ *
+ * - `'area'` — the box filter: each output pixel is the mean of the input area it covers, partly
+ *   covered pixels weighted by the covered fraction (OpenCV's INTER_AREA when shrinking). The right
+ *   filter for shrinking photos: it averages instead of skipping pixels, so nothing aliases.
+ * - `'bilinear'` — half-pixel centres, `src = (dst + ½)·in/out − ½`, clamped at the edges (OpenCV's
+ *   INTER_LINEAR, PyTorch's `align_corners=False`). For enlarging photos.
+ * - `'nearest'` — the input pixel whose area holds the output pixel's centre,
+ *   `src = ⌊(dst + ½)·in/out⌋`. For label maps: it never invents a class.
+ *
+ * All three are separable: an output row (column) is a weighted sum of input rows (columns), so one
+ * routine applies per-axis "taps" (input index, weight) along x, then along y, and only the taps
+ * differ between filters. Results round half up to uint8. {@link resizeImage} and {@link resizeLabels}
+ * pick the filter for photos and label maps.
+ */
+import { type Raster, raster } from './raster.js';
+
+export type ResizeFilter = 'area' | 'bilinear' | 'nearest';
+
+/** Per-axis taps in compressed form: output o reads `index[k]·weight[k]` for k in [start[o], start[o+1]). */
+interface Taps {
+  readonly start: Int32Array;
+  readonly index: Int32Array;
+  readonly weight: Float64Array;
+}
+
+function buildTaps(inSize: number, outSize: number, filter: ResizeFilter): Taps {
+  const scale = inSize / outSize;
+  const start = new Int32Array(outSize + 1);
+  const index: number[] = [];
+  const weight: number[] = [];
+  const tap = (i: number, w: number) => {
+    index.push(i);
+    weight.push(w);
+  };
+  for (let o = 0; o < outSize; o++) {
+    start[o] = index.length;
+    if (filter === 'nearest') {
+      tap(Math.min(Math.floor((o + 0.5) * scale), inSize - 1), 1);
+    } else if (filter === 'bilinear') {
+      const s = Math.min(Math.max((o + 0.5) * scale - 0.5, 0), inSize - 1);
+      const i0 = Math.floor(s);
+      const f = s - i0;
+      tap(i0, 1 - f);
+      if (f > 0) tap(i0 + 1, f);
+    } else {
+      // the input interval [a, b) this output pixel covers, split over the input pixels it touches
+      const a = o * scale;
+      const b = (o + 1) * scale;
+      for (let i = Math.floor(a); i < Math.min(Math.ceil(b), inSize); i++) {
+        const covered = Math.min(b, i + 1) - Math.max(a, i);
+        if (covered > 0) tap(i, covered / scale);
+      }
+    }
+  }
+  start[outSize] = index.length;
+  return { start, index: Int32Array.from(index), weight: Float64Array.from(weight) };
+}
+
+/**
+ * `src` resized to `[height, width]` (a new raster; the same channels).
+ * @example const small = resize(photo, [96, 128], 'area');
+ * @example const labels = resize(labelMap, [96, 128], 'nearest');
+ */
+export function resize(src: Raster, [height, width]: readonly [number, number], filter: ResizeFilter): Raster {
+  const out = raster(height, width, src.channels);
+  const c = src.channels;
+  const tx = buildTaps(src.width, width, filter);
+  const ty = buildTaps(src.height, height, filter);
+  // along x: [src.height, src.width, c] → [src.height, width, c]
+  const rows = new Float64Array(src.height * width * c);
+  for (let y = 0; y < src.height; y++) {
+    const inRow = y * src.width * c;
+    const outRow = y * width * c;
+    for (let x = 0; x < width; x++) {
+      for (let k = tx.start[x]; k < tx.start[x + 1]; k++) {
+        const from = inRow + tx.index[k] * c;
+        const w = tx.weight[k];
+        for (let ch = 0; ch < c; ch++) rows[outRow + x * c + ch] += w * src.data[from + ch];
+      }
+    }
+  }
+  // along y: [src.height, width, c] → [height, width, c]
+  const line = width * c;
+  const acc = new Float64Array(line);
+  for (let y = 0; y < height; y++) {
+    acc.fill(0);
+    for (let k = ty.start[y]; k < ty.start[y + 1]; k++) {
+      const from = ty.index[k] * line;
+      const w = ty.weight[k];
+      for (let i = 0; i < line; i++) acc[i] += w * rows[from + i];
+    }
+    // values lie in [0, 255] up to rounding error; + ½ then the uint8 store's truncation rounds half up
+    for (let i = 0; i < line; i++) out.data[y * line + i] = Math.max(acc[i], 0) + 0.5;
+  }
+  return out;
+}
+
+/**
+ * A photo resized the way this package always resizes photos: the area filter when shrinking (both
+ * sides no larger), bilinear otherwise. Returns `src` itself when the size already matches.
+ */
+export function resizeImage(src: Raster, size: readonly [number, number]): Raster {
+  if (src.height === size[0] && src.width === size[1]) return src;
+  return resize(src, size, size[0] <= src.height && size[1] <= src.width ? 'area' : 'bilinear');
+}
+
+/** A label map resized with `'nearest'`, so every value is one of the input's. Returns `src` itself when the size already matches. */
+export function resizeLabels(src: Raster, size: readonly [number, number]): Raster {
+  if (src.height === size[0] && src.width === size[1]) return src;
+  return resize(src, size, 'nearest');
+}
