@@ -41,3 +41,44 @@ export function usage(command: string, synopsis: string, flags: Flags): string {
   const lines = Object.entries(flags).map(([f, { help }]) => `  --${f.padEnd(width)}${help}`);
   return [`usage: setr ${command} ${synopsis}`, '', ...lines].join('\n');
 }
+
+/** A numeric flag's value (undefined when absent); `integer` and `min` say what is allowed. */
+export function numberFlag(
+  command: string,
+  p: Parsed,
+  flag: string,
+  opts: { integer?: boolean; min?: number; exclusiveMin?: boolean } = {},
+): number | undefined {
+  const v = p.values[flag];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  const { integer = false, min = 0, exclusiveMin = false } = opts;
+  const ok =
+    typeof v === 'string' &&
+    v.trim() !== '' &&
+    Number.isFinite(n) &&
+    (!integer || Number.isInteger(n)) &&
+    (exclusiveMin ? n > min : n >= min);
+  if (!ok)
+    throw new Error(`${command}: --${flag} ${String(v)} is not ${integer ? 'an integer' : 'a number'} ${exclusiveMin ? '>' : '≥'} ${min}`);
+  return n;
+}
+
+/** A comma-separated list of positive numbers (`--scales 0.75,1,1.25`). */
+export function numberList(command: string, p: Parsed, flag: string): number[] | undefined {
+  const v = p.values[flag];
+  if (v === undefined) return undefined;
+  const list = String(v)
+    .split(',')
+    .map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !(n > 0) || !Number.isFinite(n)))
+    throw new Error(`${command}: --${flag} ${String(v)} is not a comma-separated list of positive numbers`);
+  return list;
+}
+
+/** One of `choices` (the first when absent). */
+export function choice<T extends string>(command: string, p: Parsed, flag: string, choices: readonly T[]): T {
+  const v = p.values[flag] ?? choices[0];
+  if (!choices.includes(v as T)) throw new Error(`${command}: --${flag} ${String(v)} is not one of ${choices.join(', ')}`);
+  return v as T;
+}

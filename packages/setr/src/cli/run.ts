@@ -3,10 +3,13 @@
  * {@link Command} in its own file; errors reach the user as one line and a non-zero exit status.
  */
 import type { Command, Io } from './command.js';
+import { evalCommand } from './eval.js';
 import { forward } from './forward.js';
 import { params } from './params.js';
+import { predict } from './predict.js';
+import { train } from './train.js';
 
-export const COMMANDS: Record<string, Command> = { params, forward };
+export const COMMANDS: Record<string, Command> = { train, eval: evalCommand, predict, params, forward };
 
 function overview(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;

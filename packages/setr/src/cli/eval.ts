@@ -1,0 +1,77 @@
+/**
+ * `setr eval`: scores a trained model on a split of a CamVid-layout folder: mIoU, per-class IoU, pixel
+ * accuracy, mean class accuracy and the confusion matrix, with whole-image, sliding-window,
+ * multi-scale and flipped inference.
+ */
+
+import { loadConfig } from '../config-file.js';
+import { loadCamVid } from '../data/camvid.js';
+import { loadTrainedModel } from '../model-file.js';
+import { evaluate } from '../train/evaluate.js';
+import { choice, type Flags, numberList, parse, required, usage } from './args.js';
+import { useBackendFlag } from './backend-flag.js';
+import type { Command } from './command.js';
+import { BUNDLED_CAMVID } from './data-flag.js';
+
+const flags: Flags = {
+  checkpoint: { type: 'string', help: 'a model file written by setr train (best.safetensors)' },
+  config: { type: 'string', help: "the model's config, for a file that carries none" },
+  data: { type: 'string', help: 'a CamVid-layout folder (default: the bundled data/camvid/96x128)' },
+  split: { type: 'string', help: 'val (default) or test (or any split the folder has)' },
+  mode: { type: 'string', help: 'whole (default) or slide' },
+  scales: { type: 'string', help: 'scales to average over, e.g. 0.75,1,1.25 (default 1)' },
+  flip: { type: 'boolean', help: 'also average over the mirrored images' },
+  json: { type: 'boolean', help: 'print one JSON object (miou, pixel_acc, mean_class_acc, per_class_iou, confusion_matrix)' },
+  backend: { type: 'string', help: 'wasm (default), gpujs or reference' },
+  help: { type: 'boolean', help: 'this text' },
+};
+
+export const evalCommand: Command = {
+  summary: 'score a trained model on a split: mIoU, per-class IoU, accuracies, confusion matrix',
+  help: () =>
+    usage('eval', '--checkpoint FILE [--data DIR] [--split val|test] [--mode whole|slide] [--scales 0.75,1,1.25] [--flip] [--json]', flags),
+  async run(argv, io) {
+    const p = parse('eval', argv, flags);
+    if (p.values.help) return io.log(this.help());
+    const path = required('eval', p, 'checkpoint');
+    const mode = choice('eval', p, 'mode', ['whole', 'slide'] as const);
+    const scales = numberList('eval', p, 'scales');
+    await useBackendFlag('eval', p.values.backend);
+    const { model, config } = await loadTrainedModel(path, p.values.config ? loadConfig(p.values.config as string) : undefined);
+    try {
+      const split = (p.values.split as string | undefined) ?? 'val';
+      const data = await loadCamVid((p.values.data as string | undefined) ?? BUNDLED_CAMVID, split, { size: config.imgSize });
+      const { scores, confusion } = await evaluate(model, data, {
+        mode,
+        scales,
+        flip: Boolean(p.values.flip),
+        batchSize: config.train.batchSize,
+      });
+      const k = config.numClasses;
+      const matrix = Array.from({ length: k }, (_, t) => Array.from(confusion.counts.subarray(t * k, (t + 1) * k)));
+      const perClass = Object.fromEntries(data.classNames.map((name, c) => [name, Number.isNaN(scores.iou[c]) ? null : scores.iou[c]]));
+      if (p.values.json) {
+        return io.log(
+          JSON.stringify({
+            split,
+            images: data.length,
+            miou: scores.meanIoU,
+            pixel_acc: scores.pixelAccuracy,
+            mean_class_acc: scores.meanClassAccuracy,
+            per_class_iou: perClass,
+            confusion_matrix: matrix,
+          }),
+        );
+      }
+      io.log(`${split}: ${data.length} images, mode ${mode}, scales ${(scales ?? [1]).join(',')}${p.values.flip ? ', flip' : ''}`);
+      io.log(
+        `mIoU ${scores.meanIoU.toFixed(4)}   pixel accuracy ${scores.pixelAccuracy.toFixed(4)}   mean class accuracy ${scores.meanClassAccuracy.toFixed(4)}`,
+      );
+      for (const [name, iou] of Object.entries(perClass)) io.log(`  ${name.padEnd(12)} ${iou === null ? '   n/a' : iou.toFixed(4)}`);
+      io.log('confusion matrix (rows: truth, columns: prediction, in class order):');
+      for (const row of matrix) io.log(`  ${row.map((n) => String(n).padStart(7)).join('')}`);
+    } finally {
+      model.dispose();
+    }
+  },
+};

@@ -1,0 +1,112 @@
+/**
+ * `setr train`: trains a SETR on a CamVid-layout folder (the bundled 96×128 copy by default) and
+ * leaves in the run folder the best checkpoint, metrics.json, the curves and a prediction grid.
+ * `--resume DIR` continues a stopped run exactly where its last checkpoint left it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { loadConfig } from '../config-file.js';
+import { loadCamVid } from '../data/camvid.js';
+import { CAMVID_CLASS_WEIGHTS } from '../data/camvid-classes.js';
+import { CHECKPOINT_FILE, readCheckpoint } from '../train/checkpoint.js';
+import { trainSetr } from '../train/trainer.js';
+import { type Flags, numberFlag, parse, usage } from './args.js';
+import { useBackendFlag } from './backend-flag.js';
+import type { Command } from './command.js';
+import { BUNDLED_CAMVID } from './data-flag.js';
+
+/** An epoch count as people read it: whole, or to two decimals for a run stopped mid-epoch. */
+const epochLabel = (e: number) => (Number.isInteger(e) ? String(e) : e.toFixed(2));
+
+const flags: Flags = {
+  config: { type: 'string', help: 'a preset name or a JSON config file (default setr-tiny-pup; a resumed run keeps its own)' },
+  data: { type: 'string', help: `a CamVid-layout folder with train/ and val/ (default: the bundled ${'data/camvid/96x128'})` },
+  epochs: { type: 'string', help: "the schedule's length in epochs (default: the config's train.epochs)" },
+  minutes: { type: 'string', help: 'stop after this many minutes of training (the schedule is unchanged: a smoke run)' },
+  out: { type: 'string', help: 'the run folder (default runs/<config>-<time>)' },
+  seed: { type: 'string', help: 'seeds initialisation, shuffling and augmentation (default 0)' },
+  resume: { type: 'string', help: 'continue the run in this folder from its last checkpoint' },
+  backend: { type: 'string', help: 'wasm (default), gpujs or reference' },
+  help: { type: 'boolean', help: 'this text' },
+};
+
+export const train: Command = {
+  summary: 'train a SETR on CamVid (or any folder of its layout)',
+  help: () => usage('train', '[--config NAME|FILE] [--data DIR] [--minutes M | --epochs E] [--out DIR] [--seed S] [--resume DIR]', flags),
+  async run(argv, io) {
+    const p = parse('train', argv, flags);
+    if (p.values.help) return io.log(this.help());
+    const epochs = numberFlag('train', p, 'epochs', { integer: true, min: 1 });
+    const minutes = numberFlag('train', p, 'minutes', { min: 0, exclusiveMin: true });
+    const seed = numberFlag('train', p, 'seed', { integer: true });
+    if (epochs !== undefined && minutes !== undefined) throw new Error('train: give --epochs or --minutes, not both');
+    const resume = p.values.resume as string | undefined;
+    if (resume && (p.values.out || epochs !== undefined || seed !== undefined))
+      throw new Error('train: --resume continues a run as it was planned; --out, --epochs and --seed cannot change it');
+    const configName = (p.values.config as string | undefined) ?? (resume ? undefined : 'setr-tiny-pup');
+    const config = configName ? loadConfig(configName) : readCheckpoint(resume as string).config;
+    const out =
+      resume ?? (p.values.out as string | undefined) ?? join('runs', `${configName}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    const backend = await useBackendFlag('train', p.values.backend);
+    const dataDir = (p.values.data as string | undefined) ?? BUNDLED_CAMVID;
+    const [trainSet, val] = await Promise.all([
+      loadCamVid(dataDir, 'train', { size: config.imgSize }),
+      loadCamVid(dataDir, 'val', { size: config.imgSize }),
+    ]);
+    io.error(
+      `training ${configName ?? 'the resumed run'} on ${dataDir} (${trainSet.length} train, ${val.length} val at ${config.imgSize.join('×')}) with ${backend.name}; run folder ${out}`,
+    );
+
+    const bar = new SingleBar({
+      format: 'epoch {ep} |{bar}| {value}/{total} steps | loss {loss} | lr {lr} | {ips} img/s | ETA {eta_formatted}',
+      hideCursor: true,
+      etaBuffer: 50,
+    });
+    let barStarted = false;
+    const result = await trainSetr({
+      config,
+      train: trainSet,
+      val,
+      out,
+      seed,
+      epochs,
+      minutes,
+      resume: resume !== undefined,
+      classWeights: CAMVID_CLASS_WEIGHTS,
+      onStep: (s) => {
+        const payload = {
+          ep: `${s.epoch + 1}/${s.epochs}`,
+          loss: s.loss.toFixed(3),
+          lr: s.lr.toExponential(2),
+          ips: s.imagesPerSecond.toFixed(1),
+        };
+        if (!barStarted) {
+          bar.start(s.epochs * s.batches, s.step, payload);
+          barStarted = true;
+        }
+        bar.update(s.step, payload);
+      },
+      onEpoch: (r) => {
+        bar.stop();
+        barStarted = false;
+        io.error(
+          `epoch ${r.epoch}: loss ${r.loss.toFixed(3)}, val mIoU ${r.valMeanIoU.toFixed(4)}, ${r.imagesPerSecond.toFixed(1)} img/s (data wait ${r.dataWaitSeconds.toFixed(1)} s of ${r.trainSeconds.toFixed(1)} s)`,
+        );
+      },
+    });
+    if (barStarted) bar.stop();
+    result.model.dispose();
+    const best = result.best;
+    io.log(
+      [
+        `${result.stoppedEarly ? 'stopped after --minutes' : 'finished'}: ${epochLabel(result.history.at(-1)?.epoch ?? 0)} epochs in ${(result.seconds / 60).toFixed(1)} min`,
+        `best val mIoU ${best ? best.valMeanIoU.toFixed(4) : 'n/a'}${best ? ` (epoch ${epochLabel(best.epoch)})` : ''}`,
+        `checkpoint:  ${join(out, 'best.safetensors')}`,
+        `metrics:     ${join(out, 'metrics.json')}`,
+        ...(result.report ? [`curves:      ${result.report.curvesPng} (and .svg)`, `predictions: ${result.report.predictions}`] : []),
+        ...(existsSync(join(out, CHECKPOINT_FILE)) ? [`resume with: setr train --resume ${out}`] : []),
+      ].join('\n'),
+    );
+  },
+};

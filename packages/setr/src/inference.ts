@@ -1,0 +1,159 @@
+/**
+ * Segmenting images of any size, as mmsegmentation's test modes do:
+ *
+ * - **whole**: the image in one pass (resized up to the next multiple of the patch if it is not one,
+ *   the logits resized back);
+ * - **slide**: windows of the config's image size moved by a stride (2/3 of the window unless given)
+ *   over the image; overlapping logits are averaged; an image smaller than the window is one pass;
+ * - **multi-scale and flip**: the image at several scales, and mirrored, each segmented in whole or
+ *   slide mode, the class probabilities resized back to the image and averaged.
+ *
+ *   images [B, 3, H, W] (normalised) → class probabilities or logits [B, K, H, W] → classes [B, H, W]
+ */
+import { noGrad, tidy, variable } from '@setr-ts/autograd';
+import type { Tensor } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
+import type { Setr } from './model/segmentor.js';
+
+export interface InferenceOptions {
+  /** 'whole' (default) or 'slide'. */
+  mode?: 'whole' | 'slide';
+  /** Slide mode's step [H, W]; default 2/3 of the window (the config's imgSize), rounded down to the patch. */
+  stride?: readonly [number, number];
+  /** Scales to average over (default [1]). */
+  scales?: readonly number[];
+  /** Also segment the mirrored image and average (default false). */
+  flip?: boolean;
+}
+
+const bilinear = (x: Tensor, size: readonly [number, number]) =>
+  x.shape[2] === size[0] && x.shape[3] === size[1]
+    ? x
+    : T.interpolate(x, { size: [size[0], size[1]], mode: 'bilinear', alignCorners: false });
+
+const roundUp = (n: number, p: number) => Math.max(p, Math.ceil(n / p) * p);
+
+/** One evaluation-mode pass over images whose sides are multiples of the patch: logits [B, K, H, W]. */
+function forwardLogits(model: Setr, images: Tensor): Tensor {
+  return noGrad(() => model.forward(variable(images)).logits.data);
+}
+
+/** Whole mode: one pass, at the next multiple of the patch. */
+function wholeLogits(model: Setr, images: Tensor): Tensor {
+  const [, , h, w] = images.shape;
+  const p = model.config.patchSize;
+  const fitted = bilinear(images, [roundUp(h, p), roundUp(w, p)]);
+  return bilinear(forwardLogits(model, fitted), [h, w]);
+}
+
+/** Where windows of `window` start along a side of `n` with step `stride` (the last one flush with the end). */
+function windowStarts(n: number, window: number, stride: number): number[] {
+  if (n <= window) return [0];
+  const count = Math.ceil((n - window) / stride) + 1;
+  return Array.from({ length: count }, (_, i) => Math.min(i * stride, n - window));
+}
+
+/** Slide mode: overlapping windows, their logits averaged where they overlap. */
+async function slideLogits(model: Setr, images: Tensor, stride?: readonly [number, number]): Promise<Tensor> {
+  const [b, , h, w] = images.shape;
+  const p = model.config.patchSize;
+  const [wh, ww] = model.config.imgSize;
+  if (h <= wh && w <= ww) return tidy(() => wholeLogits(model, images));
+  const [sh, sw] = stride ?? [Math.max(p, Math.floor((wh * 2) / 3 / p) * p), Math.max(p, Math.floor((ww * 2) / 3 / p) * p)];
+  const k = model.config.numClasses;
+  const sum = new Float32Array(b * k * h * w);
+  const count = new Uint16Array(h * w);
+  for (const y0 of windowStarts(h, wh, sh)) {
+    for (const x0 of windowStarts(w, ww, sw)) {
+      const [ch, cw] = [Math.min(wh, h), Math.min(ww, w)];
+      const logits = tidy(() => wholeLogits(model, images.narrow(2, y0, ch).narrow(3, x0, cw))); // [B, K, ch, cw]
+      const v = await logits.data();
+      logits.dispose();
+      for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) count[(y0 + y) * w + x0 + x]++;
+      for (let bk = 0; bk < b * k; bk++) {
+        for (let y = 0; y < ch; y++) {
+          const src = (bk * ch + y) * cw;
+          const dst = (bk * h + y0 + y) * w + x0;
+          for (let x = 0; x < cw; x++) sum[dst + x] += v[src + x];
+        }
+      }
+    }
+  }
+  for (let i = 0; i < sum.length; i++) sum[i] /= count[i % (h * w)];
+  return T.fromTypedArray(sum, [b, k, h, w], 'float32', images.backend);
+}
+
+/** Mirrors [B, C, H, W] left to right. */
+function flipWidth(x: Tensor): Tensor {
+  const w = x.shape[3];
+  return tidy(() =>
+    T.indexSelect(
+      x,
+      3,
+      T.tensor(
+        Int32Array.from({ length: w }, (_, i) => w - 1 - i),
+        [w],
+        'int32',
+        { backend: x.backend },
+      ),
+    ),
+  );
+}
+
+/**
+ * Class scores `[B, K, H, W]` for normalised images `[B, 3, H, W]`: logits for a single whole or slide
+ * pass, averaged softmax probabilities over scales and flips otherwise. Runs the model in evaluation
+ * mode (and leaves its mode as it was).
+ * @example const scores = await segmentLogits(model, images, { mode: 'slide', scales: [0.75, 1, 1.25], flip: true });
+ */
+export async function segmentLogits(model: Setr, images: Tensor, opts: InferenceOptions = {}): Promise<Tensor> {
+  const { mode = 'whole', stride, scales = [1], flip = false } = opts;
+  if (images.shape.length !== 4 || images.shape[1] !== 3)
+    throw new Error(`segment: expected normalised images [B, 3, H, W], got [${images.shape.join(',')}]`);
+  if (scales.length === 0 || scales.some((s) => !(s > 0)))
+    throw new Error(`segment: scales must be positive numbers, got [${scales.join(', ')}]`);
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    const [, , h, w] = images.shape;
+    const pass = (x: Tensor) => (mode === 'slide' ? slideLogits(model, x, stride) : Promise.resolve(tidy(() => wholeLogits(model, x))));
+    if (scales.length === 1 && scales[0] === 1 && !flip) return await pass(images);
+    let total: Tensor | null = null;
+    for (const s of scales) {
+      const scaled = tidy(() => bilinear(images, [Math.max(1, Math.round(h * s)), Math.max(1, Math.round(w * s))]));
+      for (const mirrored of flip ? [false, true] : [false]) {
+        const input = mirrored ? flipWidth(scaled) : scaled;
+        const logits = await pass(input);
+        const probs = tidy(() => {
+          const back = bilinear(mirrored ? flipWidth(logits) : logits, [h, w]);
+          return T.softmax(back, 1);
+        });
+        for (const t of [logits, ...(mirrored ? [input] : [])]) t.dispose();
+        const next: Tensor = total ? tidy(() => (total as Tensor).add(probs)) : probs;
+        if (total) {
+          total.dispose();
+          probs.dispose();
+        }
+        total = next;
+      }
+      if (scaled !== images) scaled.dispose();
+    }
+    const n = scales.length * (flip ? 2 : 1);
+    const mean = tidy(() => (total as Tensor).div(n));
+    (total as Tensor).dispose();
+    return mean;
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/**
+ * The class of every pixel, int32 `[B, H, W]`, with the options of {@link segmentLogits}.
+ * @example const classes = await segment(model, images);   // whole image, one scale
+ */
+export async function segment(model: Setr, images: Tensor, opts: InferenceOptions = {}): Promise<Tensor> {
+  const scores = await segmentLogits(model, images, opts);
+  const classes = scores.argmax(1);
+  scores.dispose();
+  return classes;
+}

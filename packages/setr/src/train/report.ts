@@ -1,0 +1,63 @@
+/**
+ * What a finished run leaves for people to look at: the training curves (curves.svg, curves.png) and
+ * a grid of validation predictions by the best checkpoint (predictions.png; images spread over the
+ * split), in the run folder.
+ */
+import { join } from 'node:path';
+import { writeFileAtomic } from '@setr-ts/nn';
+import type { SegmentationDataset } from '../data/dataset.js';
+import { encodePng } from '../data/image-io.js';
+import { imagesToTensor } from '../data/normalize.js';
+import { raster } from '../data/raster.js';
+import { segment } from '../inference.js';
+import { Setr } from '../model/segmentor.js';
+import { type CurvesOptions, renderCurves } from '../report/curves.js';
+import { predictionGrid } from '../report/prediction-grid.js';
+import type { EpochRecord } from './history.js';
+
+export interface RunReportFiles {
+  readonly curvesSvg: string;
+  readonly curvesPng: string;
+  readonly predictions: string;
+}
+
+/**
+ * Draws the curves of `history` and the predictions of the weights in `weightsPath` (a model of
+ * `model`'s config) on the first `count` images of `val`.
+ */
+export async function writeRunReport(
+  dir: string,
+  model: Setr,
+  weightsPath: string,
+  val: SegmentationDataset,
+  history: readonly EpochRecord[],
+  opts: CurvesOptions & { count?: number } = {},
+): Promise<RunReportFiles> {
+  const files = { curvesSvg: join(dir, 'curves.svg'), curvesPng: join(dir, 'curves.png'), predictions: join(dir, 'predictions.png') };
+  const { svg, png } = await renderCurves(history, opts);
+  writeFileAtomic(files.curvesSvg, new TextEncoder().encode(svg));
+  writeFileAtomic(files.curvesPng, png);
+
+  const best = new Setr(model.config);
+  try {
+    await best.load(weightsPath);
+    // spread over the split: neighbouring frames of a video look alike
+    const n = Math.min(opts.count ?? 6, val.length);
+    const samples = Array.from({ length: n }, (_, i) => val.get(Math.floor((i * val.length) / n)));
+    const [h, w] = [val.height, val.width];
+    const images = imagesToTensor(samples.map((s) => s.image)); // [n, 3, H, W], normalised
+    const classes = await segment(best, images);
+    const values = await classes.data();
+    images.dispose();
+    classes.dispose();
+    const rows = samples.map((s, i) => ({
+      image: s.image,
+      truth: s.label,
+      prediction: raster(h, w, 1, Uint8Array.from(values.subarray(i * h * w, (i + 1) * h * w))),
+    }));
+    writeFileAtomic(files.predictions, await encodePng(predictionGrid(rows, val.palette)));
+  } finally {
+    best.dispose();
+  }
+  return files;
+}
