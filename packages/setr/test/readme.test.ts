@@ -14,7 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs block `i` as a module (this package's sources; paths from the repository root) and returns the first argument of each console.log. */
 async function run(i: number): Promise<unknown[][]> {
   const file = join(dir, `block${i}.ts`);
-  writeFileSync(file, blocks[i].replaceAll("from '@setr-ts/setr'", `from '${src}'`).replaceAll("'data/camvid/", `'${repoRoot}data/camvid/`));
+  writeFileSync(
+    file,
+    blocks[i].replaceAll("from '@setr-ts/setr'", `from '${src}'`).replaceAll("'data/camvid/", `'${repoRoot}data/camvid/`),
+  );
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   try {
     await import(file);
