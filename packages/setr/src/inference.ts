@@ -61,7 +61,7 @@ async function slideLogits(model: Setr, images: Tensor, stride?: readonly [numbe
   if (h <= wh && w <= ww) return tidy(() => wholeLogits(model, images));
   const [sh, sw] = stride ?? [Math.max(p, Math.floor((wh * 2) / 3 / p) * p), Math.max(p, Math.floor((ww * 2) / 3 / p) * p)];
   const k = model.config.numClasses;
-  const sum = new Float32Array(b * k * h * w);
+  const sum = images.dtype === 'float64' ? new Float64Array(b * k * h * w) : new Float32Array(b * k * h * w);
   const count = new Uint16Array(h * w);
   for (const y0 of windowStarts(h, wh, sh)) {
     for (const x0 of windowStarts(w, ww, sw)) {
@@ -80,7 +80,7 @@ async function slideLogits(model: Setr, images: Tensor, stride?: readonly [numbe
     }
   }
   for (let i = 0; i < sum.length; i++) sum[i] /= count[i % (h * w)];
-  return T.fromTypedArray(sum, [b, k, h, w], 'float32', images.backend);
+  return T.fromTypedArray(sum, [b, k, h, w], images.dtype, images.backend);
 }
 
 /** Mirrors [B, C, H, W] left to right. */

@@ -4,13 +4,15 @@
  * reproduces PyTorch's logits from files, and every mistake is one line and exit status 1.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensors, saveSafetensors } from '@setr-ts/nn';
 import { setBackend } from '@setr-ts/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run.js';
+import { encodePng, raster } from '../src/index.js';
+import { makeCamVidFolder } from './support/data-fixtures.js';
 import { disposeAll, expectClose, fixturePath, fixtureTensors } from './support/fixtures.js';
 
 /** Runs the CLI, capturing what it prints. */
@@ -75,9 +77,86 @@ describe('setr forward', () => {
   });
 });
 
+describe('setr train, eval and predict (a smoke run on the bundled CamVid)', () => {
+  const out = join(dir, 'run');
+  const tinyConfig = join(dir, 'tiny.json');
+
+  it('train --minutes leaves the best model, metrics, curves and predictions, and says where', async () => {
+    // a narrower model than setr-tiny-pup, so the smoke run takes seconds
+    const { train, ...model } = (await import('../src/index.js')).preset('setr-tiny-pup');
+    writeFileSync(
+      tinyConfig,
+      JSON.stringify({ ...model, embedDim: 32, depth: 2, channels: 16, auxTaps: [0], mlaTaps: [0, 1], train: { batchSize: 8 } }),
+    );
+    const r = await cli('train', '--config', tinyConfig, '--minutes', '0.02', '--out', out, '--seed', '3');
+    expect(r.status).toBe(0);
+    const said = r.out.join('\n');
+    expect(said).toMatch(/^stopped after --minutes: 0\.\d\d epochs in/);
+    expect(said).toMatch(/best val mIoU 0\.\d{4}/);
+    for (const f of ['best.safetensors', 'metrics.json', 'curves.png', 'curves.svg', 'predictions.png']) {
+      expect(said).toContain(join(out, f).replace('.svg', '.png'));
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).epochs[0].imagesPerSecond).toBeGreaterThan(0);
+  });
+
+  it('eval --json scores the checkpoint on the validation split', async () => {
+    const r = await cli('eval', '--checkpoint', join(out, 'best.safetensors'), '--json');
+    expect(r.err).toEqual([]);
+    const result = JSON.parse(r.out.join(''));
+    expect(result.images).toBe(101);
+    expect(result.miou).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(result.per_class_iou)).toEqual([
+      'Sky',
+      'Building',
+      'Pole',
+      'Road',
+      'Pavement',
+      'Tree',
+      'SignSymbol',
+      'Fence',
+      'Car',
+      'Pedestrian',
+      'Bicyclist',
+    ]);
+    expect(result.confusion_matrix).toHaveLength(11);
+    expect(result).toHaveProperty('pixel_acc');
+  });
+
+  it('eval with sliding windows, scales and flip; a text report otherwise', async () => {
+    const r = await cli('eval', '--checkpoint', join(out, 'best.safetensors'), '--mode', 'slide', '--scales', '0.5,1', '--flip');
+    expect(r.out[0]).toBe('val: 101 images, mode slide, scales 0.5,1, flip');
+    expect(r.out[1]).toMatch(/^mIoU 0\.\d{4} {3}pixel accuracy 0\.\d{4} {3}mean class accuracy 0\.\d{4}$/);
+  });
+
+  it('predict writes a mask and an overlay per image, of the image’s own size', async () => {
+    const photo = join(dir, 'street.png');
+    writeFileSync(
+      photo,
+      await encodePng(
+        raster(
+          40,
+          200,
+          3,
+          Uint8Array.from({ length: 40 * 200 * 3 }, (_, i) => (i * 13) % 256),
+        ),
+      ),
+    );
+    const r = await cli('predict', '--checkpoint', join(out, 'best.safetensors'), photo, '--out', join(dir, 'pred'));
+    expect(r.err).toEqual([]);
+    expect(r.out[0]).toMatch(/street\.png: 40×200 \(sliding window\) → .*street\.mask\.png, .*street\.overlay\.png/);
+    for (const f of ['street.mask.png', 'street.overlay.png']) expect(existsSync(join(dir, 'pred', f))).toBe(true);
+  });
+
+  it('train --resume of a folder without a checkpoint says so', async () => {
+    const r = await cli('train', '--resume', join(dir, 'nothing-here'));
+    expect(r.err).toEqual([`setr: ${join(dir, 'nothing-here')}: no checkpoint.json here, nothing to resume`]);
+  });
+});
+
 describe('mistakes are one line and exit status 1', () => {
   it.each([
-    [['fit'], /^setr: unknown command 'fit' \(commands: params, forward/],
+    [['fit'], /^setr: unknown command 'fit' \(commands: train, eval, predict, params, forward/],
     [['params', '--confg', 'x'], /^setr: params: Unknown option '--confg'/],
     [['params'], /^setr: params: --config is required$/],
     [['params', '--config', 'setr-huge'], /^setr: config 'setr-huge' is neither a preset/],
@@ -98,6 +177,28 @@ describe('mistakes are one line and exit status 1', () => {
     expect(r.status).toBe(1);
     expect(r.err).toHaveLength(1);
     expect(r.err[0]).toMatch(message);
+  });
+
+  it('an image smaller than the patch, a missing image, a label out of range', async () => {
+    const small = join(dir, 'small.png');
+    writeFileSync(small, await encodePng(raster(4, 6, 3)));
+    const ckpt = join(dir, 'run', 'best.safetensors');
+    expect((await cli('predict', '--checkpoint', ckpt, small, '--out', dir)).err).toEqual([
+      `setr: predict: ${small} is 4×6, smaller than the model's 8×8 patch`,
+    ]);
+    expect((await cli('predict', '--checkpoint', ckpt, join(dir, 'gone.png'), '--out', dir)).err[0]).toMatch(
+      /^setr: readImage: cannot read .*gone\.png/,
+    );
+    const bad = await makeCamVidFolder('val', [{ name: 'a.png', label: new Uint8Array(48).fill(40) }]);
+    const r = await cli('eval', '--checkpoint', ckpt, '--data', bad);
+    expect(r.status).toBe(1);
+    expect(r.err[0]).toMatch(/^setr: .*a\.png.*40/);
+  });
+
+  it('--epochs and --minutes together, --resume with --seed', async () => {
+    expect((await cli('train', '--epochs', '2', '--minutes', '1')).err).toEqual(['setr: train: give --epochs or --minutes, not both']);
+    expect((await cli('train', '--epochs', 'two')).err).toEqual(['setr: train: --epochs two is not an integer ≥ 1']);
+    expect((await cli('train', '--resume', dir, '--seed', '2')).err[0]).toMatch(/--resume continues a run as it was planned/);
   });
 
   it('an input of the wrong shape is named', async () => {
