@@ -6,27 +6,18 @@
  * the fixture tests are the ones that always run).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGrad, tidy, variable } from '@setr-ts/autograd';
 import { loadSafetensors, saveSafetensors } from '@setr-ts/nn';
 import { manualSeed, randn, setBackend } from '@setr-ts/tensor';
 import { describe, expect, it } from 'vitest';
-import { Setr, type SetrConfig, TRAIN_DEFAULTS } from '../src/index.js';
+import { hasTorch } from '../../nn/test/support/python.js';
+import { DEFAULTS, Setr, type SetrConfig, TRAIN_DEFAULTS } from '../src/index.js';
 import { disposeAll, expectClose } from './support/fixtures.js';
 
 const python = '/usr/bin/python3';
-const hasTorch =
-  existsSync(python) &&
-  (() => {
-    try {
-      execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
 const script = new URL('../scripts/gen_fixtures.py', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'setr-crosscheck-'));
 
@@ -44,12 +35,7 @@ const base: SetrConfig = {
   mlaTaps: [0, 1, 2],
   mlaChannels: 8,
   mlaHeadChannels: 4,
-  dropRate: 0,
-  attnDropRate: 0,
-  dropPathRate: 0,
-  lnEps: 1e-6,
-  alignCorners: false,
-  auxWeight: 0.4,
+  ...DEFAULTS,
   train: TRAIN_DEFAULTS,
 };
 

@@ -25,7 +25,7 @@ function tinyShapesConfig(overrides: Partial<SetrConfig['train']> = {}): SetrCon
     numClasses: 4,
     channels: 32,
     auxTaps: [1, 2],
-    train: { ...c.train, batchSize: 8, epochs: 2, warmupIters: 5, lr: 2e-3, ...overrides },
+    train: { ...c.train, batchSize: 8, epochs: 2, warmupIters: 5, lr: 2e-3, crop: null, ...overrides },
   };
 }
 

@@ -12,6 +12,12 @@ export interface Flag {
 
 export type Flags = Record<string, Flag>;
 
+/** Flags every computing command takes: the backend, and help. */
+export const COMMON_FLAGS: Flags = {
+  backend: { type: 'string', help: 'wasm (default), gpujs or reference' },
+  help: { type: 'boolean', help: 'this text' },
+};
+
 /** What parsing gives: each string flag's value(s), each switch's state, and the positional arguments. */
 export interface Parsed {
   readonly values: Record<string, string | boolean | undefined>;

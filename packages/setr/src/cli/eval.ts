@@ -8,7 +8,7 @@ import { loadConfig } from '../config-file.js';
 import { loadCamVid } from '../data/camvid.js';
 import { loadTrainedModel } from '../model-file.js';
 import { evaluate } from '../train/evaluate.js';
-import { choice, type Flags, numberList, parse, required, usage } from './args.js';
+import { COMMON_FLAGS, choice, type Flags, numberList, parse, required, usage } from './args.js';
 import { useBackendFlag } from './backend-flag.js';
 import type { Command } from './command.js';
 import { BUNDLED_CAMVID } from './data-flag.js';
@@ -22,8 +22,7 @@ const flags: Flags = {
   scales: { type: 'string', help: 'scales to average over, e.g. 0.75,1,1.25 (default 1)' },
   flip: { type: 'boolean', help: 'also average over the mirrored images' },
   json: { type: 'boolean', help: 'print one JSON object (miou, pixel_acc, mean_class_acc, per_class_iou, confusion_matrix)' },
-  backend: { type: 'string', help: 'wasm (default), gpujs or reference' },
-  help: { type: 'boolean', help: 'this text' },
+  ...COMMON_FLAGS,
 };
 
 export const evalCommand: Command = {

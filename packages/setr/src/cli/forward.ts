@@ -9,7 +9,7 @@ import { readSafetensors, saveSafetensors } from '@setr-ts/nn';
 import { type Backend, type Tensor, toBackend } from '@setr-ts/tensor';
 import { loadConfig } from '../config-file.js';
 import { Setr } from '../model/segmentor.js';
-import { type Flags, parse, required, usage } from './args.js';
+import { COMMON_FLAGS, type Flags, parse, required, usage } from './args.js';
 import { useBackendFlag } from './backend-flag.js';
 import type { Command } from './command.js';
 
@@ -32,8 +32,7 @@ const flags: Flags = {
   weights: { type: 'string', help: "the model's state dict (safetensors, the names of `setr params`' modules)" },
   input: { type: 'string', help: 'a safetensors file with a tensor `input` [N, 3, H, W] (normalised; H, W multiples of the patch)' },
   output: { type: 'string', help: 'where to write `logits` and `aux.{j}` [N, K, H, W] (safetensors, float32)' },
-  backend: { type: 'string', help: 'wasm (default), gpujs or reference' },
-  help: { type: 'boolean', help: 'this text' },
+  ...COMMON_FLAGS,
 };
 
 export const forward: Command = {

@@ -13,7 +13,7 @@ import { raster } from '../data/raster.js';
 import { segment } from '../inference.js';
 import { loadTrainedModel } from '../model-file.js';
 import { overlay, paletteFor } from '../report/overlay.js';
-import { type Flags, parse, required, usage } from './args.js';
+import { COMMON_FLAGS, type Flags, parse, required, usage } from './args.js';
 import { useBackendFlag } from './backend-flag.js';
 import type { Command } from './command.js';
 
@@ -21,8 +21,7 @@ const flags: Flags = {
   checkpoint: { type: 'string', help: 'a model file written by setr train (best.safetensors)' },
   config: { type: 'string', help: "the model's config, for a file that carries none" },
   out: { type: 'string', help: 'the folder for <name>.mask.png and <name>.overlay.png' },
-  backend: { type: 'string', help: 'wasm (default), gpujs or reference' },
-  help: { type: 'boolean', help: 'this text' },
+  ...COMMON_FLAGS,
 };
 
 export const predict: Command = {

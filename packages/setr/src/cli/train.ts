@@ -11,7 +11,7 @@ import { loadCamVid } from '../data/camvid.js';
 import { CAMVID_CLASS_WEIGHTS } from '../data/camvid-classes.js';
 import { CHECKPOINT_FILE, readCheckpoint } from '../train/checkpoint.js';
 import { trainSetr } from '../train/trainer.js';
-import { type Flags, numberFlag, parse, usage } from './args.js';
+import { COMMON_FLAGS, type Flags, numberFlag, parse, usage } from './args.js';
 import { useBackendFlag } from './backend-flag.js';
 import type { Command } from './command.js';
 import { BUNDLED_CAMVID } from './data-flag.js';
@@ -20,15 +20,14 @@ import { BUNDLED_CAMVID } from './data-flag.js';
 const epochLabel = (e: number) => (Number.isInteger(e) ? String(e) : e.toFixed(2));
 
 const flags: Flags = {
-  config: { type: 'string', help: 'a preset name or a JSON config file (default setr-tiny-pup; a resumed run keeps its own)' },
+  config: { type: 'string', help: 'a preset name or a JSON config file (default setr-tiny-mla; a resumed run keeps its own)' },
   data: { type: 'string', help: `a CamVid-layout folder with train/ and val/ (default: the bundled ${'data/camvid/96x128'})` },
   epochs: { type: 'string', help: "the schedule's length in epochs (default: the config's train.epochs)" },
   minutes: { type: 'string', help: 'stop after this many minutes of training (the schedule is unchanged: a smoke run)' },
   out: { type: 'string', help: 'the run folder (default runs/<config>-<time>)' },
   seed: { type: 'string', help: 'seeds initialisation, shuffling and augmentation (default 0)' },
   resume: { type: 'string', help: 'continue the run in this folder from its last checkpoint' },
-  backend: { type: 'string', help: 'wasm (default), gpujs or reference' },
-  help: { type: 'boolean', help: 'this text' },
+  ...COMMON_FLAGS,
 };
 
 export const train: Command = {
@@ -44,7 +43,7 @@ export const train: Command = {
     const resume = p.values.resume as string | undefined;
     if (resume && (p.values.out || epochs !== undefined || seed !== undefined))
       throw new Error('train: --resume continues a run as it was planned; --out, --epochs and --seed cannot change it');
-    const configName = (p.values.config as string | undefined) ?? (resume ? undefined : 'setr-tiny-pup');
+    const configName = (p.values.config as string | undefined) ?? (resume ? undefined : 'setr-tiny-mla');
     const config = configName ? loadConfig(configName) : readCheckpoint(resume as string).config;
     const out =
       resume ?? (p.values.out as string | undefined) ?? join('runs', `${configName}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
