@@ -4,7 +4,7 @@
  * ours (resize.ts), because libvips has no plain area filter and augmentation resizes synchronously
  * anyway. Every failure names the file.
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@setr-ts/nn';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { type Raster, raster } from './raster.js';
 import { resizeImage, resizeLabels } from './resize.js';
@@ -63,11 +63,11 @@ export async function encodePng(img: Raster): Promise<Uint8Array> {
   return (channels === 1 ? input.toColourspace('b-w') : input).png().toBuffer();
 }
 
-/** Writes a raster as a PNG file. @example await writePng('pred.png', picture); */
+/** Writes a raster as a PNG file, atomically. @example await writePng('pred.png', picture); */
 export async function writePng(path: string, img: Raster): Promise<void> {
   const bytes = await encodePng(img);
   try {
-    await writeFile(path, bytes);
+    writeFileAtomic(path, bytes);
   } catch (e) {
     throw new Error(`writePng: cannot write ${path}: ${(e as Error).message}`);
   }
