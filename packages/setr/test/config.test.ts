@@ -37,7 +37,7 @@ describe('parseConfig', () => {
     [{ numHeads: 3 }, /field 'embedDim' 128 must divide by numHeads 3/],
     [{ auxTaps: [2, 6] }, /field 'auxTaps' has block 6, but blocks are numbered 0..5/],
     [{ decoder: 'mla', mlaTaps: [1, 2, 4, 6] }, /field 'mlaTaps' has block 6, but blocks are numbered 0..5/],
-    [{ patchSize: 12, imgSize: [96, 132] }, /field 'patchSize' 12 must be a power of two for the PUP decoder/],
+    [{ patchSize: 12, imgSize: [96, 132], train: {} }, /field 'patchSize' 12 must be a power of two for the PUP decoder/],
     [{ decoder: 'mla', auxTaps: [0] }, /field 'auxTaps' has block 0, which is not in mlaTaps \[1, 2, 4, 5\]/],
     [{ decoder: 'mla', mlaTaps: [], auxTaps: [] }, /field 'mlaTaps' must list at least one block/],
     [{ train: { epochs: 10, lr: 0.01, bachSize: 4 } }, /unknown field 'train\.bachSize' \(fields: batchSize, epochs/],
