@@ -249,8 +249,9 @@ export abstract class Module {
       // dtype (a float64 PyTorch checkpoint read on the CPU, loaded into a float32-only wasm model)
       const src = dict[key];
       const typed = src.dtype === current.dtype ? src : src.to(current.dtype);
-      set(typed.backend === current.backend ? (typed === src ? src.clone() : typed) : toBackend(typed, current.backend));
-      if (typed !== src && typed.backend !== current.backend) typed.dispose();
+      const moved = typed.backend === current.backend ? typed : toBackend(typed, current.backend);
+      set(moved === src ? src.clone() : moved); // the module owns what it is given; the dict stays the caller's
+      if (typed !== src && typed !== moved) typed.dispose();
     }
     return result;
   }

@@ -9,6 +9,6 @@ export interface Io {
 export interface Command {
   readonly summary: string;
   help(): string;
-  /** Runs with the arguments after the command name; throws an Error whose message is the one line the user sees. */
+  /** Runs with the arguments after the command name (`--help` never reaches it); throws an Error whose message is the one line the user sees. */
   run(argv: string[], io: Io): Promise<void>;
 }

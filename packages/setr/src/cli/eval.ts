@@ -4,18 +4,16 @@
  * multi-scale and flipped inference.
  */
 
-import { loadConfig } from '../config-file.js';
 import { loadCamVid } from '../data/camvid.js';
-import { loadTrainedModel } from '../model-file.js';
 import { evaluate } from '../train/evaluate.js';
-import { COMMON_FLAGS, choice, type Flags, numberList, parse, required, usage } from './args.js';
+import { COMMON_FLAGS, choice, type Flags, numberList, parse, usage } from './args.js';
 import { useBackendFlag } from './backend-flag.js';
+import { CHECKPOINT_FLAGS, loadCheckpointFlag } from './checkpoint-flag.js';
 import type { Command } from './command.js';
 import { BUNDLED_CAMVID } from './data-flag.js';
 
 const flags: Flags = {
-  checkpoint: { type: 'string', help: 'a model file written by setr train (best.safetensors)' },
-  config: { type: 'string', help: "the model's config, for a file that carries none" },
+  ...CHECKPOINT_FLAGS,
   data: { type: 'string', help: 'a CamVid-layout folder (default: the bundled data/camvid/96x128)' },
   split: { type: 'string', help: 'val (default) or test (or any split the folder has)' },
   mode: { type: 'string', help: 'whole (default) or slide' },
@@ -31,12 +29,10 @@ export const evalCommand: Command = {
     usage('eval', '--checkpoint FILE [--data DIR] [--split val|test] [--mode whole|slide] [--scales 0.75,1,1.25] [--flip] [--json]', flags),
   async run(argv, io) {
     const p = parse('eval', argv, flags);
-    if (p.values.help) return io.log(this.help());
-    const path = required('eval', p, 'checkpoint');
     const mode = choice('eval', p, 'mode', ['whole', 'slide'] as const);
     const scales = numberList('eval', p, 'scales');
     await useBackendFlag('eval', p.values.backend);
-    const { model, config } = await loadTrainedModel(path, p.values.config ? loadConfig(p.values.config as string) : undefined);
+    const { model, config } = await loadCheckpointFlag('eval', p);
     try {
       const split = (p.values.split as string | undefined) ?? 'val';
       const data = await loadCamVid((p.values.data as string | undefined) ?? BUNDLED_CAMVID, split, { size: config.imgSize });

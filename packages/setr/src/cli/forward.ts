@@ -40,7 +40,6 @@ export const forward: Command = {
   help: () => usage('forward', '--config NAME|FILE --weights FILE --input FILE --output FILE [--backend NAME]', flags),
   async run(argv, io) {
     const p = parse('forward', argv, flags);
-    if (p.values.help) return io.log(this.help());
     const [configName, weightsPath, inputPath, outputPath] = ['config', 'weights', 'input', 'output'].map((f) => required('forward', p, f));
     const backend = await useBackendFlag('forward', p.values.backend);
     const config = loadConfig(configName);

@@ -20,7 +20,6 @@ export const params: Command = {
   help: () => usage('params', '--config NAME|FILE [--json]', flags),
   async run(argv, io) {
     const p = parse('params', argv, flags);
-    if (p.values.help) return io.log(this.help());
     const name = required('params', p, 'config');
     const config = loadConfig(name);
     const model = shapesOnly(() => new Setr(config));

@@ -5,21 +5,19 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { loadConfig } from '../config-file.js';
 import { colorizeLabels } from '../data/colorize.js';
 import { readImage, writePng } from '../data/image-io.js';
 import { imagesToTensor } from '../data/normalize.js';
 import { raster } from '../data/raster.js';
 import { segment } from '../inference.js';
-import { loadTrainedModel } from '../model-file.js';
 import { overlay, paletteFor } from '../report/overlay.js';
 import { COMMON_FLAGS, type Flags, parse, required, usage } from './args.js';
 import { useBackendFlag } from './backend-flag.js';
+import { CHECKPOINT_FLAGS, loadCheckpointFlag } from './checkpoint-flag.js';
 import type { Command } from './command.js';
 
 const flags: Flags = {
-  checkpoint: { type: 'string', help: 'a model file written by setr train (best.safetensors)' },
-  config: { type: 'string', help: "the model's config, for a file that carries none" },
+  ...CHECKPOINT_FLAGS,
   out: { type: 'string', help: 'the folder for <name>.mask.png and <name>.overlay.png' },
   ...COMMON_FLAGS,
 };
@@ -29,12 +27,10 @@ export const predict: Command = {
   help: () => usage('predict', '--checkpoint FILE IMAGE... --out DIR', flags),
   async run(argv, io) {
     const p = parse('predict', argv, flags, true);
-    if (p.values.help) return io.log(this.help());
-    const path = required('predict', p, 'checkpoint');
     const outDir = required('predict', p, 'out');
     if (p.positionals.length === 0) throw new Error('predict: no images given (setr predict --checkpoint FILE IMAGE... --out DIR)');
     await useBackendFlag('predict', p.values.backend);
-    const { model, config, palette } = await loadTrainedModel(path, p.values.config ? loadConfig(p.values.config as string) : undefined);
+    const { model, config, palette } = await loadCheckpointFlag('predict', p);
     try {
       const colours = palette ?? paletteFor(config.numClasses);
       mkdirSync(outDir, { recursive: true });

@@ -31,7 +31,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   const command = COMMANDS[name];
   try {
     if (!command) throw new Error(`unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
-    await command.run(rest, io);
+    if (rest.includes('--help') || rest.includes('-h')) io.log(command.help());
+    else await command.run(rest, io);
     return 0;
   } catch (e) {
     // one line, however the error was worded deeper down

@@ -35,7 +35,6 @@ export const train: Command = {
   help: () => usage('train', '[--config NAME|FILE] [--data DIR] [--minutes M | --epochs E] [--out DIR] [--seed S] [--resume DIR]', flags),
   async run(argv, io) {
     const p = parse('train', argv, flags);
-    if (p.values.help) return io.log(this.help());
     const epochs = numberFlag('train', p, 'epochs', { integer: true, min: 1 });
     const minutes = numberFlag('train', p, 'minutes', { min: 0, exclusiveMin: true });
     const seed = numberFlag('train', p, 'seed', { integer: true });

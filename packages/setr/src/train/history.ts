@@ -36,6 +36,14 @@ export interface RunMetrics {
   readonly seconds: number;
 }
 
+/** The epoch with the highest validation mIoU (the first of equals), or null for no epochs. */
+export function bestOf(history: readonly EpochRecord[]): RunMetrics['best'] {
+  return history.reduce<RunMetrics['best']>(
+    (b, r) => (b && b.valMeanIoU >= r.valMeanIoU ? b : { epoch: r.epoch, valMeanIoU: r.valMeanIoU }),
+    null,
+  );
+}
+
 /** Writes `metrics.json` into the run folder, atomically. */
 export function writeMetrics(dir: string, metrics: RunMetrics): void {
   writeFileAtomic(join(dir, 'metrics.json'), new TextEncoder().encode(`${JSON.stringify(metrics, null, 1)}\n`));

@@ -6,11 +6,11 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '@setr-ts/nn';
 import type { SegmentationDataset } from '../data/dataset.js';
-import { encodePng } from '../data/image-io.js';
+import { writePng } from '../data/image-io.js';
 import { imagesToTensor } from '../data/normalize.js';
 import { raster } from '../data/raster.js';
 import { segment } from '../inference.js';
-import { Setr } from '../model/segmentor.js';
+import { loadTrainedModel } from '../model-file.js';
 import { type CurvesOptions, renderCurves } from '../report/curves.js';
 import { predictionGrid } from '../report/prediction-grid.js';
 import type { EpochRecord } from './history.js';
@@ -22,12 +22,11 @@ export interface RunReportFiles {
 }
 
 /**
- * Draws the curves of `history` and the predictions of the weights in `weightsPath` (a model of
- * `model`'s config) on the first `count` images of `val`.
+ * Draws the curves of `history` and the predictions of the model file `weightsPath` (written by
+ * training, its config in the metadata) on `count` images of `val`.
  */
 export async function writeRunReport(
   dir: string,
-  model: Setr,
   weightsPath: string,
   val: SegmentationDataset,
   history: readonly EpochRecord[],
@@ -38,9 +37,8 @@ export async function writeRunReport(
   writeFileAtomic(files.curvesSvg, new TextEncoder().encode(svg));
   writeFileAtomic(files.curvesPng, png);
 
-  const best = new Setr(model.config);
+  const { model: best } = await loadTrainedModel(weightsPath);
   try {
-    await best.load(weightsPath);
     // spread over the split: neighbouring frames of a video look alike
     const n = Math.min(opts.count ?? 6, val.length);
     const samples = Array.from({ length: n }, (_, i) => val.get(Math.floor((i * val.length) / n)));
@@ -55,7 +53,7 @@ export async function writeRunReport(
       truth: s.label,
       prediction: raster(h, w, 1, Uint8Array.from(values.subarray(i * h * w, (i + 1) * h * w))),
     }));
-    writeFileAtomic(files.predictions, await encodePng(predictionGrid(rows, val.palette)));
+    await writePng(files.predictions, predictionGrid(rows, val.palette));
   } finally {
     best.dispose();
   }

@@ -20,7 +20,7 @@ import { modelMetadata } from '../model-file.js';
 import type { CurvesOptions } from '../report/curves.js';
 import { type CheckpointState, loadCheckpointWeights, readCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
-import { type EpochRecord, writeMetrics } from './history.js';
+import { bestOf, type EpochRecord, writeMetrics } from './history.js';
 import { buildOptimization } from './optimizer.js';
 import { type RunReportFiles, writeRunReport } from './report.js';
 
@@ -128,16 +128,13 @@ export async function trainSetr(opts: TrainRunOptions): Promise<TrainRunResult> 
     loader.loadState(resumed.loader);
     setRngState(resumed.rng);
     ({ epoch, step, history } = resumed);
-    best = history.reduce<TrainRunResult['best']>(
-      (b, r) => (b && b.valMeanIoU >= r.valMeanIoU ? b : { epoch: r.epoch, valMeanIoU: r.valMeanIoU }),
-      null,
-    );
+    best = bestOf(history);
     seconds = resumed.seconds;
   }
-  const weights: Tensor | null =
-    t.classWeights && opts.classWeights ? tensor(Float32Array.from(opts.classWeights), [opts.classWeights.length], 'float32') : null;
   if (t.classWeights && !opts.classWeights)
     throw new Error('train: the config asks for class weights (train.classWeights) but none were given');
+  const weights: Tensor | null =
+    t.classWeights && opts.classWeights ? tensor(Float32Array.from(opts.classWeights), [opts.classWeights.length], 'float32') : null;
 
   const started = performance.now();
   const deadline = opts.minutes === undefined ? Number.POSITIVE_INFINITY : started + opts.minutes * 60_000;
@@ -239,6 +236,6 @@ export async function trainSetr(opts: TrainRunOptions): Promise<TrainRunResult> 
   }
   weights?.dispose();
   const report =
-    opts.report === false || !best ? null : await writeRunReport(out, model, join(out, 'best.safetensors'), val, history, opts.report);
+    opts.report === false || !best ? null : await writeRunReport(out, join(out, 'best.safetensors'), val, history, opts.report);
   return { model, history, best, losses, stoppedEarly, seconds: seconds + (performance.now() - started) / 1000, report };
 }
