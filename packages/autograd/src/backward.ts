@@ -7,9 +7,9 @@
  * Both the sort and the sweep use explicit stacks, not recursion, so a chain of 100,000 ops runs in
  * constant JavaScript stack depth.
  */
-import { add, cast, contiguous, onesLike, type Tensor } from '@setr-ts/tensor';
+import { add, cast, contiguous, onesLike, shapesEqual, share, type Tensor } from '@setr-ts/tensor';
 import type { Node } from './node.js';
-import { share } from './share.js';
+
 import type { Variable } from './variable.js';
 
 export interface BackwardOptions {
@@ -77,7 +77,7 @@ function seedGradient(root: Variable, grad: Tensor | undefined): Tensor {
     }
     return onesLike(root.data);
   }
-  if (grad.shape.join(',') !== root.shape.join(',')) {
+  if (!shapesEqual(grad.shape, root.shape)) {
     throw new Error(`backward: grad of shape [${grad.shape.join(',')}] does not match the output's shape [${root.shape.join(',')}]`);
   }
   return grad.dtype === root.dtype ? share(grad) : cast(grad, root.dtype);
@@ -100,7 +100,7 @@ function propagate(node: Node, g: Tensor, grads: Map<Variable, Tensor>): void {
   node.inputs.forEach((input, i) => {
     const returned = input ? inputGrads[i] : null;
     if (!input || !returned) return;
-    if (returned.shape.join(',') !== input.shape.join(',')) {
+    if (!shapesEqual(returned.shape, input.shape)) {
       throw new Error(
         `backward: '${node.op}' returned a gradient of shape [${returned.shape.join(',')}] for its input ${i} of shape [${input.shape.join(',')}] (a bug in its backward)`,
       );

@@ -1,12 +1,9 @@
-/**
- * Reduced dims, as the backward passes of reductions need them. The forward op has already checked
- * the dims (and raised any error), so these helpers only normalise.
- */
+/** Reduced dims, as the reductions and their backward passes need them. */
 import { normalizeDims } from '@setr-ts/tensor';
 
-/** The dims a reduction over `dim` covers, by the tensor package's rule (all when undefined or empty). */
-export function reducedDims(dim: number | readonly number[] | undefined, rank: number): number[] {
-  return normalizeDims('reduce', dim, rank);
+/** The dims the reduction `op` over `dim` covers, by the tensor package's rule (all when undefined or empty); a bad dim is an error naming `op`. */
+export function reducedDims(op: string, dim: number | readonly number[] | undefined, rank: number): number[] {
+  return normalizeDims(op, dim, rank);
 }
 
 /** `shape` with the reduced dims set to 1: the keepdim shape through which a gradient is broadcast back. */

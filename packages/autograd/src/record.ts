@@ -4,10 +4,10 @@
  * `noGrad`), otherwise one whose {@link Node} holds the op's backward function. That function is built
  * by `makeBackward`, called only when recording, so the tensors it saves cost nothing otherwise.
  */
-import type { Tensor } from '@setr-ts/tensor';
+import { share, type Tensor } from '@setr-ts/tensor';
 import { isGradEnabled } from './grad-mode.js';
 import { type BackwardFn, Node } from './node.js';
-import { share } from './share.js';
+
 import { Variable } from './variable.js';
 
 /** An op operand: a variable, or a tensor or number taken as a constant (no gradient). */

@@ -3,21 +3,21 @@
  * the tensor package and, when a gradient is wanted, record a {@link Node} on the result pointing back
  * at the inputs. `backward()` walks those nodes in reverse and fills the leaves' `.grad`.
  *
- * Methods mirror `Tensor`'s (and so PyTorch's); each forwards to the op function of the same name in
- * `ops/`, where the forward and backward rules live side by side.
+ * Methods are `Tensor`'s (and so PyTorch's): the shared set is the tensor package's `TensorMethods`,
+ * documented there, which both classes implement so that they cannot drift apart. Each forwards to the
+ * op function of the same name in `ops/`, where the forward and backward rules live side by side.
  */
-import type { DType, Tensor, TypedArray } from '@setr-ts/tensor';
+import { type DType, type ShapeArgs, shapeFromArgs, share, type Tensor, type TensorMethods, type TypedArray } from '@setr-ts/tensor';
 import { type BackwardOptions, backward } from './backward.js';
 import type { Node } from './node.js';
 import * as ops from './ops/index.js';
 import type { VariableLike } from './record.js';
-import { share } from './share.js';
 
 /**
  * A tensor value in the graph: `data`, whether it `requiresGrad`, its accumulated `grad`, and the
  * `gradFn` node of the op that made it. Make leaves with {@link variable} and {@link parameter}.
  */
-export class Variable {
+export class Variable implements TensorMethods<Variable, VariableLike> {
   /** The accumulated gradient (leaves, and variables that called `retainGrad`); null until a backward pass reaches it. */
   grad: Tensor | null = null;
   private retains = false;
@@ -40,11 +40,9 @@ export class Variable {
   get dtype(): DType {
     return this.data.dtype;
   }
-  /** Number of dims. */
   get rank(): number {
     return this.data.rank;
   }
-  /** Number of elements. */
   get size(): number {
     return this.data.size;
   }
@@ -94,15 +92,12 @@ export class Variable {
     return this.data.isDisposed;
   }
 
-  /** The value of a one-element variable. */
   item(): number {
     return this.data.item();
   }
-  /** The values, row-major, as a new typed array. */
   dataSync(): TypedArray {
     return this.data.dataSync();
   }
-  /** The values as nested arrays. */
   arraySync(): unknown {
     return this.data.arraySync();
   }
@@ -113,55 +108,42 @@ export class Variable {
   }
 
   // ----- views -----
-  /** The same elements in a new shape (one dim may be -1); the gradient is reshaped back. */
-  reshape(...shape: number[] | [readonly number[]]): Variable {
-    return ops.reshape(this, flatArgs(shape));
+  reshape(...shape: ShapeArgs): Variable {
+    return ops.reshape(this, shapeFromArgs(shape));
   }
-  /** As `reshape`, but never copies (an error when the layout forbids it). */
-  view(...shape: number[] | [readonly number[]]): Variable {
-    return ops.view(this, flatArgs(shape));
+  view(...shape: ShapeArgs): Variable {
+    return ops.view(this, shapeFromArgs(shape));
   }
-  /** Reorders dims: result dim i is dim `dims[i]`. */
-  permute(...dims: number[] | [readonly number[]]): Variable {
-    return ops.permute(this, flatArgs(dims));
+  permute(...dims: ShapeArgs): Variable {
+    return ops.permute(this, shapeFromArgs(dims));
   }
-  /** Swaps two dims (the last two by default). */
   transpose(dim0 = -2, dim1 = -1): Variable {
     return ops.transpose(this, dim0, dim1);
   }
-  /** The transpose of a 2-D variable. */
   get T(): Variable {
     return ops.transpose(this, 0, 1);
   }
-  /** Repeats size-1 dims (a stride-0 view); the gradient sums the repeats. */
-  expand(...shape: number[] | [readonly number[]]): Variable {
-    return ops.expand(this, flatArgs(shape));
+  expand(...shape: ShapeArgs): Variable {
+    return ops.expand(this, shapeFromArgs(shape));
   }
-  /** `length` elements of `dim` from `start` (a view). */
   narrow(dim: number, start: number, length: number): Variable {
     return ops.narrow(this, dim, start, length);
   }
-  /** Python's `x[start:end:step]` along `dim` (a view). */
   slice(dim: number, start?: number, end?: number, step?: number): Variable {
     return ops.slice(this, dim, start, end, step);
   }
-  /** Drops size-1 dims (all, or just `dim`). */
   squeeze(dim?: number): Variable {
     return ops.squeeze(this, dim);
   }
-  /** Inserts a size-1 dim at `dim`. */
   unsqueeze(dim: number): Variable {
     return ops.unsqueeze(this, dim);
   }
-  /** Merges dims `startDim..endDim` into one. */
   flatten(startDim = 0, endDim = -1): Variable {
     return ops.flatten(this, startDim, endDim);
   }
-  /** The values laid out row-major in a buffer of their own. */
   contiguous(): Variable {
     return ops.contiguous(this);
   }
-  /** A copy in a buffer of its own. */
   clone(): Variable {
     return ops.clone(this);
   }
@@ -169,33 +151,30 @@ export class Variable {
   to(dtype: DType): Variable {
     return ops.cast(this, dtype);
   }
-  /** `to('float32')`. */
   float(): Variable {
     return ops.cast(this, 'float32');
   }
-  /** `to('float64')`. */
   double(): Variable {
     return ops.cast(this, 'float64');
   }
+  /** `to('int32')`: a constant, since integers have no gradient. */
+  int(): Variable {
+    return ops.cast(this, 'int32');
+  }
 
   // ----- elementwise -----
-  /** `this + other`, broadcasting. */
   add(other: VariableLike): Variable {
     return ops.add(this, other);
   }
-  /** `this − other`, broadcasting. */
   sub(other: VariableLike): Variable {
     return ops.sub(this, other);
   }
-  /** `this · other`, broadcasting. */
   mul(other: VariableLike): Variable {
     return ops.mul(this, other);
   }
-  /** `this / other`, broadcasting. */
   div(other: VariableLike): Variable {
     return ops.div(this, other);
   }
-  /** `this ^ other`, broadcasting. */
   pow(other: VariableLike): Variable {
     return ops.pow(this, other);
   }
@@ -207,23 +186,18 @@ export class Variable {
   minimum(other: VariableLike): Variable {
     return ops.minimum(this, other);
   }
-  /** `−this`. */
   neg(): Variable {
     return ops.neg(this);
   }
-  /** `e^this`. */
   exp(): Variable {
     return ops.exp(this);
   }
-  /** Natural logarithm. */
   log(): Variable {
     return ops.log(this);
   }
-  /** Square root. */
   sqrt(): Variable {
     return ops.sqrt(this);
   }
-  /** `1 / √this`. */
   rsqrt(): Variable {
     return ops.rsqrt(this);
   }
@@ -231,15 +205,12 @@ export class Variable {
   abs(): Variable {
     return ops.abs(this);
   }
-  /** Hyperbolic tangent. */
   tanh(): Variable {
     return ops.tanh(this);
   }
-  /** Logistic sigmoid `1 / (1 + e^−x)`. */
   sigmoid(): Variable {
     return ops.sigmoid(this);
   }
-  /** The error function. */
   erf(): Variable {
     return ops.erf(this);
   }
@@ -247,11 +218,9 @@ export class Variable {
   relu(): Variable {
     return ops.relu(this);
   }
-  /** GELU, exact erf form (PyTorch's default). */
   gelu(): Variable {
     return ops.gelu(this);
   }
-  /** `x²`. */
   square(): Variable {
     return ops.square(this);
   }
@@ -261,11 +230,9 @@ export class Variable {
   }
 
   // ----- reductions and normalisations -----
-  /** Sum over `dim` (all dims when omitted). */
   sum(dim?: number | readonly number[], keepdim = false): Variable {
     return ops.sum(this, dim, keepdim);
   }
-  /** Mean over `dim` (all dims when omitted). */
   mean(dim?: number | readonly number[], keepdim = false): Variable {
     return ops.mean(this, dim, keepdim);
   }
@@ -277,33 +244,26 @@ export class Variable {
   min(dim?: number | readonly number[], keepdim = false): Variable {
     return ops.min(this, dim, keepdim);
   }
-  /** Variance over `dim` with Bessel's `correction` (1: unbiased). */
   var(dim?: number | readonly number[], keepdim = false, correction = 1): Variable {
     return ops.variance(this, dim, { keepdim, correction });
   }
-  /** `log Σ exp(x)` over `dim`, computed stably. */
   logsumexp(dim: number | readonly number[], keepdim = false): Variable {
     return ops.logsumexp(this, dim, keepdim);
   }
-  /** Softmax along `dim`. */
   softmax(dim: number): Variable {
     return ops.softmax(this, dim);
   }
-  /** log(softmax) along `dim`, computed stably. */
   logSoftmax(dim: number): Variable {
     return ops.logSoftmax(this, dim);
   }
 
   // ----- linear algebra and indexing -----
-  /** Matrix product with PyTorch's rules (1-D operands, broadcast batch dims). */
   matmul(other: VariableLike): Variable {
     return ops.matmul(this, other);
   }
-  /** PyTorch's `gather` along `dim` with an int32 index tensor. */
   gather(dim: number, index: Tensor): Variable {
     return ops.gather(this, dim, index);
   }
-  /** The entries `index` (1-D int32) of `dim`. */
   indexSelect(dim: number, index: Tensor): Variable {
     return ops.indexSelect(this, dim, index);
   }
@@ -311,7 +271,6 @@ export class Variable {
   split(sizeOrSections: number | readonly number[], dim = 0): Variable[] {
     return ops.split(this, sizeOrSections, dim);
   }
-  /** `chunks` nearly equal pieces along `dim`. */
   chunk(chunks: number, dim = 0): Variable[] {
     return ops.chunk(this, chunks, dim);
   }
@@ -325,27 +284,21 @@ export class Variable {
   argmin(dim?: number, keepdim = false): Tensor {
     return ops.argmin(this, dim, keepdim);
   }
-  /** Elementwise `==` as an int32 0/1 mask (no gradient). */
   eq(other: VariableLike): Tensor {
     return ops.eq(this, other);
   }
-  /** Elementwise `!=` as an int32 0/1 mask (no gradient). */
   ne(other: VariableLike): Tensor {
     return ops.ne(this, other);
   }
-  /** Elementwise `<` as an int32 0/1 mask (no gradient). */
   lt(other: VariableLike): Tensor {
     return ops.lt(this, other);
   }
-  /** Elementwise `<=` as an int32 0/1 mask (no gradient). */
   le(other: VariableLike): Tensor {
     return ops.le(this, other);
   }
-  /** Elementwise `>` as an int32 0/1 mask (no gradient). */
   gt(other: VariableLike): Tensor {
     return ops.gt(this, other);
   }
-  /** Elementwise `>=` as an int32 0/1 mask (no gradient). */
   ge(other: VariableLike): Tensor {
     return ops.ge(this, other);
   }
@@ -384,9 +337,4 @@ export function parameter(data: Tensor): Variable {
 /** True for a {@link Variable}. */
 export function isVariable(x: unknown): x is Variable {
   return x instanceof Variable;
-}
-
-/** `reshape(2, 3)` and `reshape([2, 3])` both work, as in PyTorch. */
-function flatArgs(args: number[] | [readonly number[]]): number[] {
-  return Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
 }

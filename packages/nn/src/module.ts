@@ -10,7 +10,7 @@
  *   this.weight = this.registerParameter('weight', new Parameter(...));
  *   this.norm = this.registerModule('norm', new LayerNorm(768));
  */
-import { type DType, keep, makeView, type Tensor, toBackend } from '@setr-ts/tensor';
+import { type DType, keep, share, type Tensor, toBackend } from '@setr-ts/tensor';
 import { readSafetensors, saveSafetensors } from './io/safetensors.js';
 import type { Parameter } from './parameter.js';
 import { checkStateDict, type LoadResult } from './state-dict.js';
@@ -212,10 +212,10 @@ export abstract class Module {
   stateDict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
     for (const [prefix, m] of this.namedModules()) {
-      for (const [name, p] of m.params) if (p) out[join(prefix, name)] = makeView(p.data, p.data.shape, p.data.strides, p.data.offset);
+      for (const [name, p] of m.params) if (p) out[join(prefix, name)] = share(p.data);
       for (const [name, slot] of m.bufs) {
         const t = slot.tensor;
-        if (t && slot.persistent) out[join(prefix, name)] = makeView(t, t.shape, t.strides, t.offset);
+        if (t && slot.persistent) out[join(prefix, name)] = share(t);
       }
     }
     return out;

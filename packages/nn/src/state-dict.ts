@@ -3,7 +3,7 @@
  * unexpected and mis-shaped key is collected and reported in one error, because fixing a checkpoint
  * one key per run is miserable.
  */
-import type { Shape, Tensor } from '@setr-ts/tensor';
+import { type Shape, shapesEqual, type Tensor } from '@setr-ts/tensor';
 
 export interface LoadResult {
   /** Keys the module has and the dict lacks (left unchanged). */
@@ -39,7 +39,7 @@ export function checkStateDict(
   const misShaped: string[] = [];
   for (const [k, shape] of expected) {
     const t = Object.hasOwn(dict, k) ? dict[k] : undefined;
-    if (t && fmt(t.shape) !== fmt(shape)) misShaped.push(`${k}: checkpoint ${fmt(t.shape)}, model ${fmt(shape)}`);
+    if (t && !shapesEqual(t.shape, shape)) misShaped.push(`${k}: checkpoint ${fmt(t.shape)}, model ${fmt(shape)}`);
   }
   const problems: string[] = [];
   if (strict && missingKeys.length > 0) problems.push(`missing keys (${missingKeys.length}): ${list(missingKeys)}`);

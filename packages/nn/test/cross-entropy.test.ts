@@ -1,6 +1,6 @@
 /** crossEntropy against PyTorch's F.cross_entropy: loss and gradient, every reduction, weights, ignored pixels, label smoothing. */
 import { variable } from '@setr-ts/autograd';
-import { type DType, type Tensor, tensor } from '@setr-ts/tensor';
+import { type DType, memory, type Tensor, tensor } from '@setr-ts/tensor';
 import { describe, expect, it } from 'vitest';
 import { F } from '../src/index.js';
 import { expectClose, fixture, type TensorJson, toTensor } from './support/fixtures.js';
@@ -58,6 +58,18 @@ describe('crossEntropy edge cases', () => {
       /crossEntropy: a target is neither a class in \[0, 3\) nor ignoreIndex -100/,
     );
     expect(() => F.crossEntropy(logits, tensor(new Int32Array([-1])))).toThrow(/crossEntropy: a target is neither a class/);
+  });
+
+  it('leaves nothing behind but the loss and what its backward reads, also when it fails', () => {
+    const logits = variable(tensor([[1, 2, 3]]), { requiresGrad: true });
+    const [good, bad] = [tensor(new Int32Array([2])), tensor(new Int32Array([3]))];
+    const before = memory().numTensors;
+    expect(() => F.crossEntropy(logits, bad, { labelSmoothing: 0.1, weight: tensor([1, 2, 3]) })).toThrow(/crossEntropy: a target/);
+    expect(memory().numTensors - before).toBe(1); // the weight made inside the expect's argument
+    const loss = F.crossEntropy(logits, good);
+    loss.backward();
+    loss.dispose();
+    expect(memory().numTensors - before).toBe(2); // that weight, and logits.grad
   });
 
   it('checks shapes and dtypes', () => {

@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memory } from '@setr-ts/tensor';
 import { afterAll, expect, it, vi } from 'vitest';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -10,11 +11,17 @@ const src = new URL('../src/index.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'nn-readme-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The number of live tensors at each console.log of the last block run. */
+let liveAtLog: number[] = [];
+
 /** Runs a block as a module (importing this package's sources) and returns what it logged. */
 async function run(i: number): Promise<unknown[][]> {
   const file = join(dir, `block${i}.ts`);
   writeFileSync(file, blocks[i].replaceAll("from '@setr-ts/nn'", `from '${src}'`));
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  liveAtLog = [];
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {
+    liveAtLog.push(memory().numTensors);
+  });
   try {
     await import(file);
     return log.mock.calls;
@@ -45,6 +52,10 @@ it('the tour: PyTorch names, the parameter count, a training loop whose lr warms
   expect(lrs.length).toBe(3);
   expect(lrs[0]).toBeLessThan(lrs[1]);
   expect(lrs[1]).toBeLessThan(lrs[2]);
+  // the loop leaks nothing: after the first step (which makes AdamW's state) the count of live tensors stays put
+  const live = liveAtLog.slice(2);
+  expect(live[2]).toBe(live[1]);
+  expect(live[1]).toBe(live[0]);
 });
 
 it('the checkpoint example prints what its comments say', async () => {

@@ -1,9 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { tensor, zeros } from '@setr-ts/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { basename, dirname, join } from 'node:path';
+import { type DType, memory, ReferenceBackend, type Tensor, tensor, zeros } from '@setr-ts/tensor';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { decodeSafetensors, encodeSafetensors, halfToFloat, loadSafetensors, readSafetensors, saveSafetensors } from '../src/index.js';
+import { DEAD_WRITER_QUIET_MS, STALE_TEMP_AGE_MS, staleTempFiles } from '../src/io/atomic-write.js';
 import { fixture, fixturePath, type TensorJson } from './support/fixtures.js';
 import { hasTorch, runFixtureScript } from './support/python.js';
 
@@ -55,6 +57,34 @@ describe('safetensors round trip', () => {
       expect(back[name].shape, name).toEqual(t.shape);
       expect(Array.from(back[name].dataSync()), name).toEqual(Array.from(t.dataSync()));
     }
+  });
+
+  it('keeps names that are Object.prototype properties: __proto__, constructor, toString', async () => {
+    const path = join(dir, 'proto.safetensors');
+    const tensors: Record<string, Tensor> = { constructor: tensor([2]), toString: tensor([3]) };
+    Object.defineProperty(tensors, '__proto__', { value: tensor([1, 1]), enumerable: true }); // an own key, as a state dict would have it
+    const metadata = JSON.parse('{"__proto__": "kept", "hasOwnProperty": "too"}') as Record<string, string>;
+    await saveSafetensors(path, tensors, metadata);
+    const back = await readSafetensors(path);
+    expect(Object.keys(back.tensors).sort()).toEqual(['__proto__', 'constructor', 'toString']);
+    const own = (name: string) => Object.getOwnPropertyDescriptor(back.tensors, name)?.value as Tensor;
+    expect(Array.from(own('__proto__').dataSync())).toEqual([1, 1]); // an own key, not the prototype
+    expect(Array.from(own('constructor').dataSync())).toEqual([2]);
+    expect(Object.getPrototypeOf(back.tensors)).toBe(Object.prototype); // still a plain record
+    expect(Object.entries(back.metadata)).toEqual([
+      ['__proto__', 'kept'],
+      ['hasOwnProperty', 'too'],
+    ]);
+    // and from a header written elsewhere
+    const file = build('{"__proto__": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}', new Uint8Array(4));
+    expect(Object.keys(decodeSafetensors(file).tensors)).toEqual(['__proto__']);
+  });
+
+  it('refuses to write a name or metadata that is not valid Unicode (a lone surrogate)', () => {
+    const one = { dtype: 'float32' as const, shape: [1], values: new Float32Array(1) };
+    expect(() => encodeSafetensors({ 'w\ud800': one })).toThrow(/tensor name 'w.' has a lone surrogate/);
+    expect(() => encodeSafetensors({ w: one }, { note: '\udc00' })).toThrow(/metadata 'note' has a lone surrogate/);
+    expect(Object.keys(decodeSafetensors(encodeSafetensors({ 'w\u{1f600}': one })).tensors)).toEqual(['w\u{1f600}']); // a pair is fine
   });
 
   it('pads the header to 8 bytes and lays tensors out widest first, so each is aligned to its element size', () => {
@@ -184,6 +214,91 @@ describe('malformed safetensors files are rejected with the reason', () => {
       /tensor 'n': I64 value 1099511627776 at index 0 does not fit int32/,
     ],
   ];
+  // the header's JSON is read strictly, as the format's reference reader (serde_json) reads it
+  const w = '"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}';
+  const entry = (fields: string) => build(`{"w": {${fields}}}`, new Uint8Array(4));
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  cases.push(
+    [
+      'duplicate dtype',
+      entry('"dtype": "F32", "dtype": "I32", "shape": [1], "data_offsets": [0, 4]'),
+      /header has duplicate key 'dtype' in tensor 'w'$/,
+    ],
+    [
+      'duplicate shape',
+      entry('"dtype": "F32", "shape": [1], "shape": [1], "data_offsets": [0, 4]'),
+      /duplicate key 'shape' in tensor 'w'$/,
+    ],
+    [
+      'duplicate offsets',
+      entry('"dtype": "F32", "shape": [1], "data_offsets": [0, 4], "data_offsets": [0, 4]'),
+      /duplicate key 'data_offsets' in tensor 'w'$/,
+    ],
+    ['duplicate tensor', build(`{${w}, ${w}}`, new Uint8Array(4)), /header has duplicate key 'w'$/],
+    [
+      'duplicate __metadata__',
+      build(`{"__metadata__": {}, ${w}, "__metadata__": {"a": "b"}}`, new Uint8Array(4)),
+      /duplicate key '__metadata__'$/,
+    ],
+    [
+      'duplicate metadata key',
+      build(`{"__metadata__": {"a": "1", "a": "2"}, ${w}}`, new Uint8Array(4)),
+      /duplicate key 'a' in __metadata__$/,
+    ],
+    ['byte-order mark', build(`\ufeff{${w}}`, new Uint8Array(4)), /header starts with a byte-order mark/],
+    [
+      'lone high surrogate in a name',
+      build(`{"w\\ud800": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}`, new Uint8Array(4)),
+      /header contains a lone surrogate \\ud800 at character 3/,
+    ],
+    ['high surrogate then a letter', build(`{"__metadata__": {"a": "\\ud83d\\u0041"}, ${w}}`, new Uint8Array(4)), /lone surrogate \\ud83d/],
+    ['lone low surrogate in metadata', build(`{"__metadata__": {"a": "x\\udc00"}, ${w}}`, new Uint8Array(4)), /lone surrogate \\udc00/],
+    [
+      'shape nested 10^4 deep',
+      entry(`"dtype": "F32", "shape": ${deep(10_000)}, "data_offsets": [0, 4]`),
+      /tensor 'w': shape \[\[\[\[\[.*… is not a list of non-negative integers$/,
+    ],
+    [
+      'offsets nested 10^5 deep, unclosed',
+      entry(`"dtype": "F32", "shape": [1], "data_offsets": ${'['.repeat(100_000)}`),
+      /tensor 'w': data_offsets \[\[\[.*… is not a list/,
+    ],
+    [
+      'unknown field nested 10^5 deep',
+      entry(`"dtype": "F32", "shape": [1], "data_offsets": [0, 4], "x": ${deep(100_000)}`),
+      /header nests deeper than 64 levels in field 'x' of tensor 'w'$/,
+    ],
+    ['dtype __proto__', entry('"dtype": "__proto__", "shape": [1], "data_offsets": [0, 4]'), /tensor 'w': unknown dtype '__proto__'/],
+    ['dtype constructor', entry('"dtype": "constructor", "shape": [1], "data_offsets": [0, 4]'), /tensor 'w': unknown dtype 'constructor'/],
+    [
+      'a dim above 2^53',
+      entry('"dtype": "F32", "shape": [99999999999999999999], "data_offsets": [0, 4]'),
+      /shape \[99999999999999999999\] holds 99999999999999999999, above 2\^53 - 1/,
+    ],
+    [
+      'a dim written 1.0',
+      entry('"dtype": "F32", "shape": [1.0], "data_offsets": [0, 4]'),
+      /shape \[1\.0\] is not a list of non-negative integers/,
+    ],
+    ['shape a string', entry('"dtype": "F32", "shape": "1", "data_offsets": [0, 4]'), /shape "1" is not a list/],
+    ['shape missing', entry('"dtype": "F32", "data_offsets": [0, 4]'), /tensor 'w': shape is missing/],
+    ['offsets missing', entry('"dtype": "F32", "shape": [1]'), /tensor 'w': data_offsets is missing/],
+    ['three offsets', entry('"dtype": "F32", "shape": [1], "data_offsets": [0, 4, 4]'), /data_offsets \[0,4,4\] is not a pair/],
+    [
+      'product past 2^53',
+      entry('"dtype": "F32", "shape": [4294967296, 4294967296], "data_offsets": [0, 4]'),
+      /shape \[4294967296,4294967296\] of F32 needs at least 2\^53 bytes/,
+    ],
+    [
+      'text after the object',
+      build(`{${w}} {}`, new Uint8Array(4)),
+      /header is not valid UTF-8 JSON \(only spaces may follow the header object at character \d+, found "\{"\)/,
+    ],
+    ['a trailing comma', build(`{${w},}`, new Uint8Array(4)), /expected a key in double quotes/],
+    ['a raw newline in a string', build(`{"w\n": {}}`), /raw control character U\+000a in a string/],
+    ['an unknown escape', build('{"w\\x": {}}'), /unknown escape in a string/],
+    ['unterminated', build('{"w'), /unterminated string at character 3, found the end of the header/],
+  );
   it.each(cases)('%s', (_what, bytes, message) => {
     expect(() => decodeSafetensors(bytes, 'bad.safetensors')).toThrow(message);
     expect(() => decodeSafetensors(bytes, 'bad.safetensors')).toThrow(/^safetensors bad\.safetensors: /);
@@ -193,10 +308,89 @@ describe('malformed safetensors files are rejected with the reason', () => {
     expect(Object.keys(decodeSafetensors(good).tensors)).toEqual(['w', 'b']);
   });
 
+  it('accepts what serde_json accepts: surrogate pairs, escapes, unknown fields (skipped), spaces around', () => {
+    const file = build(
+      ' {"w\\ud83d\\ude00\\n": {"x": [{"y": [1.5e3, true, null, "\\/"]}], "dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}  \t',
+      new Uint8Array(4),
+    );
+    expect(Object.keys(decodeSafetensors(file).tensors)).toEqual(['w\u{1f600}\n']);
+  });
+
   it('names the file when loading from disk', async () => {
     const path = join(dir, 'truncated.safetensors');
     writeFileSync(path, good.subarray(0, good.length - 1));
     await expect(loadSafetensors(path)).rejects.toThrow(`safetensors ${path}: tensor 'b'`);
+  });
+});
+
+describe('temporary files that a killed save left behind', () => {
+  const deadPid = spawnSync(process.execPath, ['-e', '']).pid as number; // a process that has exited
+  /** A temporary file named as writeFileAtomic names its own: `.<target>.<pid>.<12 hex>.tmp`. */
+  const tempOf = (target: string, pid: number, hex = '0123456789ab') => join(dirname(target), `.${basename(target)}.${pid}.${hex}.tmp`);
+  const good = build({ w: f32([2], 0), b: f32([1], 8) }, new Uint8Array(12));
+
+  it('the next save removes those whose writer is gone or that are old, and no others', async () => {
+    mkdirSync(join(dir, 'stale'));
+    const path = join(dir, 'stale', 'ckpt.safetensors');
+    const dead = tempOf(path, deadPid); // its writer was killed two minutes ago: removed
+    const old = tempOf(path, process.ppid, 'aaaaaaaaaaaa'); // its writer lives, but it is over an hour old: removed
+    const mine = tempOf(path, process.pid, 'bbbbbbbbbbbb'); // this process's pid, fresh (a worker thread writing?): kept
+    const live = tempOf(path, process.ppid, 'cccccccccccc'); // a live writer's, fresh: kept
+    const justNow = tempOf(path, deadPid, 'dddddddddddd'); // writer not seen here but written a moment ago (another host?): kept
+    const otherTarget = tempOf(`${path}.1`, deadPid); // the temporary file of ckpt.safetensors.1: kept
+    const notOurs = join(dir, 'stale', '.ckpt.safetensors.backup.tmp'); // not our naming: kept
+    for (const f of [dead, old, mine, live, justNow, otherTarget, notOurs]) writeFileSync(f, 'partial');
+    const ago = (ms: number) => (Date.now() - ms) / 1000;
+    for (const f of [dead, otherTarget, notOurs]) utimesSync(f, ago(2 * DEAD_WRITER_QUIET_MS), ago(2 * DEAD_WRITER_QUIET_MS));
+    utimesSync(old, ago(STALE_TEMP_AGE_MS + 60_000), ago(STALE_TEMP_AGE_MS + 60_000));
+    expect(staleTempFiles(path).sort()).toEqual([dead, old].sort());
+    await saveSafetensors(path, { x: tensor([1]) });
+    expect(readdirSync(join(dir, 'stale')).sort()).toEqual(
+      ['ckpt.safetensors', ...[mine, live, justNow, otherTarget, notOurs].map((f) => basename(f))].sort(),
+    );
+    expect(staleTempFiles(path)).toEqual([]);
+  });
+
+  it('a load mentions them in one line: in the error when it fails (the file may never have been renamed), else as a warning', async () => {
+    mkdirSync(join(dir, 'killed'));
+    const path = join(dir, 'killed', 'model.safetensors');
+    const temp = tempOf(path, deadPid);
+    writeFileSync(temp, new Uint8Array(1_500_000));
+    const ago = (Date.now() - 2 * DEAD_WRITER_QUIET_MS) / 1000;
+    utimesSync(temp, ago, ago);
+    const note = `an interrupted save left a temporary file next to it (${basename(temp)}; 1.5 MB), which the next save to this path removes`;
+    const missing = await loadSafetensors(path).catch((e: NodeJS.ErrnoException) => e);
+    expect(missing.message).toBe(`ENOENT: no such file or directory, open '${path}'; ${note}`);
+    expect(missing.code).toBe('ENOENT'); // still the system error, code and all
+    writeFileSync(path, good.subarray(0, good.length - 1));
+    await expect(loadSafetensors(path)).rejects.toThrow(`(11 bytes; truncated file?); ${note}`);
+    writeFileSync(path, good);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const loaded = await loadSafetensors(path);
+      expect(Object.keys(loaded)).toEqual(['w', 'b']);
+      for (const t of Object.values(loaded)) t.dispose();
+      expect(warn.mock.calls).toEqual([[`safetensors ${path}: ${note}`]]);
+      await saveSafetensors(path, { w: tensor([1]) }); // removes it
+      expect(existsSync(temp)).toBe(false);
+      for (const t of Object.values(await loadSafetensors(path))) t.dispose();
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a load that fails half-way (a backend without float64) leaves no tensor behind and names the file', async () => {
+    class NoFloat64 extends ReferenceBackend {
+      override readonly dtypes: readonly DType[] = ['float32', 'int32'];
+    }
+    const path = join(dir, 'half.safetensors');
+    writeFileSync(path, build({ a: f32([1], 0), d: { dtype: 'F64', shape: [1], data_offsets: [4, 12] } }, new Uint8Array(12)));
+    const before = memory().numTensors;
+    const error = (await readSafetensors(path, { backend: new NoFloat64() }).catch((e) => e)) as Error;
+    expect(error.message.startsWith(`safetensors ${path}: tensor 'd': `), error.message).toBe(true); // then the tensor package's words
+    expect(error.message).toMatch(/does not support dtype float64/);
+    expect(memory().numTensors).toBe(before);
   });
 });
 

@@ -4,61 +4,41 @@
  * the input gradient is a GEMM into columns, dcol = Wᵀ·dy, followed by col2im here, which adds every
  * column entry back onto the input pixel it came from.
  */
+import { BIAS_JOB, COL2IM_JOB } from './generated/contract';
 import { at, boundary, field } from './job';
-
-/** Job fields of col2imTask: dcol holds, per (image, group), K = cig·kh·kw rows of Ho·Wo columns. */
-const DCOL = 0;
-const DX = 1;
-const IMAGES = 2;
-const C = 3;
-const H = 4;
-const W = 5;
-const CIG = 6;
-const KH = 7;
-const KW = 8;
-const HO = 9;
-const WO = 10;
-const SH = 11;
-const SW = 12;
-const PH = 13;
-const PW = 14;
-const DH = 15;
-const DW = 16;
-const GROUPS = 17;
-const TASKS = 18;
 
 /** One task: whole input planes (image, channel), each zeroed then summed from its kh·kw column rows. */
 export function col2imTask(job: usize, task: i32, _slot: i32): void {
-  const c = field(job, C);
-  const h = field(job, H);
-  const w = field(job, W);
-  const cig = field(job, CIG);
-  const kh = field(job, KH);
-  const kw = field(job, KW);
-  const ho = field(job, HO);
-  const wo = field(job, WO);
-  const sh = field(job, SH);
-  const sw = field(job, SW);
-  const ph = field(job, PH);
-  const pw = field(job, PW);
-  const dh = field(job, DH);
-  const dw = field(job, DW);
-  const groups = field(job, GROUPS);
-  const planes = field(job, IMAGES) * c;
+  const c = field(job, COL2IM_JOB.C);
+  const h = field(job, COL2IM_JOB.H);
+  const w = field(job, COL2IM_JOB.W);
+  const cig = field(job, COL2IM_JOB.CIG);
+  const kh = field(job, COL2IM_JOB.KH);
+  const kw = field(job, COL2IM_JOB.KW);
+  const ho = field(job, COL2IM_JOB.HO);
+  const wo = field(job, COL2IM_JOB.WO);
+  const sh = field(job, COL2IM_JOB.SH);
+  const sw = field(job, COL2IM_JOB.SW);
+  const ph = field(job, COL2IM_JOB.PH);
+  const pw = field(job, COL2IM_JOB.PW);
+  const dh = field(job, COL2IM_JOB.DH);
+  const dw = field(job, COL2IM_JOB.DW);
+  const groups = field(job, COL2IM_JOB.GROUPS);
+  const planes = field(job, COL2IM_JOB.IMAGES) * c;
   const kSize = cig * kh * kw;
   const pSize = ho * wo;
-  const end = boundary(planes, 1, field(job, TASKS), task + 1);
-  for (let plane = boundary(planes, 1, field(job, TASKS), task); plane < end; plane++) {
+  const end = boundary(planes, 1, field(job, COL2IM_JOB.TASKS), task + 1);
+  for (let plane = boundary(planes, 1, field(job, COL2IM_JOB.TASKS), task); plane < end; plane++) {
     const img = plane / c;
     const ch = plane % c;
     const g = ch / cig;
     const ci = ch % cig;
-    const dst = <usize>field(job, DX) + (<usize>plane * <usize>(h * w) << 2);
-    memory.fill(dst, 0, <usize>(h * w) << 2);
+    const dst = <usize>field(job, COL2IM_JOB.DX) + ((<usize>plane * <usize>(h * w)) << 2);
+    memory.fill(dst, 0, (<usize>(h * w)) << 2);
     for (let ky = 0; ky < kh; ky++) {
       for (let kx = 0; kx < kw; kx++) {
         const rowIndex = (img * groups + g) * kSize + (ci * kh + ky) * kw + kx;
-        const src = <usize>field(job, DCOL) + (<usize>rowIndex * <usize>pSize << 2);
+        const src = <usize>field(job, COL2IM_JOB.DCOL) + ((<usize>rowIndex * <usize>pSize) << 2);
         const xOff = kx * dw - pw;
         // output columns whose input column ox·sw + xOff lies inside [0, w)
         const lo = xOff >= 0 ? 0 : (-xOff + sw - 1) / sw;
@@ -69,7 +49,7 @@ export function col2imTask(job: usize, task: i32, _slot: i32): void {
           const s = at(src, oy * wo);
           const d = at(dst, iy * w + xOff);
           let ox = lo;
-          if (sw == 1) {
+          if (sw === 1) {
             for (; ox + 4 <= hi; ox += 4) v128.store(at(d, ox), f32x4.add(v128.load(at(d, ox)), v128.load(at(s, ox))));
           }
           for (; ox < hi; ox++) {
@@ -82,22 +62,15 @@ export function col2imTask(job: usize, task: i32, _slot: i32): void {
   }
 }
 
-/** Job fields of biasTask: out[plane][i] += bias[plane % channels]. */
-const B_OUT = 0;
-const B_BIAS = 1;
-const B_PLANES = 2;
-const B_CHANNELS = 3;
-const B_SIZE = 4;
-const B_TASKS = 5;
-
+/** out[plane][i] += bias[plane % channels], whole planes per task: a convolution's bias. */
 export function biasTask(job: usize, task: i32, _slot: i32): void {
-  const size = field(job, B_SIZE);
-  const channels = field(job, B_CHANNELS);
-  const planes = field(job, B_PLANES);
-  const end = boundary(planes, 1, field(job, B_TASKS), task + 1);
-  for (let plane = boundary(planes, 1, field(job, B_TASKS), task); plane < end; plane++) {
-    const p = <usize>field(job, B_OUT) + (<usize>plane * <usize>size << 2);
-    const bias = load<f32>(at(<usize>field(job, B_BIAS), plane % channels));
+  const size = field(job, BIAS_JOB.SIZE);
+  const channels = field(job, BIAS_JOB.CHANNELS);
+  const planes = field(job, BIAS_JOB.PLANES);
+  const end = boundary(planes, 1, field(job, BIAS_JOB.TASKS), task + 1);
+  for (let plane = boundary(planes, 1, field(job, BIAS_JOB.TASKS), task); plane < end; plane++) {
+    const p = <usize>field(job, BIAS_JOB.OUT) + ((<usize>plane * <usize>size) << 2);
+    const bias = load<f32>(at(<usize>field(job, BIAS_JOB.BIAS), plane % channels));
     const v = f32x4.splat(bias);
     let i = 0;
     for (; i + 4 <= size; i += 4) v128.store(at(p, i), f32x4.add(v128.load(at(p, i)), v));

@@ -3,8 +3,12 @@
  * on any thread (see job.ts); the rest run on the calling thread. The module imports its memory, which
  * the TypeScript side creates (shared between threads where it can) and manages: this code allocates
  * nothing itself.
+ *
+ * A `// @inline` line above a function is AssemblyScript's `@inline` decorator, written so that the
+ * sources stay TypeScript syntax for biome; scripts/build-wasm.mjs restores the decorator as it
+ * compiles (see src/backends/wasm/README.md).
  */
-export { col2imTask, biasTask } from './conv';
+export { biasTask, col2imTask } from './conv';
 export { mapTask } from './elementwise';
 export { gemmTask } from './gemm/gemm';
 export { gather, scatterAdd } from './indexing';

@@ -1,46 +1,33 @@
 /**
  * Bilinear and nearest resizing of [planes, h, w] images and their adjoints. Which input rows and
  * columns (and with which weights) make each output pixel is computed once per call on the TypeScript
- * side, in float64 by the same formulas as the reference backend, and passed as tables:
+ * side, in float64 by the functions every backend shares (src/resize-geometry.ts), and passed as tables:
  * bilinear — per output row (y0, y1, wy0, wy1) and per output column (x0, x1, wx0, wx1);
  * nearest — per output row y and per output column x. Threads split the planes.
  */
+import { RESIZE_JOB } from './generated/contract';
 import { at, boundary, field } from './job';
 
 /**
- * Job fields of resizeTask. The image is [h, w] and the resized one [outH, outW] in both directions:
- * forward, SRC is the image and DST the resized one; backward, SRC is the gradient of the resized one
- * and DST the image's gradient.
+ * The image is [H, W] and the resized one [OUT_H, OUT_W] in both directions: forward, SRC is the image
+ * and DST the resized one; backward, SRC is the gradient of the resized one and DST the image's gradient.
  */
-const NEAREST = 0;
-const BACKWARD = 1;
-const SRC = 2;
-const DST = 3;
-const PLANES = 4;
-const H = 5;
-const W = 6;
-const OUT_H = 7;
-const OUT_W = 8;
-const Y_TAB = 9;
-const X_TAB = 10;
-const TASKS = 11;
-
 export function resizeTask(job: usize, task: i32, _slot: i32): void {
-  const nearest = field(job, NEAREST) != 0;
-  const backward = field(job, BACKWARD) != 0;
-  const h = field(job, H);
-  const w = field(job, W);
-  const outH = field(job, OUT_H);
-  const outW = field(job, OUT_W);
-  const yTab = <usize>field(job, Y_TAB);
-  const xTab = <usize>field(job, X_TAB);
-  const image = <usize>(h * w) << 2;
-  const resized = <usize>(outH * outW) << 2;
-  const planes = field(job, PLANES);
-  const end = boundary(planes, 1, field(job, TASKS), task + 1);
-  for (let plane = boundary(planes, 1, field(job, TASKS), task); plane < end; plane++) {
-    const src = <usize>field(job, SRC) + <usize>plane * (backward ? resized : image);
-    const dst = <usize>field(job, DST) + <usize>plane * (backward ? image : resized);
+  const nearest = field(job, RESIZE_JOB.NEAREST) !== 0;
+  const backward = field(job, RESIZE_JOB.BACKWARD) !== 0;
+  const h = field(job, RESIZE_JOB.H);
+  const w = field(job, RESIZE_JOB.W);
+  const outH = field(job, RESIZE_JOB.OUT_H);
+  const outW = field(job, RESIZE_JOB.OUT_W);
+  const yTab = <usize>field(job, RESIZE_JOB.Y_TAB);
+  const xTab = <usize>field(job, RESIZE_JOB.X_TAB);
+  const image = (<usize>(h * w)) << 2;
+  const resized = (<usize>(outH * outW)) << 2;
+  const planes = field(job, RESIZE_JOB.PLANES);
+  const end = boundary(planes, 1, field(job, RESIZE_JOB.TASKS), task + 1);
+  for (let plane = boundary(planes, 1, field(job, RESIZE_JOB.TASKS), task); plane < end; plane++) {
+    const src = <usize>field(job, RESIZE_JOB.SRC) + <usize>plane * (backward ? resized : image);
+    const dst = <usize>field(job, RESIZE_JOB.DST) + <usize>plane * (backward ? image : resized);
     if (backward) {
       memory.fill(dst, 0, image);
       walkPlane(dst, src, w, outH, outW, yTab, xTab, nearest, true);
@@ -55,9 +42,18 @@ export function resizeTask(job: usize, task: i32, _slot: i32): void {
  * image[tap]. Adjoint (`spread` true): image[tap] += weight · resized[o], the same taps read the other
  * way. `spread` is a constant at both call sites, so each gets its own loop.
  */
-// @ts-ignore: decorator
-@inline
-function walkPlane(image: usize, resized: usize, w: i32, outH: i32, outW: i32, yTab: usize, xTab: usize, nearest: bool, spread: bool): void {
+// @inline
+function walkPlane(
+  image: usize,
+  resized: usize,
+  w: i32,
+  outH: i32,
+  outW: i32,
+  yTab: usize,
+  xTab: usize,
+  nearest: bool,
+  spread: bool,
+): void {
   for (let oy = 0; oy < outH; oy++) {
     const o = at(resized, oy * outW);
     if (nearest) {

@@ -4,11 +4,11 @@
  * accumulated in float64 (two f64x2 lanes per float32 vector), as the reference backend does, so long
  * rows lose nothing to float32 rounding.
  */
+import { LAYER_NORM_JOB, REDUCE, REDUCE_JOB, SOFTMAX_JOB } from './generated/contract';
 import { at, boundary, field, fieldF32 } from './job';
 import { expV } from './vmath';
 
-// @ts-ignore: decorator
-@inline
+// @inline
 function high(v: v128): v128 {
   return i32x4.shuffle(v, v, 2, 3, 0, 1);
 }
@@ -120,67 +120,42 @@ function argExtreme(p: usize, n: i32, largest: bool, isInt: bool): i32 {
   return pos;
 }
 
-/** Reduce ops, mirrored on the TypeScript side. */
-const SUM = 0;
-const MAX = 1;
-const MIN = 2;
-const ARGMAX = 3;
-const ARGMIN = 4;
-
-/** Job fields of reduceTask. */
-const R_OP = 0;
-const R_INT = 1;
-const R_X = 2;
-const R_OUT = 3;
-const R_OUTER = 4;
-const R_INNER = 5;
-const R_TASKS = 6;
-
 export function reduceTask(job: usize, task: i32, _slot: i32): void {
-  const code = field(job, R_OP);
-  const isInt = field(job, R_INT) != 0;
-  const x = <usize>field(job, R_X);
-  const out = <usize>field(job, R_OUT);
-  const outer = field(job, R_OUTER);
-  const inner = field(job, R_INNER);
-  const tasks = field(job, R_TASKS);
+  const code = field(job, REDUCE_JOB.OP);
+  const isInt = field(job, REDUCE_JOB.INT) !== 0;
+  const x = <usize>field(job, REDUCE_JOB.X);
+  const out = <usize>field(job, REDUCE_JOB.OUT);
+  const outer = field(job, REDUCE_JOB.ROWS);
+  const inner = field(job, REDUCE_JOB.COLS);
+  const tasks = field(job, REDUCE_JOB.TASKS);
   const end = boundary(outer, 1, tasks, task + 1);
   for (let r = boundary(outer, 1, tasks, task); r < end; r++) {
-    const p = x + (<usize>r * <usize>inner << 2);
+    const p = x + ((<usize>r * <usize>inner) << 2);
     const o = at(out, r);
-    if (code == ARGMAX || code == ARGMIN) store<i32>(o, argExtreme(p, inner, code == ARGMAX, isInt));
-    else if (isInt) store<i32>(o, code == SUM ? sumI32(p, inner) : extremeI32(p, inner, code == MAX));
-    else store<f32>(o, code == SUM ? <f32>sumF32(p, inner) : extremeF32(p, inner, code == MAX));
+    if (code === REDUCE.ARGMAX || code === REDUCE.ARGMIN) store<i32>(o, argExtreme(p, inner, code === REDUCE.ARGMAX, isInt));
+    else if (isInt) store<i32>(o, code === REDUCE.SUM ? sumI32(p, inner) : extremeI32(p, inner, code === REDUCE.MAX));
+    else store<f32>(o, code === REDUCE.SUM ? <f32>sumF32(p, inner) : extremeF32(p, inner, code === REDUCE.MAX));
   }
 }
 
-/** Job fields of softmaxTask. */
-const S_X = 0;
-const S_OUT = 1;
-const S_ROWS = 2;
-const S_COLS = 3;
-const S_LOG = 4;
-const S_TASKS = 5;
-
 /** e^(x − m) for one lane, by the same vector code as the whole vectors. */
-// @ts-ignore: decorator
-@inline
+// @inline
 function expLane(x: f32): f32 {
   return f32x4.extract_lane(expV(f32x4.splat(x)), 0);
 }
 
 /** Softmax (or log-softmax) of each row, with the row's max subtracted so exp cannot overflow. */
 export function softmaxTask(job: usize, task: i32, _slot: i32): void {
-  const x = <usize>field(job, S_X);
-  const out = <usize>field(job, S_OUT);
-  const rows = field(job, S_ROWS);
-  const cols = field(job, S_COLS);
-  const log = field(job, S_LOG) != 0;
-  const tasks = field(job, S_TASKS);
+  const x = <usize>field(job, SOFTMAX_JOB.X);
+  const out = <usize>field(job, SOFTMAX_JOB.OUT);
+  const rows = field(job, SOFTMAX_JOB.ROWS);
+  const cols = field(job, SOFTMAX_JOB.COLS);
+  const log = field(job, SOFTMAX_JOB.LOG) !== 0;
+  const tasks = field(job, SOFTMAX_JOB.TASKS);
   const end = boundary(rows, 1, tasks, task + 1);
   for (let r = boundary(rows, 1, tasks, task); r < end; r++) {
-    const p = x + (<usize>r * <usize>cols << 2);
-    const q = out + (<usize>r * <usize>cols << 2);
+    const p = x + ((<usize>r * <usize>cols) << 2);
+    const q = out + ((<usize>r * <usize>cols) << 2);
     const m = extremeF32(p, cols, true);
     const mv = f32x4.splat(m);
     // e = exp(x − m) into the output, summed in float64 on the way
@@ -213,36 +188,24 @@ export function softmaxTask(job: usize, task: i32, _slot: i32): void {
   }
 }
 
-/** Job fields of layerNormTask; WEIGHT and BIAS are 0 when absent. */
-const L_X = 0;
-const L_Y = 1;
-const L_MEAN = 2;
-const L_RSTD = 3;
-const L_ROWS = 4;
-const L_COLS = 5;
-const L_WEIGHT = 6;
-const L_BIAS = 7;
-const L_EPS = 8;
-const L_TASKS = 9;
-
 /** y = (x − mean)·rstd·weight + bias per row; mean and rstd = 1/√(biased var + eps) are kept. */
 export function layerNormTask(job: usize, task: i32, _slot: i32): void {
-  const x = <usize>field(job, L_X);
-  const y = <usize>field(job, L_Y);
-  const rows = field(job, L_ROWS);
-  const cols = field(job, L_COLS);
-  const weight = <usize>field(job, L_WEIGHT);
-  const bias = <usize>field(job, L_BIAS);
-  const eps = <f64>fieldF32(job, L_EPS);
-  const tasks = field(job, L_TASKS);
+  const x = <usize>field(job, LAYER_NORM_JOB.X);
+  const y = <usize>field(job, LAYER_NORM_JOB.Y);
+  const rows = field(job, LAYER_NORM_JOB.ROWS);
+  const cols = field(job, LAYER_NORM_JOB.COLS);
+  const weight = <usize>field(job, LAYER_NORM_JOB.WEIGHT);
+  const bias = <usize>field(job, LAYER_NORM_JOB.BIAS);
+  const eps = <f64>fieldF32(job, LAYER_NORM_JOB.EPS);
+  const tasks = field(job, LAYER_NORM_JOB.TASKS);
   const end = boundary(rows, 1, tasks, task + 1);
   for (let r = boundary(rows, 1, tasks, task); r < end; r++) {
-    const p = x + (<usize>r * <usize>cols << 2);
-    const q = y + (<usize>r * <usize>cols << 2);
+    const p = x + ((<usize>r * <usize>cols) << 2);
+    const q = y + ((<usize>r * <usize>cols) << 2);
     const mean = sumF32(p, cols) / cols;
     const rstd = 1 / Math.sqrt(sumSquaredDeviations(p, cols, mean) / cols + eps);
-    store<f32>(at(<usize>field(job, L_MEAN), r), <f32>mean);
-    store<f32>(at(<usize>field(job, L_RSTD), r), <f32>rstd);
+    store<f32>(at(<usize>field(job, LAYER_NORM_JOB.MEAN), r), <f32>mean);
+    store<f32>(at(<usize>field(job, LAYER_NORM_JOB.RSTD), r), <f32>rstd);
     const mv = f32x4.splat(<f32>mean);
     const rv = f32x4.splat(<f32>rstd);
     let i = 0;

@@ -8,23 +8,18 @@
  * strided view to another, converting on the way if asked. Splitting [0, n) among threads therefore
  * splits any copy, whatever its shape.
  */
+import { COPY_MODE } from './generated/contract';
 import { at } from './job';
 
-/** How copyRange converts: a plain 4-byte copy, float32 → int32 (truncating), or int32 → float32. */
-export const COPY: i32 = 0;
-export const F32_TO_I32: i32 = 1;
-export const I32_TO_F32: i32 = 2;
-
 /** Elements `count` of a row: read every `sStride`-th from `s`, write every `dStride`-th from `d`. */
-// @ts-ignore: decorator
-@inline
+// @inline
 function copyRow(s: usize, sStride: i32, d: usize, dStride: i32, count: i32, mode: i32): void {
-  if (mode == COPY) {
-    if (sStride == 1 && dStride == 1) {
-      memory.copy(d, s, <usize>count << 2);
+  if (mode === COPY_MODE.COPY) {
+    if (sStride === 1 && dStride === 1) {
+      memory.copy(d, s, (<usize>count) << 2);
       return;
     }
-    if (sStride == 0 && dStride == 1) {
+    if (sStride === 0 && dStride === 1) {
       fill32(d, load<i32>(s), count);
       return;
     }
@@ -32,16 +27,16 @@ function copyRow(s: usize, sStride: i32, d: usize, dStride: i32, count: i32, mod
     return;
   }
   let i = 0;
-  if (sStride == 1 && dStride == 1) {
+  if (sStride === 1 && dStride === 1) {
     for (; i + 4 <= count; i += 4) {
       const v = v128.load(at(s, i));
-      v128.store(at(d, i), mode == F32_TO_I32 ? i32x4.trunc_sat_f32x4_s(v) : f32x4.convert_i32x4_s(v));
+      v128.store(at(d, i), mode === COPY_MODE.F32_TO_I32 ? i32x4.trunc_sat_f32x4_s(v) : f32x4.convert_i32x4_s(v));
     }
   }
   for (; i < count; i++) {
     const ps = at(s, i * sStride);
     const pd = at(d, i * dStride);
-    if (mode == F32_TO_I32) store<i32>(pd, <i32>load<f32>(ps));
+    if (mode === COPY_MODE.F32_TO_I32) store<i32>(pd, <i32>load<f32>(ps));
     else store<f32>(pd, <f32>load<i32>(ps));
   }
 }
@@ -79,8 +74,8 @@ export function copyRange(
     const i = rem % n;
     rem /= n;
     store<i32>(at(index, k), i);
-    s += <usize>i * <usize>load<i32>(at(sStrides, k)) << 2;
-    d += <usize>i * <usize>load<i32>(at(dStrides, k)) << 2;
+    s += (<usize>i * <usize>load<i32>(at(sStrides, k))) << 2;
+    d += (<usize>i * <usize>load<i32>(at(dStrides, k))) << 2;
   }
   const inner = load<i32>(at(shape, last));
   const si = load<i32>(at(sStrides, last));
@@ -92,16 +87,16 @@ export function copyRange(
     copyRow(s, si, d, di, count, mode);
     pos += count;
     j += count;
-    s += <usize>count * <usize>si << 2;
-    d += <usize>count * <usize>di << 2;
+    s += (<usize>count * <usize>si) << 2;
+    d += (<usize>count * <usize>di) << 2;
     if (j < inner) break; // only the last row can end early
     // carry into the outer dims
-    s -= <usize>inner * <usize>si << 2;
-    d -= <usize>inner * <usize>di << 2;
+    s -= (<usize>inner * <usize>si) << 2;
+    d -= (<usize>inner * <usize>di) << 2;
     j = 0;
     for (let k = last - 1; k >= 0; k--) {
-      const sk = <usize>load<i32>(at(sStrides, k)) << 2;
-      const dk = <usize>load<i32>(at(dStrides, k)) << 2;
+      const sk = (<usize>load<i32>(at(sStrides, k))) << 2;
+      const dk = (<usize>load<i32>(at(dStrides, k))) << 2;
       const ik = load<i32>(at(index, k)) + 1;
       s += sk;
       d += dk;

@@ -16,14 +16,12 @@
  * Every function takes and returns v128 and is inlined into the loops that call it.
  */
 
-// @ts-ignore: decorator
-@inline
+// @inline
 function splat(x: f32): v128 {
   return f32x4.splat(x);
 }
 
-// @ts-ignore: decorator
-@inline
+// @inline
 function mulAdd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
@@ -32,29 +30,26 @@ function mulAdd(a: v128, b: v128, c: v128): v128 {
  * a/b rounded once to float32. (A literal quotient written inside `<f32>(…)` would be typed float32
  * operand by operand, rounding each literal first; this keeps the arithmetic in float64.)
  */
-// @ts-ignore: decorator
-@inline
+// @inline
 function ratio(a: f64, b: f64): f32 {
   return <f32>(a / b);
 }
 
 const SIGN_MASK = i32x4.splat(0x80000000);
-const LOG2E: f32 = 1.4426950408889634;
-const LN2: f64 = 0.6931471805599453;
+const LOG2E: f32 = <f32>Math.LOG2E;
+const LN2: f64 = Math.LN2;
 /** 355/512: nine significant bits, so n·LN2_HI is exact for every n that reaches here. */
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = <f32>(LN2 - <f64>LN2_HI);
 
 /** The sign of `sign` on the magnitude of `mag`. */
-// @ts-ignore: decorator
-@inline
+// @inline
 export function copySign(mag: v128, sign: v128): v128 {
   return v128.or(v128.andnot(mag, SIGN_MASK), v128.and(sign, SIGN_MASK));
 }
 
 /** 2ⁿ for integer lanes n in [−126, 127], from the exponent bits. */
-// @ts-ignore: decorator
-@inline
+// @inline
 function pow2(n: v128): v128 {
   return i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
 }
@@ -62,8 +57,7 @@ function pow2(n: v128): v128 {
 /** 1.5·2²³: adding it to a float below 2²² in magnitude rounds that float to an integer in the low mantissa bits. */
 const ROUNDER: f32 = 12582912;
 
-// @ts-ignore: decorator
-@inline
+// @inline
 export function expV(x: v128): v128 {
   // e^89 overflows and e^−104 underflows to 0; clamping keeps n in range. (pmax/pmin are one
   // instruction each; with x first they return x when it is NaN, so NaN propagates.)
@@ -85,8 +79,7 @@ export function expV(x: v128): v128 {
   return f32x4.mul(f32x4.mul(p, pow2(n1)), pow2(i32x4.sub(ni, n1)));
 }
 
-// @ts-ignore: decorator
-@inline
+// @inline
 export function logV(x: v128): v128 {
   // subnormals are scaled by 2^23 into the normal range first
   const tiny = f32x4.lt(x, splat(1.17549435e-38));
@@ -94,7 +87,7 @@ export function logV(x: v128): v128 {
   let e = i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(127));
   e = i32x4.sub(e, v128.and(tiny, i32x4.splat(23)));
   let m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f800000));
-  const big = f32x4.gt(m, splat(1.41421356));
+  const big = f32x4.gt(m, splat(<f32>Math.SQRT2));
   m = v128.bitselect(f32x4.mul(m, splat(0.5)), m, big);
   e = i32x4.sub(e, big); // big is −1 where true
   const f = f32x4.sub(m, splat(1));
@@ -112,8 +105,7 @@ export function logV(x: v128): v128 {
   return v128.bitselect(x, y, v128.or(f32x4.ne(x, x), f32x4.eq(x, splat(Infinity))));
 }
 
-// @ts-ignore: decorator
-@inline
+// @inline
 export function tanhV(x: v128): v128 {
   const a = f32x4.abs(x);
   const small = f32x4.lt(a, splat(0.5));
@@ -138,8 +130,7 @@ export function tanhV(x: v128): v128 {
   return y;
 }
 
-// @ts-ignore: decorator
-@inline
+// @inline
 export function sigmoidV(x: v128): v128 {
   // e^−|x| never overflows: 1/(1 + e^−x) for x ≥ 0, e^x/(1 + e^x) for x < 0
   const e = expV(f32x4.neg(f32x4.abs(x)));
@@ -155,8 +146,7 @@ const SERIES_LIMIT: f32 = 1.5;
 /**
  * erf(z) for |z| < 1.5: (2/√π) Σ (−1)ⁿ z^(2n+1) / (n!·(2n+1)), n = 0…16 (the last term is below 1e-9).
  */
-// @ts-ignore: decorator
-@inline
+// @inline
 function erfSeries(z: v128): v128 {
   const z2 = f32x4.mul(z, z);
   let p = splat(ratio(TWO_OVER_SQRT_PI, 20922789888000.0 * 33));
@@ -185,8 +175,7 @@ function erfSeries(z: v128): v128 {
  * so wh² is exact) and the rest: s·w² = s·wh² + d with d = s·(w − wh)(w + wh) < 0.05, and
  * e^(−s·w²) = e^(−s·wh²)·(1 − d + d²/2 − d³/6 + d⁴/24).
  */
-// @ts-ignore: decorator
-@inline
+// @inline
 function expMinusSquare(w: v128, s: f32): v128 {
   const wh = v128.and(w, i32x4.splat(0xfffff000));
   const d = f32x4.mul(f32x4.mul(f32x4.sub(w, wh), f32x4.add(w, wh)), splat(s));
@@ -204,8 +193,7 @@ function expMinusSquare(w: v128, s: f32): v128 {
  * h_n = z·h_(n−1) + (n/2)·h_(n−2) (and k likewise) lose nothing to cancellation. z is capped at 10,
  * where erfc has already underflowed, so h stays finite.
  */
-// @ts-ignore: decorator
-@inline
+// @inline
 function erfcFraction(z: v128, w: v128, s: f32): v128 {
   const zc = f32x4.pmin(z, splat(10));
   let hPrev = splat(1);
@@ -221,12 +209,11 @@ function erfcFraction(z: v128, w: v128, s: f32): v128 {
     kPrev = k;
     k = kNext;
   }
-  const wc = f32x4.pmin(w, splat(s == 1 ? 10 : 14.1421356));
+  const wc = f32x4.pmin(w, splat(s === 1 ? 10 : 14.1421356));
   return f32x4.mul(f32x4.mul(expMinusSquare(wc, s), f32x4.div(k, h)), splat(INV_SQRT_PI));
 }
 
-// @ts-ignore: decorator
-@inline
+// @inline
 export function erfV(x: v128): v128 {
   const z = f32x4.abs(x);
   const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
@@ -241,11 +228,10 @@ export function erfV(x: v128): v128 {
  * using erfc on the negative side keeps the small values of the left tail accurate. The series and
  * the continued fraction are each computed at most once per vector, and only if some lane needs them.
  */
-// @ts-ignore: decorator
-@inline
+// @inline
 export function geluV(x: v128): v128 {
   const w = f32x4.abs(x);
-  const z = f32x4.mul(w, splat(0.7071067811865476));
+  const z = f32x4.mul(w, splat(<f32>Math.SQRT1_2));
   const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
   let erf = splat(0);
   let erfc = splat(0);

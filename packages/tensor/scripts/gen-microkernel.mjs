@@ -65,8 +65,7 @@ import { madd } from '../gemm/madd';
 export const MR: i32 = ${MR};
 export const NR: i32 = ${NR};
 
-// @ts-ignore: decorator
-@inline
+// @inline
 function store(p: usize, acc: v128, offset: usize, accumulate: bool): void {
   const q = p + offset;
   v128.store(q, accumulate ? f32x4.add(v128.load(q), acc) : acc);
@@ -85,8 +84,10 @@ ${stores.join('\n')}
 `;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, '..', 'assembly', 'generated', 'microkernel.ts');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(`${out}.tmp`, source());
-renameSync(`${out}.tmp`, out);
+// run as a script (gen-contract.mjs imports MR and NR from here, and must not write)
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'assembly', 'generated', 'microkernel.ts');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(`${out}.tmp`, source());
+  renameSync(`${out}.tmp`, out);
+}

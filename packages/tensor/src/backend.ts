@@ -36,7 +36,7 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'mini
 
 export const COMPARISONS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
-/** Reductions over the last axis of a contiguous `[outer, inner]` buffer. argmax/argmin give int32 (first index on ties). */
+/** Reductions over the last axis of a contiguous `[rows, cols]` view. argmax/argmin give int32 (first index on ties). */
 export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
 
 /** conv2d hyper-parameters, already normalised to pairs (height, width). */
@@ -75,6 +75,12 @@ export interface BackendMemory {
   readonly numBytes: number;
 }
 
+/**
+ * The one calling convention of every kernel: its input {@link View}s first (null for an absent
+ * optional input such as a bias), then, when it has any, one params object. Shapes and dtypes are read
+ * from the views, never passed beside them; the output is a new contiguous buffer whose shape the
+ * frontend knows.
+ */
 export interface Backend {
   /** `reference`, `gpujs` or `wasm`. */
   readonly name: string;
@@ -82,6 +88,8 @@ export interface Backend {
   readonly description: string;
   /** Dtypes this backend can store. */
   readonly dtypes: readonly DType[];
+  /** The largest buffer this backend can hold, in bytes: tensor creation refuses a larger one before allocating. */
+  readonly maxBufferBytes: number;
 
   // ----- memory -----
   /** A new buffer holding a copy of `values`, stored as `dtype`. */
@@ -100,51 +108,100 @@ export interface Backend {
   /** A contiguous copy of a view (also how broadcasts are materialised). */
   contiguous(x: View): DataId;
   /** A contiguous copy converted to `dtype` (float→int truncates toward zero, as PyTorch). */
-  cast(x: View, dtype: DType): DataId;
-  /** Constant padding; `pads[d] = [before, after]` for every dim of x (non-negative). */
-  pad(x: View, pads: readonly (readonly [number, number])[], value: number): DataId;
+  cast(x: View, p: CastParams): DataId;
+  /** Constant padding of every dim of x. */
+  pad(x: View, p: PadParams): DataId;
   /** Concatenation along `dim`; all inputs share dtype and every other dim. */
-  cat(xs: readonly View[], dim: number): DataId;
+  cat(xs: readonly View[], p: DimParams): DataId;
 
   // ----- elementwise -----
   /** Float ops on float dtypes; neg/abs/sign/relu also on int32. */
-  unary(op: UnaryOp, x: View): DataId;
+  unary(x: View, p: UnaryParams): DataId;
   /** `a` and `b` are already broadcast to the same shape (stride 0 where repeated) and share a dtype. */
-  binary(op: BinaryOp, a: View, b: View): DataId;
+  binary(a: View, b: View, p: BinaryParams): DataId;
   /** `cond` int32 (non-zero = take `a`), all three broadcast to one shape; `a`, `b` share a dtype. */
   where(cond: View, a: View, b: View): DataId;
 
-  // ----- reductions and rows -----
-  /** Reduce each row of a contiguous `[outer, inner]` buffer (inner ≥ 1). */
-  reduce(op: ReduceOp, x: DataId, dtype: DType, outer: number, inner: number): DataId;
-  /** Softmax (or log-softmax) of each row of a contiguous `[rows, cols]` float buffer, max-subtracted. */
-  softmax(x: DataId, dtype: DType, rows: number, cols: number, log: boolean): DataId;
-  /** LayerNorm of each row of a contiguous `[rows, cols]` buffer; weight and bias have `cols` elements. */
-  layerNorm(x: DataId, dtype: DType, rows: number, cols: number, weight: DataId | null, bias: DataId | null, eps: number): LayerNormResult;
+  // ----- reductions and rows (x contiguous `[rows, cols]`) -----
+  /** Reduce each row of x (cols ≥ 1). */
+  reduce(x: View, p: ReduceParams): DataId;
+  /** Softmax (or log-softmax) of each row of a float x, max-subtracted. */
+  softmax(x: View, p: SoftmaxParams): DataId;
+  /** LayerNorm of each row of x; weight and bias (contiguous) have `cols` elements. */
+  layerNorm(x: View, weight: View | null, bias: View | null, p: LayerNormParams): LayerNormResult;
 
   // ----- linear algebra -----
   /** `[B,M,K] @ [B,K,N] -> [B,M,N]`; any strides (batch stride 0 = broadcast, swapped = transposed). */
   matmul(a: View, b: View): DataId;
-  /** x `[N,C,H,W]`, w `[Co,C/groups,kh,kw]` contiguous, optional bias `[Co]`; output `[N,Co,Ho,Wo]`. */
-  conv2d(x: DataId, xShape: Shape, w: DataId, wShape: Shape, bias: DataId | null, p: Conv2dParams, dtype: DType): DataId;
-  /** Gradient w.r.t. the input of conv2d: dy `[N,Co,Ho,Wo]`, w contiguous; output `xShape`. */
-  conv2dBackwardInput(dy: DataId, dyShape: Shape, w: DataId, wShape: Shape, xShape: Shape, p: Conv2dParams, dtype: DType): DataId;
-  /** Gradient w.r.t. the weight of conv2d: x and dy contiguous; output `wShape`. */
-  conv2dBackwardWeight(x: DataId, xShape: Shape, dy: DataId, dyShape: Shape, wShape: Shape, p: Conv2dParams, dtype: DType): DataId;
+  /** x `[N,C,H,W]`, w `[Co,C/groups,kh,kw]`, optional bias `[Co]`, all contiguous; output `[N,Co,Ho,Wo]`. */
+  conv2d(x: View, w: View, bias: View | null, p: Conv2dParams): DataId;
+  /** Gradient w.r.t. the input of conv2d: dy `[N,Co,Ho,Wo]` and w contiguous; output `p.xShape`. */
+  conv2dBackwardInput(dy: View, w: View, p: Conv2dInputGradParams): DataId;
+  /** Gradient w.r.t. the weight of conv2d: x and dy contiguous; output `p.wShape`. */
+  conv2dBackwardWeight(x: View, dy: View, p: Conv2dWeightGradParams): DataId;
 
-  // ----- resampling (x contiguous [N,C,H,W]) -----
-  resizeBilinear(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, dtype: DType): DataId;
-  /** The adjoint of resizeBilinear: spreads dy `[N,C,outH,outW]` back onto `[N,C,inH,inW]`. */
-  resizeBilinearBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, dtype: DType): DataId;
-  resizeNearest(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, dtype: DType): DataId;
+  // ----- resampling (x contiguous [N,C,H,W]); the output is `[N,C,p.outH,p.outW]` -----
+  resizeBilinear(x: View, p: ResizeKernelParams): DataId;
+  /** The adjoint of resizeBilinear: spreads dy back onto `[N,C,p.outH,p.outW]`, the forward's input size. */
+  resizeBilinearBackward(dy: View, p: ResizeKernelParams): DataId;
+  resizeNearest(x: View, p: ResizeKernelParams): DataId;
   /** The adjoint of resizeNearest: sums dy onto the input pixels each output copied. */
-  resizeNearestBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, dtype: DType): DataId;
+  resizeNearestBackward(dy: View, p: ResizeKernelParams): DataId;
 
   // ----- indexing -----
   /** PyTorch `gather`: out[..i_dim..] = x[..index[..]..]; index int32 with the output's shape (indices checked). */
-  gather(x: View, dim: number, index: View): DataId;
-  /** The adjoint of gather: zeros of `shape`, then out[..index[..]..] += src[..]; index and src share a shape. */
-  scatterAdd(shape: Shape, dtype: DType, dim: number, index: View, src: View): DataId;
+  gather(x: View, index: View, p: DimParams): DataId;
+  /** The adjoint of gather: zeros of `p.shape`, then out[..index[..]..] += src[..]; index and src share a shape. */
+  scatterAdd(index: View, src: View, p: ScatterParams): DataId;
+}
+
+export interface CastParams {
+  readonly dtype: DType;
+}
+/** `pads[d] = [before, after]` for every dim of x (non-negative). */
+export interface PadParams {
+  readonly pads: readonly (readonly [number, number])[];
+  readonly value: number;
+}
+/** The dim an op works along, already normalised (non-negative). */
+export interface DimParams {
+  readonly dim: number;
+}
+export interface UnaryParams {
+  readonly op: UnaryOp;
+}
+export interface BinaryParams {
+  readonly op: BinaryOp;
+}
+export interface ReduceParams {
+  readonly op: ReduceOp;
+}
+export interface SoftmaxParams {
+  /** Log-softmax instead of softmax. */
+  readonly log: boolean;
+}
+export interface LayerNormParams {
+  readonly eps: number;
+}
+export interface Conv2dInputGradParams extends Conv2dParams {
+  /** The forward input's shape `[N,C,H,W]`. */
+  readonly xShape: Shape;
+}
+export interface Conv2dWeightGradParams extends Conv2dParams {
+  /** The weight's shape `[Co,C/groups,kh,kw]`. */
+  readonly wShape: Shape;
+}
+/**
+ * A resize kernel's params: the coordinate map, and the spatial size of the kernel's output (for the
+ * backward kernels: the forward input's size).
+ */
+export interface ResizeKernelParams extends ResizeParams {
+  readonly outH: number;
+  readonly outW: number;
+}
+export interface ScatterParams extends DimParams {
+  /** The output's shape; its dtype is src's. */
+  readonly shape: Shape;
 }
 
 /** Every kernel a backend provides; the engine checks a new backend against this list. */

@@ -1,9 +1,38 @@
-/** Making tensors: from data, constants, ranges and random draws. */
+/**
+ * Making tensors: from data, constants, ranges and random draws.
+ *
+ * Every function here checks what it is given before it allocates anything, and refuses a bad input
+ * with an error that names the function and the value:
+ * - a dtype other than float32, int32 and float64 (see {@link checkDType}); an undefined or null dtype
+ *   means the default, as PyTorch's `dtype=None`;
+ * - a shape that is not an array of non-negative integers, or whose element count is not a safe integer;
+ * - a tensor larger than its backend can hold (`Backend.maxBufferBytes`), before any memory is filled;
+ * - an int32 value that is not finite or, truncated toward zero, lies outside [−2³¹, 2³¹ − 1]. PyTorch
+ *   refuses these too; like PyTorch, `tensor([1.5], undefined, 'int32')` truncates to 1.
+ *
+ * Typed arrays: Float32Array, Int32Array and Float64Array are the storage of float32, int32 and float64
+ * and imply their dtype. Other numeric arrays (Uint8Array, Uint8ClampedArray, Int16Array, Float16Array, …)
+ * have no dtype of their own here (PyTorch's uint8, int16, float16), so they are converted only when a
+ * dtype is given — `tensor(imageBytes, [h, w, 4], 'float32')` — and refused without one. BigInt64Array,
+ * BigUint64Array and DataView are always refused.
+ *
+ * `zeros` and `ones` report their errors as `full`, which they are.
+ */
 import type { Backend } from './backend.js';
-import { allocate, type DType, dtypeOf, type TypedArray } from './dtype.js';
+import {
+  allocate,
+  bytesPer,
+  checkDType,
+  type DType,
+  fitsInt32,
+  showValue,
+  storageDType,
+  type TypedArray,
+  typedArrayName,
+} from './dtype.js';
 import { findBackend, getBackend } from './engine.js';
 import { normal, uniform } from './random.js';
-import { checkShape, fmt, type Shape, sizeOf } from './shape.js';
+import { fmt, type Shape, shapesEqual, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
 export interface CreateOptions {
@@ -15,84 +44,253 @@ export interface CreateOptions {
 
 type Nested = number | readonly Nested[];
 
-function resolveBackend(b: Backend | string | undefined): Backend {
-  if (b === undefined) return getBackend();
-  return typeof b === 'string' ? findBackend(b) : b;
+/** A tensor about to be made, checked: its shape, dtype and backend, and its element count. */
+interface Target {
+  readonly op: string;
+  readonly backend: Backend;
+  readonly shape: number[];
+  readonly dtype: DType;
+  readonly size: number;
 }
 
-/** A tensor holding `values` (already of the right dtype and length). */
+/**
+ * The one check every creation passes before it allocates: a known dtype, a valid shape, a backend that
+ * stores the dtype and can hold `size × bytesPer(dtype)` bytes.
+ */
+function target(op: string, shape: unknown, dtype: unknown, backend: unknown): Target {
+  const dt = checkDType(op, dtype);
+  const b = resolveBackend(op, backend);
+  const s = checkShapeArg(op, shape);
+  if (!b.dtypes.includes(dt)) throw new Error(`${op}: backend ${b.name} does not support dtype ${dt} (it has ${b.dtypes.join(', ')})`);
+  const size = sizeOf(s);
+  const bytes = size * bytesPer(dt);
+  if (bytes > b.maxBufferBytes) {
+    // in exact bytes where rounding would print the two sizes alike
+    let [need, max] = [showBytes(bytes), showBytes(b.maxBufferBytes)];
+    if (need === max) [need, max] = [`${bytes} bytes`, `${b.maxBufferBytes} bytes`];
+    throw new Error(`${op}: shape ${fmt(s)} of ${dt} needs ${need}, more than backend ${b.name} holds (${max})`);
+  }
+  return { op, backend: b, shape: s, dtype: dt, size };
+}
+
+/** A zero-filled host array for `t`; a failed JavaScript allocation (over the engine's own limits) is reported as the op's. */
+function allocateFor(t: Target): TypedArray {
+  try {
+    return allocate(t.dtype, t.size);
+  } catch (e) {
+    throw new Error(
+      `${t.op}: cannot allocate ${showBytes(t.size * bytesPer(t.dtype))} for shape ${fmt(t.shape)} of ${t.dtype} (${(e as Error).message})`,
+    );
+  }
+}
+
+/** The tensor of `t` holding `values` (of `t.dtype`'s storage and `t.size` elements); the backend copies them. */
+function store(t: Target, values: TypedArray): Tensor {
+  return new Tensor(t.backend, t.backend.write(values, t.dtype), t.shape, t.dtype);
+}
+
+/** `source` copied into fresh storage of `t.dtype`; int32 refuses what it cannot hold (non-finite, out of range). */
+function convert(t: Target, source: ArrayLike<number>): TypedArray {
+  const values = allocateFor(t);
+  if (t.dtype === 'int32') {
+    for (let i = 0; i < t.size; i++) {
+      const v = source[i];
+      if (!fitsInt32(v)) throw int32Error(t.op, v, `at index ${i}`);
+      values[i] = v;
+    }
+  } else {
+    for (let i = 0; i < t.size; i++) values[i] = source[i];
+  }
+  return values;
+}
+
+function int32Error(op: string, v: number, where: string): Error {
+  return new Error(
+    `${op}: value ${v} ${where} does not fit int32 (finite values in [-2147483648, 2147483647]; fractions truncate toward zero); use float32 or float64`,
+  );
+}
+
+function resolveBackend(op: string, b: unknown): Backend {
+  if (b === undefined) return getBackend();
+  if (typeof b === 'string') {
+    try {
+      return findBackend(b);
+    } catch (e) {
+      throw new Error(`${op}: ${(e as Error).message.replace(/^findBackend: /, '')}`);
+    }
+  }
+  if (typeof b !== 'object' || b === null || typeof (b as Backend).write !== 'function')
+    throw new Error(`${op}: backend must be a backend or a backend's name, got ${showValue(b)}`);
+  return b as Backend;
+}
+
+/** `shape` as a fresh array, checked: non-negative safe integers whose product is a safe integer. */
+function checkShapeArg(op: string, shape: unknown): number[] {
+  if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of non-negative integers, got ${showValue(shape)}`);
+  const s: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    const v: unknown = shape[d];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      const shown = `[${Array.from(shape, (x: unknown) => (typeof x === 'number' ? String(x) : showValue(x))).join(',')}]`;
+      const why = Number.isInteger(v) && (v as number) > 0 ? 'more than the largest exact count 2^53 - 1' : 'not a non-negative integer';
+      throw new Error(`${op}: invalid shape ${shown}: dim ${d} is ${showValue(v)}, ${why}`);
+    }
+    s.push(v + 0); // -0 → 0
+  }
+  const size = sizeOf(s);
+  if (!Number.isSafeInteger(size))
+    throw new Error(`${op}: shape ${fmt(s)} has ${size} elements, more than the largest exact count 2^53 - 1`);
+  return s;
+}
+
+/** The options argument: an object (or undefined); a dtype string or null where options go is refused. */
+function readOptions(op: string, opts: unknown): { dtype?: unknown; backend?: unknown } {
+  if (opts === undefined) return {};
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
+    throw new Error(`${op}: options must be an object such as { dtype: 'int32' }, got ${showValue(opts)}`);
+  return opts;
+}
+
+function showBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${Number(n.toFixed(1))} ${units[i]}`;
+}
+
+/**
+ * A tensor holding `values`, of `shape` and `dtype`. Values of another kind are converted (checked as
+ * `tensor` checks them); the backend keeps its own copy.
+ * @example fromTypedArray(new Float32Array([1, 2, 3, 4]), [2, 2], 'float32')
+ */
 export function fromTypedArray(values: TypedArray, shape: Shape, dtype: DType, backend?: Backend | string): Tensor {
-  const b = resolveBackend(backend);
-  if (!b.dtypes.includes(dtype))
-    throw new Error(`tensor: backend ${b.name} does not support dtype ${dtype} (it has ${b.dtypes.join(', ')})`);
-  return new Tensor(b, b.write(values, dtype), [...shape], dtype);
+  return fromValues('fromTypedArray', values, shape, dtype, backend);
+}
+
+function fromValues(op: string, values: unknown, shape: unknown, dtype: unknown, backend: unknown): Tensor {
+  const source = typedSource(op, values, dtype !== undefined);
+  const t = target(op, shape, dtype, backend);
+  if (source.length !== t.size) throw new Error(`${op}: ${source.length} values do not fill shape ${fmt(t.shape)}`);
+  return store(t, storageDType(source) === t.dtype ? (source as TypedArray) : convert(t, source));
+}
+
+/** A typed array as tensor data; without a dtype to convert to, only the three storage kinds. */
+function typedSource(op: string, data: unknown, dtypeGiven: boolean): ArrayLike<number> {
+  const name = typedArrayName(data);
+  if (!ArrayBuffer.isView(data) || name === 'DataView' || name.startsWith('Big'))
+    throw new Error(`${op}: expected a Float32Array, Int32Array or Float64Array, got ${showValue(data)}`);
+  if (!dtypeGiven && storageDType(data) === undefined)
+    throw new Error(
+      `${op}: a ${name} has no matching dtype (float32, int32, float64): give the dtype to convert it to, e.g. tensor(values, shape, 'float32')`,
+    );
+  return data as unknown as ArrayLike<number>;
 }
 
 /**
  * A tensor from a number, nested arrays or a typed array. The shape is inferred from nested arrays
- * and can be given for flat data; the dtype is float32 unless given or implied by a typed array.
+ * and can be given for flat data; the dtype is float32 unless given or implied by a typed array (see
+ * the module's notes for other typed arrays and for int32 limits).
  * @example tensor([[1, 2], [3, 4]])            // shape [2,2], float32
  * @example tensor(new Int32Array([0, 1, 2]))   // shape [3], int32
  * @example tensor([1, 2, 3, 4, 5, 6], [2, 3])
  */
 export function tensor(data: Nested | TypedArray, shape?: Shape, dtype?: DType, opts: Omit<CreateOptions, 'dtype'> = {}): Tensor {
-  let flat: ArrayLike<number>;
-  let inferred: number[];
-  if (ArrayBuffer.isView(data)) {
-    flat = data as TypedArray;
-    inferred = [flat.length];
-    dtype ??= dtypeOf(data as TypedArray);
-  } else {
-    inferred = inferShape(data);
-    flat = typeof data === 'number' ? [data] : ((data as readonly Nested[]).flat(Number.POSITIVE_INFINITY as 1) as number[]);
-  }
-  const finalShape = shape ? [...shape] : inferred;
-  checkShape('tensor', finalShape);
-  if (sizeOf(finalShape) !== flat.length) throw new Error(`tensor: ${flat.length} values do not fill shape ${fmt(finalShape)}`);
-  const dt = dtype ?? 'float32';
-  const values = allocate(dt, flat.length);
-  for (let i = 0; i < flat.length; i++) values[i] = flat[i];
-  return fromTypedArray(values, finalShape, dt, opts.backend);
+  const { backend } = readOptions('tensor', opts);
+  dtype ??= undefined; // null, as PyTorch's dtype=None, means the default
+  if (dtype !== undefined) checkDType('tensor', dtype);
+  if (ArrayBuffer.isView(data))
+    return fromValues('tensor', data, shape ?? [(data as ArrayLike<number>).length], dtype ?? storageDType(data), backend);
+  const inferred = inferShape(data);
+  const flat = typeof data === 'number' ? [data] : ((data as readonly Nested[]).flat(Number.POSITIVE_INFINITY as 1) as number[]);
+  const t = target('tensor', shape ?? inferred, dtype ?? 'float32', backend);
+  if (t.size !== flat.length) throw new Error(`tensor: ${flat.length} values do not fill shape ${fmt(t.shape)}`);
+  return store(t, convert(t, flat));
 }
 
-function inferShape(data: Nested): number[] {
+function inferShape(data: unknown): number[] {
   if (typeof data === 'number') return [];
-  if (!Array.isArray(data)) throw new Error(`tensor: expected numbers or nested arrays, got ${typeof data}`);
+  if (!Array.isArray(data)) throw new Error(`tensor: expected numbers or nested arrays, got ${showValue(data)}`);
   if (data.length === 0) return [0];
   const inner = inferShape(data[0]);
   for (const item of data) {
-    if (fmt(inferShape(item)) !== fmt(inner)) throw new Error('tensor: nested arrays are ragged (sub-arrays differ in shape)');
+    if (!shapesEqual(inferShape(item), inner)) throw new Error('tensor: nested arrays are ragged (sub-arrays differ in shape)');
   }
   return [data.length, ...inner];
 }
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
-  checkShape('full', shape);
-  const dtype = opts.dtype ?? 'float32';
-  const values = allocate(dtype, sizeOf(shape));
-  values.fill(value);
-  return fromTypedArray(values, shape, dtype, opts.backend);
+  return filled('full', shape, value, opts);
 }
 
-export const zeros = (shape: Shape, opts: CreateOptions = {}) => full(shape, 0, opts);
-export const ones = (shape: Shape, opts: CreateOptions = {}) => full(shape, 1, opts);
-export const zerosLike = (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 0, { dtype: t.dtype, backend: t.backend, ...opts });
-export const onesLike = (t: Tensor, opts: CreateOptions = {}) => full(t.shape, 1, { dtype: t.dtype, backend: t.backend, ...opts });
+export const zeros = (shape: Shape, opts: CreateOptions = {}) => filled('full', shape, 0, opts);
+export const ones = (shape: Shape, opts: CreateOptions = {}) => filled('full', shape, 1, opts);
+/** Zeros of t's shape, with t's dtype and backend unless `opts` says otherwise. */
+export const zerosLike = (t: Tensor, opts: CreateOptions = {}) => filledLike('zerosLike', t, 0, opts);
+/** Ones of t's shape, with t's dtype and backend unless `opts` says otherwise. */
+export const onesLike = (t: Tensor, opts: CreateOptions = {}) => filledLike('onesLike', t, 1, opts);
+
+function filled(op: string, shape: unknown, value: unknown, opts: unknown): Tensor {
+  const o = readOptions(op, opts);
+  if (typeof value !== 'number') throw new Error(`${op}: value must be a number, got ${showValue(value)}`);
+  const t = target(op, shape, o.dtype ?? 'float32', o.backend);
+  if (t.dtype === 'int32' && !fitsInt32(value)) throw int32Error(op, value, 'to fill with');
+  const values = allocateFor(t);
+  values.fill(value);
+  return store(t, values);
+}
+
+function filledLike(op: string, t: Tensor, value: number, opts: CreateOptions): Tensor {
+  checkTensor(op, t, false); // a disposed tensor's shape and dtype still serve (autograd seeds backward so)
+  return filled(op, t.shape, value, { dtype: t.dtype, backend: t.backend, ...readOptions(op, opts) });
+}
+
+/** Refuses what is not a tensor (by its shape and dtype, so a tensor from another copy of this package passes). */
+function checkTensor(op: string, t: unknown, alive: boolean): void {
+  const like = typeof t === 'object' && t !== null ? (t as Partial<Tensor>) : {};
+  if (!Array.isArray(like.shape) || typeof like.dtype !== 'string') throw new Error(`${op}: expected a tensor, got ${showValue(t)}`);
+  if (alive && like.isDisposed) throw new Error(`${op}: the tensor of shape ${fmt(like.shape)} is disposed`);
+}
 
 /**
  * Values from `start` up to (not including) `end` in steps of `step`; `arange(n)` is 0..n−1. Integer
- * arguments give int32, as PyTorch gives int64.
+ * arguments give int32, as PyTorch gives int64; a range int32 cannot hold is refused (give a float
+ * dtype). Arguments must be finite numbers.
  */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  const o = readOptions('arange', opts);
   if (end === undefined) [start, end] = [0, start];
+  for (const [name, v] of [
+    ['start', start],
+    ['end', end],
+    ['step', step],
+  ] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`arange: ${name} must be a finite number, got ${showValue(v)}`);
+  }
   if (step === 0) throw new Error('arange: step must be non-zero');
-  const n = Math.max(0, Math.ceil((end - start) / step));
+  if ((end - start) * step < 0)
+    throw new Error(
+      `arange: a step of ${step} never gets from ${start} to ${end} (the step's sign must point from start to end, as in PyTorch)`,
+    );
+  const n = Math.ceil((end - start) / step);
+  if (!Number.isSafeInteger(n)) throw new Error(`arange: ${start} to ${end} in steps of ${step} is ${n} elements, more than 2^53 - 1`);
   const allInts = [start, end, step].every(Number.isInteger);
-  const dtype = opts.dtype ?? (allInts ? 'int32' : 'float32');
-  const values = allocate(dtype, n);
+  const t = target('arange', [n], o.dtype ?? (allInts ? 'int32' : 'float32'), o.backend);
+  // the values rise (or fall) monotonically, so the two ends bound them all
+  if (t.dtype === 'int32' && n > 0) {
+    const last = start + (n - 1) * step;
+    for (const [v, where] of [
+      [start, 'at index 0'],
+      [last, `at index ${n - 1}`],
+    ] as const)
+      if (!fitsInt32(v)) throw int32Error('arange', v, where);
+  }
+  const values = allocateFor(t);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
-  return fromTypedArray(values, [n], dtype, opts.backend);
+  return store(t, values);
 }
 
 /** Uniform samples in [0, 1) from the seeded generator (see `manualSeed`). */
@@ -106,17 +304,19 @@ export function randn(shape: Shape, opts: CreateOptions = {}): Tensor {
 }
 
 function sampled(op: string, shape: Shape, draw: () => number, opts: CreateOptions): Tensor {
-  checkShape(op, shape);
-  const dtype = opts.dtype ?? 'float32';
-  if (dtype === 'int32') throw new Error(`${op}: dtype must be a float type`);
-  const values = allocate(dtype, sizeOf(shape));
+  const o = readOptions(op, opts);
+  const dtype = checkDType(op, o.dtype ?? 'float32');
+  if (dtype === 'int32') throw new Error(`${op}: dtype must be a float type (float32 or float64), got int32`);
+  const t = target(op, shape, dtype, o.backend);
+  const values = allocateFor(t);
   for (let i = 0; i < values.length; i++) values[i] = draw();
-  return fromTypedArray(values, shape, dtype, opts.backend);
+  return store(t, values);
 }
 
 /** Moves (copies) a tensor to another backend; synchronous where the source can be read synchronously. */
 export function toBackend(t: Tensor, backend: Backend | string): Tensor {
-  const b = resolveBackend(backend);
+  checkTensor('toBackend', t, true);
+  const b = resolveBackend('toBackend', backend);
   if (b === t.backend) return t.clone();
-  return fromTypedArray(t.dataSync(), t.shape, t.dtype, b);
+  return fromValues('toBackend', t.dataSync(), t.shape, t.dtype, b);
 }

@@ -32,8 +32,11 @@ export {
   keep,
   type MemoryInfo,
   memory,
+  op,
+  type References,
   registerBackend,
   registeredBackends,
+  registerReferences,
   setBackend,
   setLogger,
   tidy,
@@ -42,8 +45,9 @@ export {
 export { erf as erfScalar, gelu as geluScalar } from './math.js';
 export * from './ops/index.js';
 export { getRngState, manualSeed, setRngState } from './random.js';
-export { broadcastShapes, contiguousStrides, normalizeDim, normalizeDims, type Shape, sizeOf, unravel } from './shape.js';
+export { broadcastShapes, contiguousStrides, normalizeDim, normalizeDims, type Shape, shapesEqual, sizeOf, unravel } from './shape.js';
 export { type Scalar, Tensor, type TensorLike } from './tensor.js';
+export { type ShapeArgs, shapeFromArgs, type TensorMethods } from './tensor-methods.js';
 
 registerBackend('reference', () => new ReferenceBackend(), 0);
 // gpu.js takes ~0.1 s to load, so it loads only when the gpujs backend is chosen

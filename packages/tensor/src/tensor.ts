@@ -4,7 +4,8 @@
  * the views and frees the buffer when the last is disposed).
  *
  * Methods mirror PyTorch's (`x.add(y)`, `x.sum(1, true)`); each is a one-line forward to the op
- * function of the same name in `ops/`, where the documentation lives.
+ * function of the same name in `ops/`. The method set is {@link TensorMethods}, shared with autograd's
+ * Variable and documented there.
  */
 import type { Backend, DataId, View } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
@@ -12,13 +13,14 @@ import { keep, release, track } from './engine.js';
 import { formatTensor } from './format.js';
 import * as ops from './ops/index.js';
 import { contiguousStrides, isContiguous, type Shape, sizeOf } from './shape.js';
+import { type ShapeArgs, shapeFromArgs, type TensorMethods } from './tensor-methods.js';
 
 let nextId = 0;
 
 export type Scalar = number;
 export type TensorLike = Tensor | Scalar;
 
-export class Tensor implements View {
+export class Tensor implements View, TensorMethods<Tensor, TensorLike> {
   /** A process-unique id, handy in debugging and in autograd's graph. */
   readonly id = nextId++;
   private disposed = false;
@@ -36,11 +38,9 @@ export class Tensor implements View {
     track(this);
   }
 
-  /** Number of elements. */
   get size(): number {
     return sizeOf(this.shape);
   }
-  /** Number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }
@@ -48,7 +48,6 @@ export class Tensor implements View {
     return this.disposed;
   }
 
-  /** The elements, row-major, as a new typed array (synchronous; not on async GPU backends). */
   dataSync(): TypedArray {
     this.assertAlive('dataSync');
     return ops.readSync(this);
@@ -58,11 +57,9 @@ export class Tensor implements View {
     this.assertAlive('data');
     return ops.read(this);
   }
-  /** The elements as nested arrays (PyTorch's `tolist`). */
   arraySync(): unknown {
     return ops.toNested(this.dataSync(), this.shape);
   }
-  /** The value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) throw new Error(`item: tensor of shape [${this.shape.join(',')}] has ${this.size} elements, not 1`);
     return this.dataSync()[0];
@@ -72,7 +69,6 @@ export class Tensor implements View {
     return formatTensor(this.dataSync(), this.shape, this.dtype);
   }
 
-  /** Frees this view; the buffer goes when its last view does. Disposing twice is harmless. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -87,24 +83,23 @@ export class Tensor implements View {
   }
 
   // ----- views -----
-  reshape(...shape: number[] | [readonly number[]]): Tensor {
-    return ops.reshape(this, flatArgs(shape));
+  reshape(...shape: ShapeArgs): Tensor {
+    return ops.reshape(this, shapeFromArgs(shape));
   }
-  view(...shape: number[] | [readonly number[]]): Tensor {
-    return ops.view(this, flatArgs(shape));
+  view(...shape: ShapeArgs): Tensor {
+    return ops.view(this, shapeFromArgs(shape));
   }
-  permute(...dims: number[] | [readonly number[]]): Tensor {
-    return ops.permute(this, flatArgs(dims));
+  permute(...dims: ShapeArgs): Tensor {
+    return ops.permute(this, shapeFromArgs(dims));
   }
   transpose(dim0 = -2, dim1 = -1): Tensor {
     return ops.transpose(this, dim0, dim1);
   }
-  /** The transpose of a 2-D tensor (PyTorch's `.T` for matrices). */
   get T(): Tensor {
     return ops.transpose(this, 0, 1);
   }
-  expand(...shape: number[] | [readonly number[]]): Tensor {
-    return ops.expand(this, flatArgs(shape));
+  expand(...shape: ShapeArgs): Tensor {
+    return ops.expand(this, shapeFromArgs(shape));
   }
   narrow(dim: number, start: number, length: number): Tensor {
     return ops.narrow(this, dim, start, length);
@@ -278,9 +273,4 @@ export class Tensor implements View {
   chunk(chunks: number, dim = 0): Tensor[] {
     return ops.chunk(this, chunks, dim);
   }
-}
-
-/** `reshape(2, 3)` and `reshape([2, 3])` both work, as in PyTorch. */
-function flatArgs(args: number[] | [readonly number[]]): number[] {
-  return Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
 }

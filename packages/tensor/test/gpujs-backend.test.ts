@@ -93,7 +93,10 @@ describe('choosing a mode', () => {
     expect(() => x.double()).toThrow(/cast: backend gpujs does not support dtype float64/);
     expect(() => b.write(new Float64Array(2), 'float64')).toThrow(/gpujs write: dtype float64 is not supported/);
     expect(() => tensor([2 ** 24 + 1], undefined, 'int32', { backend: b })).toThrow(/int32 value 16777217 is beyond ±2\^24/);
-    expect(() => zeros([4097, 4097], { backend: b })).toThrow(/gpujs write: 16785409 elements exceed 2\^24/);
+    expect(() => zeros([4097, 4097], { backend: b })).toThrow(
+      /full: shape \[4097,4097\] of float32 needs 67141636 bytes, more than backend gpujs holds/,
+    );
+    expect(() => b.write(new Float32Array(4097 * 4097), 'float32')).toThrow(/gpujs write: 16785409 elements exceed 2\^24/);
     x.dispose();
     await setBackend('reference');
   });

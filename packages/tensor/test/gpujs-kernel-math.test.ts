@@ -75,7 +75,7 @@ describe.each(['webasm', 'webgpu'])('kernel math compiled (%s), float32 througho
     floor: number,
   ): Promise<number> {
     const id = backend.write(Float32Array.from(xs), 'float32');
-    const out = backend.unary(op, { dataId: id, dtype: 'float32', shape: [xs.length], strides: [1], offset: 0 });
+    const out = backend.unary({ dataId: id, dtype: 'float32', shape: [xs.length], strides: [1], offset: 0 }, { op });
     const got = await backend.read(out, 'float32');
     backend.disposeData(id);
     backend.disposeData(out);

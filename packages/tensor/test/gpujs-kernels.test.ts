@@ -44,8 +44,8 @@ type Result = DataId | { y: DataId; mean: DataId; rstd: DataId };
 interface Case {
   readonly name: string;
   readonly inputs: readonly Input[];
-  /** The kernel call; `view(spec)` and `id(i)` give the inputs on the backend under test. */
-  readonly run: (b: Backend, view: (s: ViewSpec) => View, id: (i: number) => DataId) => Result;
+  /** The kernel call; `view(spec)` gives a view of an input on the backend under test. */
+  readonly run: (b: Backend, view: (s: ViewSpec) => View) => Result;
   readonly dtype?: DType;
   readonly tol?: Tolerance;
 }
@@ -60,7 +60,7 @@ async function runCase(b: Backend, c: Case): Promise<Float32Array[] | Int32Array
     strides: s.strides ?? contiguousStrides(s.shape),
     offset: s.offset ?? 0,
   });
-  const result = c.run(b, view, (i) => ids[i]);
+  const result = c.run(b, view);
   const outs = 'y' in result ? [result.y, result.mean, result.rstd] : [result];
   const read = await Promise.all(outs.map((o) => b.read(o, c.dtype ?? 'float32')));
   for (const o of [...outs, ...ids]) b.disposeData(o);
@@ -101,40 +101,38 @@ const CASES: Case[] = [
   {
     name: 'cast float32 → int32 truncates toward zero',
     inputs: [{ values: [-2.7, -0.5, 0.5, 2.7, 7.99, -7.99, 1e6 + 0.5] }],
-    run: (b, v) => b.cast(v({ i: 0, shape: [7] }), 'int32'),
+    run: (b, v) => b.cast(v({ i: 0, shape: [7] }), { dtype: 'int32' }),
     dtype: 'int32',
   },
   {
     name: 'cast int32 → float32 through a strided view',
     inputs: [{ values: ints(12, 4, -100, 100), dtype: 'int32' }],
-    run: (b, v) => b.cast(v({ i: 0, shape: [3, 2], strides: [1, 6], offset: 0 }), 'float32'),
+    run: (b, v) => b.cast(v({ i: 0, shape: [3, 2], strides: [1, 6], offset: 0 }), { dtype: 'float32' }),
   },
   {
     name: 'pad every dim of a transposed view',
     inputs: [{ values: values(12, 5) }],
     run: (b, v) =>
-      b.pad(
-        v({ i: 0, shape: [4, 3], strides: [1, 4] }),
-        [
+      b.pad(v({ i: 0, shape: [4, 3], strides: [1, 4] }), {
+        pads: [
           [1, 2],
           [0, 3],
         ],
-        -7.5,
-      ),
+        value: -7.5,
+      }),
   },
   {
     name: 'pad a rank-3 int32 tensor',
     inputs: [{ values: ints(8, 6, -9, 9), dtype: 'int32' }],
     run: (b, v) =>
-      b.pad(
-        v({ i: 0, shape: [2, 2, 2] }),
-        [
+      b.pad(v({ i: 0, shape: [2, 2, 2] }), {
+        pads: [
           [0, 1],
           [2, 0],
           [1, 1],
         ],
-        3,
-      ),
+        value: 3,
+      }),
     dtype: 'int32',
   },
   {
@@ -148,7 +146,7 @@ const CASES: Case[] = [
           // a [2,2,4] view of a [2,4,2] buffer: not a matrix once split at dim 1, so it is copied first
           v({ i: 2, shape: [2, 2, 4], strides: [8, 1, 2] }),
         ],
-        1,
+        { dim: 1 },
       ),
   },
   {
@@ -157,7 +155,7 @@ const CASES: Case[] = [
     run: (b, v) =>
       b.cat(
         Array.from({ length: 14 }, (_, k) => v({ i: k, shape: [k % 3, 3] })),
-        0,
+        { dim: 0 },
       ),
   },
   // ----- elementwise -----
@@ -165,14 +163,14 @@ const CASES: Case[] = [
     (op): Case => ({
       name: `unary ${op} over a transposed view`,
       inputs: [{ values: unaryInput(op) }],
-      run: (b, v) => b.unary(op, v({ i: 0, shape: [4, 6], strides: [1, 4] })),
+      run: (b, v) => b.unary(v({ i: 0, shape: [4, 6], strides: [1, 4] }), { op }),
     }),
   ),
   ...(['neg', 'abs', 'sign', 'relu'] as const).map(
     (op): Case => ({
       name: `unary ${op} on int32`,
       inputs: [{ values: ints(10, 11, -50, 50), dtype: 'int32' }],
-      run: (b, v) => b.unary(op, v({ i: 0, shape: [10] })),
+      run: (b, v) => b.unary(v({ i: 0, shape: [10] }), { op }),
       dtype: 'int32',
     }),
   ),
@@ -181,7 +179,7 @@ const CASES: Case[] = [
       name: `binary ${op}, broadcast both ways`,
       // a: [3,1] broadcast over columns; b: a row broadcast over rows; repeats make equal pairs
       inputs: [{ values: op === 'pow' ? [-2, 0.5, 3] : [-1, 0.5, 2] }, { values: op === 'pow' ? [2, 3, -1, 0.5] : [2, 0.5, -1, -1] }],
-      run: (b, v) => b.binary(op, v({ i: 0, shape: [3, 4], strides: [1, 0] }), v({ i: 1, shape: [3, 4], strides: [0, 1] })),
+      run: (b, v) => b.binary(v({ i: 0, shape: [3, 4], strides: [1, 0] }), v({ i: 1, shape: [3, 4], strides: [0, 1] }), { op }),
       dtype: COMPARISONS.has(op) ? 'int32' : 'float32',
     }),
   ),
@@ -189,14 +187,14 @@ const CASES: Case[] = [
     name: 'binary add and maximum keep NaN; division by zero gives ±Infinity',
     inputs: [{ values: [Number.NaN, 1, -1, 0] }, { values: [2, Number.NaN, 0, 0] }],
     run: (b, v) => {
-      const s = b.binary('maximum', v({ i: 0, shape: [4] }), v({ i: 1, shape: [4] }));
-      const q = b.binary('div', v({ i: 0, shape: [3], offset: 1 }), v({ i: 1, shape: [3], offset: 1 }));
+      const s = b.binary(v({ i: 0, shape: [4] }), v({ i: 1, shape: [4] }), { op: 'maximum' });
+      const q = b.binary(v({ i: 0, shape: [3], offset: 1 }), v({ i: 1, shape: [3], offset: 1 }), { op: 'div' });
       const out = b.cat(
         [
           { dataId: s, dtype: 'float32', shape: [4], strides: [1], offset: 0 },
           { dataId: q, dtype: 'float32', shape: [3], strides: [1], offset: 0 },
         ],
-        0,
+        { dim: 0 },
       );
       b.disposeData(s);
       b.disposeData(q);
@@ -209,9 +207,9 @@ const CASES: Case[] = [
     run: (b, v) => {
       const a = v({ i: 0, shape: [4], offset: 1 });
       const c = v({ i: 0, shape: [4], strides: [2], offset: 1 });
-      const m = b.binary('mul', a, c);
-      const lt = b.binary('lt', a, c);
-      const out = b.binary('add', { ...a, dataId: m, offset: 0 }, { ...a, dataId: lt, offset: 0 });
+      const m = b.binary(a, c, { op: 'mul' });
+      const lt = b.binary(a, c, { op: 'lt' });
+      const out = b.binary({ ...a, dataId: m, offset: 0 }, { ...a, dataId: lt, offset: 0 }, { op: 'add' });
       b.disposeData(m);
       b.disposeData(lt);
       return out;
@@ -229,23 +227,23 @@ const CASES: Case[] = [
     (op): Case => ({
       name: `reduce ${op} of rows with ties`,
       inputs: [{ values: [3, 1, 3, -2, -2, 5, 0, 0, 0, 7, 7, 1] }],
-      run: (b, _v, id) => b.reduce(op, id(0), 'float32', 3, 4),
+      run: (b, v) => b.reduce(v({ i: 0, shape: [3, 4] }), { op }),
       dtype: op.startsWith('arg') ? 'int32' : 'float32',
     }),
   ),
   {
     name: 'reduce max and argmax let a NaN win',
     inputs: [{ values: [1, Number.NaN, 5, 2, 9, 3] }],
-    run: (b, _v, id) => {
-      const m = b.reduce('max', id(0), 'float32', 2, 3);
-      const a = b.reduce('argmax', id(0), 'float32', 2, 3);
-      const af = b.cast({ dataId: a, dtype: 'int32', shape: [2], strides: [1], offset: 0 }, 'float32');
+    run: (b, v) => {
+      const m = b.reduce(v({ i: 0, shape: [2, 3] }), { op: 'max' });
+      const a = b.reduce(v({ i: 0, shape: [2, 3] }), { op: 'argmax' });
+      const af = b.cast({ dataId: a, dtype: 'int32', shape: [2], strides: [1], offset: 0 }, { dtype: 'float32' });
       const out = b.cat(
         [
           { dataId: m, dtype: 'float32', shape: [2], strides: [1], offset: 0 },
           { dataId: af, dtype: 'float32', shape: [2], strides: [1], offset: 0 },
         ],
-        0,
+        { dim: 0 },
       );
       for (const t of [m, a, af]) b.disposeData(t);
       return out;
@@ -254,13 +252,14 @@ const CASES: Case[] = [
   {
     name: 'long rows: sum, max, argmin of 2 × 150000 (several chunk stages)',
     inputs: [{ values: values(300000, 15, -1, 1) }],
-    run: (b, _v, id) => {
-      const s = b.reduce('sum', id(0), 'float32', 2, 150000);
-      const m = b.reduce('max', id(0), 'float32', 2, 150000);
-      const a = b.reduce('argmin', id(0), 'float32', 2, 150000);
-      const af = b.cast({ dataId: a, dtype: 'int32', shape: [2], strides: [1], offset: 0 }, 'float32');
+    run: (b, v) => {
+      const x = v({ i: 0, shape: [2, 150000] });
+      const s = b.reduce(x, { op: 'sum' });
+      const m = b.reduce(x, { op: 'max' });
+      const a = b.reduce(x, { op: 'argmin' });
+      const af = b.cast({ dataId: a, dtype: 'int32', shape: [2], strides: [1], offset: 0 }, { dtype: 'float32' });
       const row = (d: DataId): View => ({ dataId: d, dtype: 'float32', shape: [2], strides: [1], offset: 0 });
-      const out = b.cat([row(s), row(m), row(af)], 0);
+      const out = b.cat([row(s), row(m), row(af)], { dim: 0 });
       for (const t of [s, m, a, af]) b.disposeData(t);
       return out;
     },
@@ -269,23 +268,23 @@ const CASES: Case[] = [
   {
     name: 'softmax of rows with logits up to ±1000',
     inputs: [{ values: [...values(12, 16, -5, 5), 1000, 999, -1000, 0] }],
-    run: (b, _v, id) => b.softmax(id(0), 'float32', 4, 4, false),
+    run: (b, v) => b.softmax(v({ i: 0, shape: [4, 4] }), { log: false }),
   },
   {
     name: 'logSoftmax of a 3 × 70000 input (chunked row statistics)',
     inputs: [{ values: values(210000, 17, -30, 30) }],
-    run: (b, _v, id) => b.softmax(id(0), 'float32', 3, 70000, true),
+    run: (b, v) => b.softmax(v({ i: 0, shape: [3, 70000] }), { log: true }),
     tol: { rtol: 1e-4, atol: 1e-4 },
   },
   {
     name: 'layerNorm with weight and bias: y, mean and rstd',
     inputs: [{ values: values(4 * 6, 18, -3, 8) }, { values: values(6, 19) }, { values: values(6, 20) }],
-    run: (b, _v, id) => b.layerNorm(id(0), 'float32', 4, 6, id(1), id(2), 1e-5),
+    run: (b, v) => b.layerNorm(v({ i: 0, shape: [4, 6] }), v({ i: 1, shape: [6] }), v({ i: 2, shape: [6] }), { eps: 1e-5 }),
   },
   {
     name: 'layerNorm without weight or bias',
     inputs: [{ values: values(3 * 5, 21) }],
-    run: (b, _v, id) => b.layerNorm(id(0), 'float32', 3, 5, null, null, 0.1),
+    run: (b, v) => b.layerNorm(v({ i: 0, shape: [3, 5] }), null, null, { eps: 0.1 }),
   },
   // ----- linear algebra -----
   {
@@ -313,33 +312,31 @@ const CASES: Case[] = [
       {
         name: `conv2d with bias, ${label}`,
         inputs: [{ values: values(sizeOf(xShape), 26) }, { values: values(sizeOf(wShape), 27) }, { values: values(6, 28) }],
-        run: (b, _v, id) => b.conv2d(id(0), xShape, id(1), wShape, id(2), p, 'float32'),
+        run: (b, v) => b.conv2d(v({ i: 0, shape: xShape }), v({ i: 1, shape: wShape }), v({ i: 2, shape: [6] }), p),
       },
       {
         name: `conv2dBackwardInput, ${label}`,
         inputs: [{ values: values(sizeOf(dyShape), 29) }, { values: values(sizeOf(wShape), 30) }],
-        run: (b, _v, id) => b.conv2dBackwardInput(id(0), dyShape, id(1), wShape, xShape, p, 'float32'),
+        run: (b, v) => b.conv2dBackwardInput(v({ i: 0, shape: dyShape }), v({ i: 1, shape: wShape }), { ...p, xShape }),
       },
       {
         name: `conv2dBackwardWeight, ${label}`,
         inputs: [{ values: values(sizeOf(xShape), 31) }, { values: values(sizeOf(dyShape), 32) }],
-        run: (b, _v, id) => b.conv2dBackwardWeight(id(0), xShape, id(1), dyShape, wShape, p, 'float32'),
+        run: (b, v) => b.conv2dBackwardWeight(v({ i: 0, shape: xShape }), v({ i: 1, shape: dyShape }), { ...p, wShape }),
       },
     ];
   }),
   {
     name: 'conv2dBackwardWeight over 8 × 100 × 100 output pixels (chunked over batch rows)',
     inputs: [{ values: values(8 * 1 * 102 * 102, 33) }, { values: values(8 * 1 * 100 * 100, 34) }],
-    run: (b, _v, id) =>
-      b.conv2dBackwardWeight(
-        id(0),
-        [8, 1, 102, 102],
-        id(1),
-        [8, 1, 100, 100],
-        [1, 1, 3, 3],
-        { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 },
-        'float32',
-      ),
+    run: (b, v) =>
+      b.conv2dBackwardWeight(v({ i: 0, shape: [8, 1, 102, 102] }), v({ i: 1, shape: [8, 1, 100, 100] }), {
+        stride: [1, 1],
+        padding: [0, 0],
+        dilation: [1, 1],
+        groups: 1,
+        wShape: [1, 1, 3, 3],
+      }),
     tol: { rtol: 1e-4, atol: 5e-3 },
   },
   // ----- resampling -----
@@ -357,12 +354,12 @@ const CASES: Case[] = [
       {
         name: `${forward}, ${label}`,
         inputs: [{ values: values(2 * 3 * 4 * 5, 35) }],
-        run: (b, _v, id) => b[forward](id(0), [2, 3, 4, 5], outH, outW, p, 'float32'),
+        run: (b, v) => b[forward](v({ i: 0, shape: [2, 3, 4, 5] }), { ...p, outH, outW }),
       },
       {
         name: `${backward}, ${label}`,
         inputs: [{ values: values(2 * 3 * outH * outW, 36) }],
-        run: (b, _v, id) => b[backward](id(0), [2, 3, outH, outW], 4, 5, p, 'float32'),
+        run: (b, v) => b[backward](v({ i: 0, shape: [2, 3, outH, outW] }), { ...p, outH: 4, outW: 5 }),
       },
     ];
   }),
@@ -370,7 +367,8 @@ const CASES: Case[] = [
   {
     name: 'gather along dim 1 through a transposed x and an offset index view',
     inputs: [{ values: values(4 * 3, 37) }, { values: [9, 2, 0, 1, 1, 0, 2, 2, 0], dtype: 'int32' }],
-    run: (b, v) => b.gather(v({ i: 0, shape: [3, 4], strides: [1, 3] }), 1, v({ i: 1, shape: [2, 4], strides: [4, 1], offset: 1 })),
+    run: (b, v) =>
+      b.gather(v({ i: 0, shape: [3, 4], strides: [1, 3] }), v({ i: 1, shape: [2, 4], strides: [4, 1], offset: 1 }), { dim: 1 }),
   },
   {
     name: 'gather of int32 values along dim 0 with a broadcast index',
@@ -378,18 +376,18 @@ const CASES: Case[] = [
       { values: ints(6, 38, -50, 50), dtype: 'int32' },
       { values: [2, 0, 1], dtype: 'int32' },
     ],
-    run: (b, v) => b.gather(v({ i: 0, shape: [3, 2] }), 0, v({ i: 1, shape: [3, 2], strides: [1, 0] })),
+    run: (b, v) => b.gather(v({ i: 0, shape: [3, 2] }), v({ i: 1, shape: [3, 2], strides: [1, 0] }), { dim: 0 }),
     dtype: 'int32',
   },
   {
     name: 'scatterAdd with repeated indices along dim 1, index narrower than the output',
     inputs: [{ values: [0, 2, 2, 1, 1, 1], dtype: 'int32' }, { values: values(6, 39) }],
-    run: (b, v) => b.scatterAdd([3, 4], 'float32', 1, v({ i: 0, shape: [2, 3] }), v({ i: 1, shape: [2, 3] })),
+    run: (b, v) => b.scatterAdd(v({ i: 0, shape: [2, 3] }), v({ i: 1, shape: [2, 3] }), { shape: [3, 4], dim: 1 }),
   },
   {
     name: 'scatterAdd of 70000 entries into 5 rows (chunked over the index)',
     inputs: [{ values: ints(70000, 40, 0, 5), dtype: 'int32' }, { values: values(70000, 41, -1, 1) }],
-    run: (b, v) => b.scatterAdd([5], 'float32', 0, v({ i: 0, shape: [70000] }), v({ i: 1, shape: [70000] })),
+    run: (b, v) => b.scatterAdd(v({ i: 0, shape: [70000] }), v({ i: 1, shape: [70000] }), { shape: [5], dim: 0 }),
     tol: { rtol: 1e-4, atol: 2e-3 },
   },
 ];

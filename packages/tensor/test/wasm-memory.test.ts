@@ -111,9 +111,16 @@ describe('wasm backend memory', () => {
   });
 
   it('an allocation past the maximum is an error naming the request and the limit; the backend keeps working', () => {
+    // one buffer larger than the memory could ever hold: refused before anything is allocated
     expect(() => zeros([20_000_000], { backend: b })).toThrow(
-      /out of memory allocating 80000000 bytes \(76\.3 MiB\).*memory maximum 64\.0 MiB/,
+      /full: shape \[20000000\] of float32 needs 76\.3 MiB, more than backend wasm holds/,
     );
+    // one that fits alone, but not beside another: the allocator names the request and the limit
+    const big = zeros([10_000_000], { backend: b });
+    expect(() => zeros([10_000_000], { backend: b })).toThrow(
+      /out of memory allocating 40000000 bytes \(38\.1 MiB\).*memory maximum 64\.0 MiB/,
+    );
+    big.dispose();
     const x = zeros([1000], { backend: b });
     expect(x.sum().item()).toBe(0);
     x.dispose();

@@ -47,22 +47,19 @@ export function stack(xs: readonly Variable[], dim = 0): Variable {
 }
 
 /** Splits into pieces of `size` or of the listed sizes (views); each piece is a `narrow`, with its gradient. */
-export function split(x: Variable, sizeOrSections: number | readonly number[], dim = 0): Variable[] {
-  return asNarrows(x, T.split(x.data, sizeOrSections, dim), dim);
-}
+export const split = T.op('split', (x: Variable, sizeOrSections: number | readonly number[], dim = 0): Variable[] =>
+  asNarrows(x, T.split(x.data, sizeOrSections, dim), dim),
+);
 
 /** Splits into `chunks` nearly equal pieces (PyTorch's sizes); each piece is a `narrow`. */
-export function chunk(x: Variable, chunks: number, dim = 0): Variable[] {
-  return asNarrows(x, T.chunk(x.data, chunks, dim), dim);
-}
+export const chunk = T.op('chunk', (x: Variable, chunks: number, dim = 0): Variable[] => asNarrows(x, T.chunk(x.data, chunks, dim), dim));
 
-/** The tensor package decides the pieces (and checks the arguments); autograd re-makes each as a narrow of x. */
+/** The tensor package decides the pieces (and checks the arguments); autograd re-makes each as a narrow of x (the op's scope frees the tensor pieces). */
 function asNarrows(x: Variable, pieces: readonly Tensor[], dim: number): Variable[] {
   const d = dim < 0 ? dim + x.rank : dim;
   let start = 0;
   return pieces.map((p) => {
     const length = p.shape[d];
-    p.dispose();
     const v = narrow(x, d, start, length);
     start += length;
     return v;

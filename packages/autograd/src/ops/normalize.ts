@@ -37,36 +37,37 @@ export function logSoftmax(x: Variable, dim: number): Variable {
  * Layer normalisation over the trailing `normalizedShape` dims (PyTorch's `F.layer_norm`), with
  * optional elementwise `weight` and `bias` of that shape.
  */
-export function layerNorm(
-  x: Variable,
-  normalizedShape: readonly number[],
-  weight: VariableLike | null = null,
-  bias: VariableLike | null = null,
-  eps = 1e-5,
-): Variable {
-  const w = weight === null ? null : (dataOf(weight) as Tensor);
-  const { y, mean, rstd } = T.layerNormWithStats(x.data, normalizedShape, w, bias === null ? null : (dataOf(bias) as Tensor), eps);
-  const lead = x.rank - normalizedShape.length;
-  const statShape = [...x.shape.slice(0, lead), ...normalizedShape.map(() => 1)];
-  const leadDims = Array.from({ length: lead }, (_, i) => i);
-  const normDims = Array.from({ length: normalizedShape.length }, (_, i) => lead + i);
-  // an absent weight or bias enters as the constant 0, which never asks for a gradient
-  const result = record('layerNorm', y, [x, weight ?? 0, bias ?? 0], (save) => {
-    const [xs, ms, rs] = save(x.data, mean, rstd);
-    const ws = w === null ? null : save(w)[0];
-    return (g, [nx, nw, nb]) => {
-      const r = T.reshape(rs, statShape);
-      const xhat = T.mul(T.sub(xs, T.reshape(ms, statShape)), r);
-      const ghat = ws ? T.mul(g, ws) : g;
-      const dx = nx
-        ? T.mul(r, T.sub(T.sub(ghat, T.mean(ghat, normDims, true)), T.mul(xhat, T.mean(T.mul(ghat, xhat), normDims, true))))
-        : null;
-      // weight and bias are shared by every leading index; with no leading dims there is nothing to sum
-      const overLead = (t: Tensor) => (lead === 0 ? t : T.sum(t, leadDims));
-      return [dx, nw ? overLead(T.mul(g, xhat)) : null, nb ? overLead(g) : null];
-    };
-  });
-  mean.dispose();
-  rstd.dispose();
-  return result;
-}
+export const layerNorm = T.op(
+  'layerNorm',
+  (
+    x: Variable,
+    normalizedShape: readonly number[],
+    weight: VariableLike | null = null,
+    bias: VariableLike | null = null,
+    eps = 1e-5,
+  ): Variable => {
+    const w = weight === null ? null : (dataOf(weight) as Tensor);
+    const { y, mean, rstd } = T.layerNormWithStats(x.data, normalizedShape, w, bias === null ? null : (dataOf(bias) as Tensor), eps);
+    const lead = x.rank - normalizedShape.length;
+    const statShape = [...x.shape.slice(0, lead), ...normalizedShape.map(() => 1)];
+    const leadDims = Array.from({ length: lead }, (_, i) => i);
+    const normDims = Array.from({ length: normalizedShape.length }, (_, i) => lead + i);
+    // an absent weight or bias enters as the constant 0, which never asks for a gradient
+    // an op (one scope): the statistics are freed on return, the node keeps its own references
+    return record('layerNorm', y, [x, weight ?? 0, bias ?? 0], (save) => {
+      const [xs, ms, rs] = save(x.data, mean, rstd);
+      const ws = w === null ? null : save(w)[0];
+      return (g, [nx, nw, nb]) => {
+        const r = T.reshape(rs, statShape);
+        const xhat = T.mul(T.sub(xs, T.reshape(ms, statShape)), r);
+        const ghat = ws ? T.mul(g, ws) : g;
+        const dx = nx
+          ? T.mul(r, T.sub(T.sub(ghat, T.mean(ghat, normDims, true)), T.mul(xhat, T.mean(T.mul(ghat, xhat), normDims, true))))
+          : null;
+        // weight and bias are shared by every leading index; with no leading dims there is nothing to sum
+        const overLead = (t: Tensor) => (lead === 0 ? t : T.sum(t, leadDims));
+        return [dx, nw ? overLead(T.mul(g, xhat)) : null, nb ? overLead(g) : null];
+      };
+    });
+  },
+);

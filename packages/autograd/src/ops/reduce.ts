@@ -19,13 +19,13 @@ function spreadBack(g: Tensor, shape: readonly number[], dims: readonly number[]
 
 /** Each input element enters its sum once: the gradient is g, broadcast back. */
 export function sum(x: Variable, dim?: Dims, keepdim = false): Variable {
-  const dims = reducedDims(dim, x.rank);
+  const dims = reducedDims('sum', dim, x.rank);
   return record('sum', T.sum(x.data, dim, keepdim), [x], () => (g) => [spreadBack(g, x.shape, dims)]);
 }
 
 /** g / n, broadcast back. */
 export function mean(x: Variable, dim?: Dims, keepdim = false): Variable {
-  const dims = reducedDims(dim, x.rank);
+  const dims = reducedDims('mean', dim, x.rank);
   const n = reducedCount(x.shape, dims);
   return record('mean', T.mean(x.data, dim, keepdim), [x], () => (g) => [spreadBack(T.div(g, n), x.shape, dims)]);
 }
@@ -36,7 +36,7 @@ export function mean(x: Variable, dim?: Dims, keepdim = false): Variable {
  * the arg position. (PyTorch's `max(dim)`, which also returns indices, gives it all to one index.)
  */
 function extremum(op: 'max' | 'min', x: Variable, dim: Dims, keepdim: boolean): Variable {
-  const dims = reducedDims(dim, x.rank);
+  const dims = reducedDims(op, dim, x.rank);
   const out = op === 'max' ? T.max(x.data, dim, keepdim) : T.min(x.data, dim, keepdim);
   return record(op, out, [x], (save) => {
     const [xs, ys] = save(x.data, out);
@@ -57,7 +57,7 @@ export const min = (x: Variable, dim?: Dims, keepdim = false) => extremum('min',
  * Variance with Bessel's `correction` (1, PyTorch's default, is unbiased): d var / dx = 2(x − mean)/(n − correction).
  */
 export function variance(x: Variable, dim?: Dims, opts: { keepdim?: boolean; correction?: number } = {}): Variable {
-  const dims = reducedDims(dim, x.rank);
+  const dims = reducedDims('variance', dim, x.rank);
   const n = reducedCount(x.shape, dims);
   const correction = opts.correction ?? 1;
   return record('var', T.variance(x.data, dim, opts), [x], (save) => {
@@ -72,7 +72,7 @@ export { variance as var };
 
 /** d logsumexp / dx = exp(x − logsumexp(x)), the softmax over the reduced dims. */
 export function logsumexp(x: Variable, dim: number | readonly number[], keepdim = false): Variable {
-  const dims = reducedDims(dim, x.rank);
+  const dims = reducedDims('logsumexp', dim, x.rank);
   const out = T.logsumexp(x.data, dim, keepdim);
   return record('logsumexp', out, [x], (save) => {
     const [xs, ys] = save(x.data, out);

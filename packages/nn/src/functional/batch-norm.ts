@@ -3,7 +3,7 @@
  * statistics are taken over every other dim (N, and H, W for images).
  */
 import { add, mean, mul, rsqrt, sub, type Variable, type VariableLike } from '@setr-ts/autograd';
-import { type Tensor, tidy } from '@setr-ts/tensor';
+import { op, type Tensor } from '@setr-ts/tensor';
 
 export interface BatchNormOptions {
   weight?: VariableLike | null;
@@ -26,58 +26,55 @@ export interface BatchNormResult {
  * In training, y = (x − mean_B) / √(var_B + eps) · weight + bias with the batch's mean and biased
  * variance, and the running variance is updated with the UNBIASED batch variance (n/(n−1)·var_B), as
  * PyTorch does. In evaluation, the running statistics take the batch's place. Tensors are immutable,
- * so the updated running statistics are returned rather than written in place.
+ * so the updated running statistics are returned rather than written in place. It runs as an op (one
+ * scope): the temporaries are freed, the result keeps what its backward pass reads.
  * @example const { y, runningMean, runningVar } = batchNorm(x, rm, rv, { weight, bias, training: true });
  */
-export function batchNorm(
-  x: Variable,
-  runningMean: Tensor | null,
-  runningVar: Tensor | null,
-  opts: BatchNormOptions = {},
-): BatchNormResult {
-  const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = opts;
-  if (x.rank < 2) throw new Error(`batchNorm: expected input [N, C, ...], got [${x.shape.join(',')}]`);
-  const c = x.shape[1];
-  // per-channel vectors broadcast as [1, C, 1, 1, ...]
-  const perChannel = [1, c, ...x.shape.slice(2).map(() => 1)];
-  for (const [name, t] of [
-    ['runningMean', runningMean],
-    ['runningVar', runningVar],
-    ['weight', weight],
-    ['bias', bias],
-  ] as const) {
-    if (t !== null && typeof t !== 'number' && (t.shape.length !== 1 || t.shape[0] !== c))
-      throw new Error(`batchNorm: ${name} [${t.shape.join(',')}] should be [${c}]`);
-  }
-  if ((runningMean === null) !== (runningVar === null)) throw new Error('batchNorm: give both running statistics or neither');
-  const useBatch = training || runningMean === null;
-  const dims = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
-  const n = x.size / c;
-  if (useBatch && n <= 1)
-    throw new Error(`batchNorm: expected more than 1 value per channel when training, got input [${x.shape.join(',')}]`);
-
-  let normalised: Variable;
-  let newMean: Tensor | null = null;
-  let newVar: Tensor | null = null;
-  if (useBatch) {
-    const mu = mean(x, dims, true);
-    const centred = sub(x, mu);
-    const biasedVar = mean(mul(centred, centred), dims, true);
-    normalised = mul(centred, rsqrt(add(biasedVar, eps)));
-    if (training && runningMean && runningVar) {
-      // the running averages are bookkeeping, not part of the graph: computed on the tensors
-      [newMean, newVar] = tidy(() => [
-        runningMean.mul(1 - momentum).add(mu.data.reshape([c]).mul(momentum)),
-        runningVar.mul(1 - momentum).add(biasedVar.data.reshape([c]).mul((momentum * n) / (n - 1))),
-      ]);
+export const batchNorm = op(
+  'batchNorm',
+  (x: Variable, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): BatchNormResult => {
+    const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = opts;
+    if (x.rank < 2) throw new Error(`batchNorm: expected input [N, C, ...], got [${x.shape.join(',')}]`);
+    const c = x.shape[1];
+    // per-channel vectors broadcast as [1, C, 1, 1, ...]
+    const perChannel = [1, c, ...x.shape.slice(2).map(() => 1)];
+    for (const [name, t] of [
+      ['runningMean', runningMean],
+      ['runningVar', runningVar],
+      ['weight', weight],
+      ['bias', bias],
+    ] as const) {
+      if (t !== null && typeof t !== 'number' && (t.shape.length !== 1 || t.shape[0] !== c))
+        throw new Error(`batchNorm: ${name} [${t.shape.join(',')}] should be [${c}]`);
     }
-  } else {
-    const m = (runningMean as Tensor).reshape(perChannel);
-    const v = (runningVar as Tensor).reshape(perChannel);
-    normalised = mul(sub(x, m), rsqrt(add(v, eps)));
-  }
-  let y = normalised;
-  if (weight !== null) y = mul(y, typeof weight === 'number' ? weight : weight.reshape(perChannel));
-  if (bias !== null) y = add(y, typeof bias === 'number' ? bias : bias.reshape(perChannel));
-  return { y, runningMean: newMean, runningVar: newVar };
-}
+    if ((runningMean === null) !== (runningVar === null)) throw new Error('batchNorm: give both running statistics or neither');
+    const useBatch = training || runningMean === null;
+    const dims = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
+    const n = x.size / c;
+    if (useBatch && n <= 1)
+      throw new Error(`batchNorm: expected more than 1 value per channel when training, got input [${x.shape.join(',')}]`);
+
+    let normalised: Variable;
+    let newMean: Tensor | null = null;
+    let newVar: Tensor | null = null;
+    if (useBatch) {
+      const mu = mean(x, dims, true);
+      const centred = sub(x, mu);
+      const biasedVar = mean(mul(centred, centred), dims, true);
+      normalised = mul(centred, rsqrt(add(biasedVar, eps)));
+      if (training && runningMean && runningVar) {
+        // the running averages are bookkeeping, not part of the graph: computed on the tensors
+        newMean = runningMean.mul(1 - momentum).add(mu.data.reshape([c]).mul(momentum));
+        newVar = runningVar.mul(1 - momentum).add(biasedVar.data.reshape([c]).mul((momentum * n) / (n - 1)));
+      }
+    } else {
+      const m = (runningMean as Tensor).reshape(perChannel);
+      const v = (runningVar as Tensor).reshape(perChannel);
+      normalised = mul(sub(x, m), rsqrt(add(v, eps)));
+    }
+    let y = normalised;
+    if (weight !== null) y = mul(y, typeof weight === 'number' ? weight : weight.reshape(perChannel));
+    if (bias !== null) y = add(y, typeof bias === 'number' ? bias : bias.reshape(perChannel));
+    return { y, runningMean: newMean, runningVar: newVar };
+  },
+);

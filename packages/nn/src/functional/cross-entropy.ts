@@ -47,41 +47,31 @@ function checkArgs(logits: Variable, target: Tensor, opts: CrossEntropyOptions):
  * (the count of non-ignored targets without weights).
  * @example crossEntropy(logits, labels, { ignoreIndex: 255 })   // logits [B, 150, H, W], labels int32 [B, H, W]
  */
-export function crossEntropy(logits: Variable, target: Tensor, opts: CrossEntropyOptions = {}): Variable {
+export const crossEntropy = T.op('crossEntropy', (logits: Variable, target: Tensor, opts: CrossEntropyOptions = {}): Variable => {
   checkArgs(logits, target, opts);
   const { ignoreIndex = -100, weight = null, reduction = 'mean', labelSmoothing = 0 } = opts;
   const k = logits.shape[1];
-  const temps: Tensor[] = [];
-  const temp = (t: Tensor) => {
-    temps.push(t);
-    return t;
-  };
   const logp = logSoftmax(logits, 1);
   // per-target weights: w[t] (or 1) where the target counts, 0 where it is ignored; ignored targets
   // read class 0 so that the gather stays in range
-  const valid = temp(T.ne(target, ignoreIndex));
-  const safe = temp(T.where(valid, target, 0));
-  const wt = temp(
-    T.tidy(() =>
-      weight ? T.indexSelect(weight.to(logits.dtype), 0, safe.flatten()).reshape(target.shape).mul(valid) : valid.to(logits.dtype),
-    ),
-  );
-  const weightSum = temp(T.sum(wt));
+  const valid = T.ne(target, ignoreIndex);
+  const safe = T.where(valid, target, 0);
   let picked: Variable;
   try {
-    picked = gather(logp, 1, temp(T.unsqueeze(safe, 1))).squeeze(1);
+    picked = gather(logp, 1, T.unsqueeze(safe, 1)).squeeze(1);
   } catch (e) {
     throw new Error(`crossEntropy: a target is neither a class in [0, ${k}) nor ignoreIndex ${ignoreIndex} (${(e as Error).message})`);
   }
+  const wt = weight ? T.indexSelect(weight.to(logits.dtype), 0, safe.flatten()).reshape(target.shape).mul(valid) : valid.to(logits.dtype);
+  const weightSum = T.sum(wt);
   const reduce = (perTarget: Variable) =>
     reduction === 'none' ? perTarget : reduction === 'sum' ? sum(perTarget) : div(sum(perTarget), weightSum);
   let loss = reduce(neg(mul(picked, wt)));
   if (labelSmoothing > 0) {
     // −Σ_k w[k]·log p[k] per target, 0 where ignored
-    const classWeights = weight ? temp(T.tidy(() => weight.to(logits.dtype).reshape([1, k, ...logits.shape.slice(2).map(() => 1)]))) : null;
-    const smooth = mul(neg(sum(classWeights ? mul(logp, classWeights) : logp, 1)), temp(valid.to(logits.dtype)));
+    const classWeights = weight ? weight.to(logits.dtype).reshape([1, k, ...logits.shape.slice(2).map(() => 1)]) : null;
+    const smooth = mul(neg(sum(classWeights ? mul(logp, classWeights) : logp, 1)), valid.to(logits.dtype));
     loss = add(mul(loss, 1 - labelSmoothing), mul(reduce(smooth), labelSmoothing / k));
   }
-  for (const t of temps) t.dispose();
-  return loss;
-}
+  return loss; // runs as an op: the temporaries above are freed, the loss keeps what its backward reads
+});

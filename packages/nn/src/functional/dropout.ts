@@ -9,7 +9,7 @@ import { rand, type Shape, type Tensor, tidy } from '@setr-ts/tensor';
 
 /** Checks a drop probability. */
 export function checkP(op: string, p: number): void {
-  if (!(p >= 0 && p <= 1)) throw new Error(`${op}: drop probability must lie in [0, 1], got ${p}`);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`${op}: drop probability must lie in [0, 1], got ${p}`);
 }
 
 /** A mask of `shape` holding 1/(1 − p) with probability 1 − p and 0 otherwise. */

@@ -3,16 +3,39 @@
  * half-written checkpoint. The bytes go to a temporary file in the same directory (a rename is only
  * atomic within one file system), are flushed to disk with fsync, and the file is renamed over the
  * target; finally the directory is fsynced so that the rename itself survives a power cut.
+ *
+ * A writer killed before its rename (kill -9, out of memory, power cut) leaves its temporary file
+ * behind, as large as the checkpoint. Its name says whose it is: `.<target name>.<pid>.<12 hex>.tmp`.
+ * The next write to the same target removes such files once they are stale (see {@link staleTempFiles}),
+ * and a read can mention them.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+/** A temporary file whose writer still lives is stale anyway after this long (a write takes seconds). */
+export const STALE_TEMP_AGE_MS = 60 * 60 * 1000;
+
 /**
- * Writes `bytes` to `path` atomically (temp file, write, fsync, rename).
+ * A temporary file whose writer is gone must also have been left untouched this long: a pid names a
+ * process only on its own host and pid namespace, and a writer on another machine or in another
+ * container sharing the directory looks gone from here, though its writes keep the file's mtime fresh.
+ */
+export const DEAD_WRITER_QUIET_MS = 60 * 1000;
+
+/**
+ * Writes `bytes` to `path` atomically (temp file, write, fsync, rename), first removing stale
+ * temporary files that earlier, interrupted writes to `path` left behind.
  * @example writeFileAtomic('run/model.safetensors', bytes);
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  for (const stale of staleTempFiles(path)) {
+    try {
+      unlinkSync(stale);
+    } catch {
+      // gone already (another writer cleaned it) or not ours to remove: leave it
+    }
+  }
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx');
@@ -33,6 +56,59 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     throw e;
   }
   syncDirectory(dir);
+}
+
+/**
+ * The temporary files next to `path` that interrupted writes to `path` left behind: named as
+ * {@link writeFileAtomic} names them for this target, and either their writer process is gone (and
+ * the file untouched for {@link DEAD_WRITER_QUIET_MS}) or they are older than {@link STALE_TEMP_AGE_MS}.
+ * A file carrying this process's own pid counts only by age: writes here are synchronous, so such a
+ * file is a worker thread's write in progress or the leftover of an earlier process that had the same
+ * pid (a restarted container), and the two look alike.
+ * Returns full paths; [] when the directory cannot be read.
+ * @example staleTempFiles('run/model.safetensors') // ['run/.model.safetensors.4242.0a1b2c3d4e5f.tmp']
+ */
+export function staleTempFiles(path: string): string[] {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const stale: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    // what lies between is exactly `<pid>.<12 hex>`; a longer middle belongs to another target (`a` vs `a.1`)
+    const owner = /^([0-9]+)\.[0-9a-f]{12}$/.exec(name.slice(prefix.length, -'.tmp'.length));
+    if (!owner) continue;
+    const full = join(dir, name);
+    const pid = Number(owner[1]);
+    const age = ageMs(full);
+    const writerGone = pid !== process.pid && !processExists(pid);
+    if ((writerGone && age > DEAD_WRITER_QUIET_MS) || age > STALE_TEMP_AGE_MS) stale.push(full);
+  }
+  return stale;
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending; EPERM means it exists, not ours). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** How long ago the file was last written; 0 if it is gone or cannot be looked at. */
+function ageMs(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 /** fsync on a directory makes its entries durable; some platforms (Windows) cannot open one, which is harmless. */

@@ -8,9 +8,11 @@
  * (offsets into the data section) and may hold `"__metadata__": { string: string }`. A valid file has
  * its tensors tile the data section exactly: no gaps, no overlaps, nothing after the last one. The
  * reader checks all of that, so a malformed or truncated file gives an error naming the file and the
- * field at fault instead of a crash or garbage weights.
+ * field at fault instead of a crash or garbage weights. The header's JSON is read strictly (duplicate
+ * keys, a byte-order mark, lone surrogates are errors) by safetensors-header.ts.
  */
 import type { DType, TypedArray } from '@setr-ts/tensor';
+import { type HeaderEntry, readHeader } from './safetensors-header.js';
 
 /** One tensor as the format sees it: a dtype of ours, a shape, and row-major values. */
 export interface TensorRecord {
@@ -94,7 +96,21 @@ function bad(source: string, what: string): Error {
   return new Error(`safetensors ${source}: ${what}`);
 }
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/**
+ * Sets `record[key]` as an own property even when `key` is `__proto__` (where plain assignment would
+ * set the prototype instead, and the entry would vanish). Every record of names built here uses it.
+ */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A shape (or offsets) for a message: the first 8 numbers, and how many there are when there are more. */
+function fmtList(list: readonly number[]): string {
+  return list.length <= 8 ? `[${list.join(',')}]` : `[${list.slice(0, 8).join(',')},… (${list.length} in all)]`;
+}
+
+/** A string with lone surrogates (not valid Unicode, so not writable as UTF-8). */
+const hasLoneSurrogate = (s: string) => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 
 interface Entry {
   readonly name: string;
@@ -104,34 +120,26 @@ interface Entry {
   readonly end: number;
 }
 
-/** Checks one header entry's fields and that its byte span matches shape × dtype size. */
-function parseEntry(source: string, name: string, raw: unknown): Entry {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw bad(source, `tensor '${name}': header entry is not an object`);
-  const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  if (typeof dtype !== 'string') throw bad(source, `tensor '${name}': dtype is missing or not a string`);
+/** Checks that one header entry's dtype is known and that its byte span matches shape × dtype size. */
+function checkEntry(source: string, { name, dtype, shape, offsets }: HeaderEntry): Entry {
+  if (!Object.hasOwn(FILE_DTYPES, dtype))
+    throw bad(source, `tensor '${name}': unknown dtype '${dtype}' (readable: ${Object.keys(FILE_DTYPES).join(', ')})`);
   const info = FILE_DTYPES[dtype];
-  if (!info) throw bad(source, `tensor '${name}': unknown dtype '${dtype}' (readable: ${Object.keys(FILE_DTYPES).join(', ')})`);
-  if (!Array.isArray(shape) || !shape.every(isCount))
-    throw bad(source, `tensor '${name}': shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-    throw bad(source, `tensor '${name}': data_offsets ${JSON.stringify(offsets)} is not a pair [begin, end] of integers with begin <= end`);
+  if (offsets.length !== 2 || offsets[0] > offsets[1]) {
+    throw bad(source, `tensor '${name}': data_offsets ${fmtList(offsets)} is not a pair [begin, end] of integers with begin <= end`);
   }
-  const numel = shape.reduce((a: number, d: number) => a * d, 1);
-  const span = offsets[1] - offsets[0];
-  if (!Number.isSafeInteger(numel * info.bytes) || numel * info.bytes !== span) {
+  const [begin, end] = offsets;
+  let bytes = info.bytes;
+  for (const d of shape) bytes *= d;
+  if (shape.includes(0)) bytes = 0; // exactly, even where the other dims' product overflowed
+  if (!Number.isSafeInteger(bytes)) throw bad(source, `tensor '${name}': shape ${fmtList(shape)} of ${dtype} needs at least 2^53 bytes`);
+  if (bytes !== end - begin) {
     throw bad(
       source,
-      `tensor '${name}': shape [${shape.join(',')}] of ${dtype} needs ${numel * info.bytes} bytes, data_offsets [${offsets.join(',')}] span ${span}`,
+      `tensor '${name}': shape ${fmtList(shape)} of ${dtype} needs ${bytes} bytes, data_offsets [${begin},${end}] span ${end - begin}`,
     );
   }
-  return { name, info, shape: shape as number[], begin: offsets[0], end: offsets[1] };
-}
-
-function parseMetadata(source: string, raw: unknown): Record<string, string> {
-  if (raw === undefined) return {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw bad(source, '__metadata__ is not an object of strings');
-  for (const [k, v] of Object.entries(raw)) if (typeof v !== 'string') throw bad(source, `__metadata__ '${k}' is not a string`);
-  return { ...(raw as Record<string, string>) };
+  return { name, info, shape, begin, end };
 }
 
 /**
@@ -171,19 +179,20 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
     throw bad(source, `header length ${headerLen} is impossible (file is ${bytes.length} bytes; at most ${MAX_HEADER_BYTES} allowed)`);
   }
   const n = Number(headerLen);
-  let header: unknown;
+  let text: string;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+    // ignoreBOM keeps a byte-order mark in the text, for the header reader to refuse (by default it is dropped silently)
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + n));
   } catch (e) {
     throw bad(source, `header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw bad(source, 'header is not a JSON object');
-  const { __metadata__: rawMeta, ...rawEntries } = header as Record<string, unknown>;
-  const metadata = parseMetadata(source, rawMeta);
-  const entries = Object.entries(rawEntries).map(([name, raw]) => parseEntry(source, name, raw));
+  const header = readHeader(text, (what) => bad(source, what));
+  const entries = header.entries.map((e) => checkEntry(source, e));
   const dataStart = 8 + n;
   checkLayout(source, entries, bytes.length - dataStart);
   const tensors: Record<string, TensorRecord> = {};
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of header.metadata) setOwn(metadata, key, value);
   for (const e of entries) {
     // copy into a fresh ArrayBuffer, aligned for any typed array (the data need not be aligned in the file,
     // and a Node Buffer's slice() would be a view of a shared pool, not a copy)
@@ -194,7 +203,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
     } catch (err) {
       throw bad(source, (err as Error).message);
     }
-    tensors[e.name] = { dtype: e.info.dtype, shape: e.shape, values };
+    setOwn(tensors, e.name, { dtype: e.info.dtype, shape: e.shape, values });
   }
   return { tensors, metadata };
 }
@@ -208,26 +217,31 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
 export function encodeSafetensors(tensors: Record<string, TensorRecord>, metadata: Record<string, string> = {}): Uint8Array {
   for (const [k, v] of Object.entries(metadata)) {
     if (typeof v !== 'string') throw new Error(`encodeSafetensors: metadata '${k}' must be a string, got ${typeof v}`);
+    if (hasLoneSurrogate(k) || hasLoneSurrogate(v))
+      throw new Error(`encodeSafetensors: metadata '${k}' has a lone surrogate (not valid Unicode)`);
   }
   const names = Object.keys(tensors);
   for (const name of names) {
     const t = tensors[name];
     if (name === '' || name === '__metadata__') throw new Error(`encodeSafetensors: '${name}' cannot name a tensor`);
+    if (hasLoneSurrogate(name)) throw new Error(`encodeSafetensors: tensor name '${name}' has a lone surrogate (not valid Unicode)`);
     const numel = t.shape.reduce((a, d) => a * d, 1);
     if (numel !== t.values.length)
       throw new Error(`encodeSafetensors: tensor '${name}' has ${t.values.length} values for shape [${t.shape.join(',')}]`);
   }
   const width = (name: string) => tensors[name].values.BYTES_PER_ELEMENT;
   names.sort((a, b) => width(b) - width(a) || (a < b ? -1 : a > b ? 1 : 0));
-  const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  // the header as a list of `"key":value` members (not an object, where a tensor named __proto__ would vanish)
+  const members: string[] = [];
+  if (Object.keys(metadata).length > 0) members.push(`"__metadata__":${JSON.stringify(metadata)}`);
   let pos = 0;
   for (const name of names) {
     const { dtype, shape, values } = tensors[name];
-    header[name] = { dtype: WRITE_DTYPE[dtype], shape, data_offsets: [pos, pos + values.byteLength] };
+    const info = { dtype: WRITE_DTYPE[dtype], shape, data_offsets: [pos, pos + values.byteLength] };
+    members.push(`${JSON.stringify(name)}:${JSON.stringify(info)}`);
     pos += values.byteLength;
   }
-  const text = JSON.stringify(header);
+  const text = `{${members.join(',')}}`;
   const unpadded = new TextEncoder().encode(text).length;
   const json = new TextEncoder().encode(text + ' '.repeat(Math.ceil(unpadded / 8) * 8 - unpadded));
   const out = new Uint8Array(8 + json.length + pos);

@@ -3,10 +3,12 @@
  * Hugging Face exchange weights in. The byte-level format and its validation live in
  * safetensors-format.ts; this file moves tensors to and from those records and does the file I/O.
  */
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { type Backend, fromTypedArray, type Tensor } from '@setr-ts/tensor';
-import { writeFileAtomic } from './atomic-write.js';
-import { decodeSafetensors, encodeSafetensors, type TensorRecord } from './safetensors-format.js';
+import { staleTempFiles, writeFileAtomic } from './atomic-write.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsContents, setOwn, type TensorRecord } from './safetensors-format.js';
 
 /**
  * Writes tensors (and optional string metadata) to a safetensors file, atomically. Async because a
@@ -15,7 +17,7 @@ import { decodeSafetensors, encodeSafetensors, type TensorRecord } from './safet
  */
 export async function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): Promise<void> {
   const records: Record<string, TensorRecord> = {};
-  for (const [name, t] of Object.entries(tensors)) records[name] = { dtype: t.dtype, shape: t.shape, values: await t.data() };
+  for (const [name, t] of Object.entries(tensors)) setOwn(records, name, { dtype: t.dtype, shape: t.shape, values: await t.data() });
   writeFileAtomic(path, encodeSafetensors(records, metadata));
 }
 
@@ -24,15 +26,45 @@ export interface LoadOptions {
   backend?: Backend | string;
 }
 
-/** Reads a safetensors file's tensors and metadata; see {@link loadSafetensors}. */
+/**
+ * Reads a safetensors file's tensors and metadata; see {@link loadSafetensors}. Temporary files that
+ * an interrupted save left next to the file are mentioned: in the error if the read fails (the file
+ * may be missing because the save was killed before its rename), else in a one-line warning.
+ */
 export async function readSafetensors(
   path: string,
   opts: LoadOptions = {},
 ): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
-  const { tensors, metadata } = decodeSafetensors(await readFile(path), path);
+  let contents: SafetensorsContents;
+  try {
+    contents = decodeSafetensors(await readFile(path), path);
+  } catch (e) {
+    const note = staleTempNote(path);
+    if (note && e instanceof Error) e.message += `; ${note}`;
+    throw e;
+  }
+  const note = staleTempNote(path);
+  if (note) console.warn(`safetensors ${path}: ${note}`);
   const out: Record<string, Tensor> = {};
-  for (const [name, r] of Object.entries(tensors)) out[name] = fromTypedArray(r.values, r.shape, r.dtype, opts.backend);
-  return { tensors: out, metadata };
+  for (const [name, r] of Object.entries(contents.tensors)) {
+    try {
+      setOwn(out, name, fromTypedArray(r.values, r.shape, r.dtype, opts.backend));
+    } catch (e) {
+      for (const t of Object.values(out)) t.dispose(); // all or nothing: no tensor outlives a failed read
+      throw new Error(`safetensors ${path}: tensor '${name}': ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return { tensors: out, metadata: contents.metadata };
+}
+
+/** One line about the stale temporary files next to `path`, or '' when there are none. */
+function staleTempNote(path: string): string {
+  const stale = staleTempFiles(path);
+  if (stale.length === 0) return '';
+  let bytes = 0;
+  for (const f of stale) bytes += statSync(f, { throwIfNoEntry: false })?.size ?? 0;
+  const files = stale.length === 1 ? 'a temporary file' : `${stale.length} temporary files`;
+  return `an interrupted save left ${files} next to it (${stale.map((f) => basename(f)).join(', ')}; ${(bytes / 1e6).toFixed(1)} MB), which the next save to this path removes`;
 }
 
 /**

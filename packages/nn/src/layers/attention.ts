@@ -5,6 +5,7 @@ import { attend } from '../functional/attention.js';
 import { Module } from '../module.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
+import { size } from './sizes.js';
 
 export interface MultiheadAttentionOptions extends CreateOptions {
   /** Bias on the qkv projection (timm's `qkv_bias`, true for ViT). */
@@ -37,6 +38,8 @@ export class MultiheadAttention extends Module {
     opts: MultiheadAttentionOptions = {},
   ) {
     super();
+    size('MultiheadAttention', 'dim', dim);
+    size('MultiheadAttention', 'numHeads', numHeads, 1);
     if (!Number.isInteger(dim / numHeads)) throw new Error(`MultiheadAttention: dim ${dim} must divide by numHeads ${numHeads}`);
     this.headDim = dim / numHeads;
     this.scale = this.headDim ** -0.5;

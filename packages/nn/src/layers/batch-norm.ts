@@ -5,6 +5,7 @@ import { batchNorm } from '../functional/batch-norm.js';
 import { ones, zeros } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { size } from './sizes.js';
 
 export interface BatchNormOptions extends CreateOptions {
   eps?: number;
@@ -35,6 +36,7 @@ export class BatchNorm2d extends Module {
     opts: BatchNormOptions = {},
   ) {
     super();
+    size('BatchNorm2d', 'numFeatures', numFeatures);
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
     const affine = opts.affine ?? true;

@@ -4,9 +4,9 @@ import type { CreateOptions } from '@setr-ts/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { defaultBias, defaultWeight } from './default-init.js';
+import { intPair, size } from './sizes.js';
 
 type Pair = number | readonly [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
 
 export interface Conv2dOptions extends CreateOptions {
   stride?: Pair;
@@ -41,11 +41,13 @@ export class Conv2d extends Module {
     opts: Conv2dOptions = {},
   ) {
     super();
-    this.kernelSize = pair(kernelSize);
-    this.stride = pair(opts.stride ?? 1);
-    this.padding = pair(opts.padding ?? 0);
-    this.dilation = pair(opts.dilation ?? 1);
-    this.groups = opts.groups ?? 1;
+    size('Conv2d', 'inChannels', inChannels, 1);
+    size('Conv2d', 'outChannels', outChannels, 1);
+    this.kernelSize = intPair('Conv2d', 'kernelSize', kernelSize, 1);
+    this.stride = intPair('Conv2d', 'stride', opts.stride ?? 1, 1);
+    this.padding = intPair('Conv2d', 'padding', opts.padding ?? 0, 0);
+    this.dilation = intPair('Conv2d', 'dilation', opts.dilation ?? 1, 1);
+    this.groups = size('Conv2d', 'groups', opts.groups ?? 1, 1);
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
       throw new Error(`Conv2d: in_channels ${inChannels} and out_channels ${outChannels} must both divide by groups ${this.groups}`);
     }

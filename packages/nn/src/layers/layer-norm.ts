@@ -4,6 +4,7 @@ import type { CreateOptions } from '@setr-ts/tensor';
 import { ones, zeros } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { size } from './sizes.js';
 
 export interface LayerNormOptions extends CreateOptions {
   /** Added to the variance; PyTorch's default is 1e-5, ViT (timm) uses 1e-6. */
@@ -25,7 +26,8 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    const dims: unknown[] = typeof normalizedShape === 'number' || !Array.isArray(normalizedShape) ? [normalizedShape] : normalizedShape;
+    this.normalizedShape = dims.map((d) => size('LayerNorm', 'normalizedShape', d));
     this.eps = opts.eps ?? 1e-5;
     const affine = opts.elementwiseAffine ?? true;
     this.weight = this.registerParameter('weight', affine ? new Parameter(ones(this.normalizedShape, opts)) : null);

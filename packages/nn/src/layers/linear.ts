@@ -5,6 +5,7 @@ import { linear } from '../functional/linear.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { defaultBias, defaultWeight } from './default-init.js';
+import { size } from './sizes.js';
 
 export interface LinearOptions extends CreateOptions {
   /** Learn an additive bias (default true). */
@@ -28,6 +29,8 @@ export class Linear extends Module {
     opts: LinearOptions = {},
   ) {
     super();
+    size('Linear', 'inFeatures', inFeatures);
+    size('Linear', 'outFeatures', outFeatures);
     this.weight = this.registerParameter('weight', new Parameter(defaultWeight([outFeatures, inFeatures], opts)));
     this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(defaultBias(outFeatures, inFeatures, opts)));
   }

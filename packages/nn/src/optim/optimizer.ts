@@ -3,7 +3,7 @@
  * state dict in PyTorch's shape (parameters numbered in group order), so that a resumed run continues
  * exactly where it stopped. Subclasses implement `update`: one parameter's step.
  */
-import { keep, makeView, type Tensor, tidy, toBackend } from '@setr-ts/tensor';
+import { keep, shapesEqual, share, type Tensor, tidy, toBackend } from '@setr-ts/tensor';
 import { readSafetensors, saveSafetensors } from '../io/safetensors.js';
 import type { Parameter } from '../parameter.js';
 
@@ -121,9 +121,7 @@ export abstract class Optimizer<H extends BaseHyper> {
     const state: Record<number, ParamState> = {};
     for (const [p, s] of this.state) {
       const i = index.get(p) as number;
-      state[i] = Object.fromEntries(
-        Object.entries(s).map(([k, v]) => [k, typeof v === 'number' ? v : makeView(v, v.shape, v.strides, v.offset)]),
-      );
+      state[i] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, typeof v === 'number' ? v : share(v)]));
     }
     const paramGroups = this.paramGroups.map(({ params, ...hyper }) => ({
       ...(hyper as unknown as Record<string, HyperValue>),
@@ -157,7 +155,7 @@ export abstract class Optimizer<H extends BaseHyper> {
         continue;
       }
       for (const [k, v] of Object.entries(s)) {
-        if (typeof v !== 'number' && v.shape.join(',') !== p.shape.join(','))
+        if (typeof v !== 'number' && !shapesEqual(v.shape, p.shape))
           problems.push(`state ${i}.${k} is [${v.shape.join(',')}], parameter ${i} is [${p.shape.join(',')}]`);
       }
     }

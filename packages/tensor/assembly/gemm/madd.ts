@@ -4,8 +4,7 @@
  * the portable build multiplies then adds. `ASC_FEATURE_RELAXED_SIMD` is a compile-time constant, so
  * each build contains only its own branch.
  */
-// @ts-ignore: decorator
-@inline
+// @inline
 export function madd(a: v128, b: v128, acc: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(f32x4.mul(a, b), acc);

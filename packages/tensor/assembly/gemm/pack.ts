@@ -7,8 +7,9 @@
  * Packed A: for each panel of MR rows, kc groups of MR values (A[i..i+MR][k]).
  * Packed B: for each panel of NR columns, kc groups of NR values (B[k][j..j+NR]).
  */
-import { at } from '../job';
+
 import { MR, NR } from '../generated/microkernel';
+import { at } from '../job';
 
 /**
  * Packs A[i0 .. i0+m)[k0 .. k0+kc) (element (i, k) at a + i·rs + k·cs) into `dst` as ⌈m/MR⌉ panels of
@@ -16,27 +17,27 @@ import { MR, NR } from '../generated/microkernel';
  */
 export function packA(a: usize, rs: i32, cs: i32, i0: i32, m: i32, k0: i32, kc: i32, dst: usize): void {
   for (let p = 0; p < m; p += MR) {
-    const panel = dst + (<usize>(p * kc) << 2); // panel p/MR starts (p/MR)·MR·kc floats in
+    const panel = dst + ((<usize>(p * kc)) << 2); // panel p/MR starts (p/MR)·MR·kc floats in
     const rows = min(MR, m - p);
-    const src = a + (<usize>(i0 + p) * <usize>rs + <usize>k0 * <usize>cs << 2);
+    const src = a + ((<usize>(i0 + p) * <usize>rs + <usize>k0 * <usize>cs) << 2);
     let k = 0;
-    if (rows == MR && cs == 1) {
+    if (rows === MR && cs === 1) {
       for (; k + 4 <= kc; k += 4) fourRowsFourSteps(at(src, k), rs, at(panel, k * MR));
-    } else if (rows == MR && rs == 1) {
+    } else if (rows === MR && rs === 1) {
       // a transposed A: the MR values of one k step are contiguous
       for (; k < kc; k++) {
-        v128.store(at(panel, k * MR), v128.load(src + (<usize>k * <usize>cs << 2)));
+        v128.store(at(panel, k * MR), v128.load(src + ((<usize>k * <usize>cs) << 2)));
       }
     }
-    if (cs == 1) {
+    if (cs === 1) {
       // rows are contiguous: read each row forwards, write every MR-th slot
       for (let r = 0; r < rows; r++) {
-        const row = src + (<usize>r * <usize>rs << 2);
+        const row = src + ((<usize>r * <usize>rs) << 2);
         for (let j = k; j < kc; j++) store<f32>(at(panel, j * MR + r), load<f32>(at(row, j)));
       }
     } else {
       for (let j = k; j < kc; j++) {
-        const col = src + (<usize>j * <usize>cs << 2);
+        const col = src + ((<usize>j * <usize>cs) << 2);
         for (let r = 0; r < rows; r++) store<f32>(at(panel, j * MR + r), load<f32>(at(col, r * rs)));
       }
     }
@@ -45,10 +46,9 @@ export function packA(a: usize, rs: i32, cs: i32, i0: i32, m: i32, k0: i32, kc: 
 }
 
 /** Four k steps of a 4-row panel of a row-major A: four row vectors in, their 4×4 transpose out. */
-// @ts-ignore: decorator
-@inline
+// @inline
 function fourRowsFourSteps(src: usize, rs: i32, out: usize): void {
-  const stride = <usize>rs << 2;
+  const stride = (<usize>rs) << 2;
   const r0 = v128.load(src);
   const r1 = v128.load(src + stride);
   const r2 = v128.load(src + 2 * stride);
@@ -69,25 +69,25 @@ function fourRowsFourSteps(src: usize, rs: i32, out: usize): void {
  */
 export function packB(b: usize, rs: i32, cs: i32, k0: i32, kc: i32, j0: i32, n: i32, dst: usize): void {
   for (let q = 0; q < n; q += NR) {
-    const panel = dst + (<usize>(q * kc) << 2);
+    const panel = dst + ((<usize>(q * kc)) << 2);
     const cols = min(NR, n - q);
-    const src = b + (<usize>k0 * <usize>rs + <usize>(j0 + q) * <usize>cs << 2);
-    if (cs == 1 && cols == NR) {
+    const src = b + ((<usize>k0 * <usize>rs + <usize>(j0 + q) * <usize>cs) << 2);
+    if (cs === 1 && cols === NR) {
       // a row of the panel is NR contiguous floats: two vector copies
       for (let k = 0; k < kc; k++) {
-        const row = src + (<usize>k * <usize>rs << 2);
+        const row = src + ((<usize>k * <usize>rs) << 2);
         v128.store(at(panel, k * NR), v128.load(row));
         v128.store(at(panel, k * NR + 4), v128.load(row, 16));
       }
-    } else if (cs == 1) {
+    } else if (cs === 1) {
       for (let k = 0; k < kc; k++) {
-        const row = src + (<usize>k * <usize>rs << 2);
+        const row = src + ((<usize>k * <usize>rs) << 2);
         for (let c = 0; c < cols; c++) store<f32>(at(panel, k * NR + c), load<f32>(at(row, c)));
       }
     } else {
       // columns are contiguous (a transposed B): read each column forwards
       for (let c = 0; c < cols; c++) {
-        const col = src + (<usize>c * <usize>cs << 2);
+        const col = src + ((<usize>c * <usize>cs) << 2);
         for (let k = 0; k < kc; k++) store<f32>(at(panel, k * NR + c), load<f32>(at(col, k * rs)));
       }
     }
@@ -106,24 +106,25 @@ export function packB(b: usize, rs: i32, cs: i32, k0: i32, kc: i32, j0: i32, n: 
  */
 export function packBGathered(x: usize, kOff: usize, jOff: usize, k0: i32, kc: i32, j0: i32, n: i32, dst: usize): void {
   for (let q = 0; q < n; q += NR) {
-    const panel = dst + (<usize>(q * kc) << 2);
+    const panel = dst + ((<usize>(q * kc)) << 2);
     const cols = min(NR, n - q);
     const first = at(jOff, j0 + q);
     const rows = at(kOff, k0);
     let k = 0;
-    if (cols == NR && consecutive(first, NR)) {
+    if (cols === NR && consecutive(first, NR)) {
       // each panel row is NR consecutive floats
-      const base = x + (<usize>load<i32>(first) << 2);
+      const base = x + ((<usize>load<i32>(first)) << 2);
       for (; k < kc; k++) {
-        const src = base + (<usize>load<i32>(at(rows, k)) << 2);
+        const src = base + ((<usize>load<i32>(at(rows, k))) << 2);
         v128.store(at(panel, k * NR), v128.load(src));
         v128.store(at(panel, k * NR + 4), v128.load(src, 16));
       }
-    } else if (cols == NR) {
-      for (; k + 4 <= kc && consecutive(at(rows, k), 4); k += 4) fourRows(x + (<usize>load<i32>(at(rows, k)) << 2), first, at(panel, k * NR));
+    } else if (cols === NR) {
+      for (; k + 4 <= kc && consecutive(at(rows, k), 4); k += 4)
+        fourRows(x + ((<usize>load<i32>(at(rows, k))) << 2), first, at(panel, k * NR));
     }
     for (; k < kc; k++) {
-      const src = x + (<usize>load<i32>(at(rows, k)) << 2);
+      const src = x + ((<usize>load<i32>(at(rows, k))) << 2);
       const row = at(panel, k * NR);
       for (let c = 0; c < cols; c++) store<f32>(at(row, c), load<f32>(at(src, load<i32>(at(first, c)))));
       for (let c = cols; c < NR; c++) store<f32>(at(row, c), 0);
@@ -132,11 +133,10 @@ export function packBGathered(x: usize, kOff: usize, jOff: usize, k0: i32, kc: i
 }
 
 /** Whether the `count` offsets from `e` on are consecutive (pixels next to each other in one row). */
-// @ts-ignore: decorator
-@inline
+// @inline
 function consecutive(e: usize, count: i32): bool {
   const o = load<i32>(e);
-  for (let i = 1; i < count; i++) if (load<i32>(at(e, i)) != o + i) return false;
+  for (let i = 1; i < count; i++) if (load<i32>(at(e, i)) !== o + i) return false;
   return true;
 }
 

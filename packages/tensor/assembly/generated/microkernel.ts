@@ -10,8 +10,7 @@ import { madd } from '../gemm/madd';
 export const MR: i32 = 4;
 export const NR: i32 = 8;
 
-// @ts-ignore: decorator
-@inline
+// @inline
 function store(p: usize, acc: v128, offset: usize, accumulate: bool): void {
   const q = p + offset;
   v128.store(q, accumulate ? f32x4.add(v128.load(q), acc) : acc);

@@ -3,7 +3,8 @@
  */
 import type { Conv2dParams } from '../backend.js';
 import { convOutSize } from '../conv-geometry.js';
-import { fmt } from '../shape.js';
+import { op } from '../engine.js';
+import { fmt, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, checkDtype, checkSameDtype, wrap } from './util.js';
 import { contiguous } from './view.js';
@@ -40,6 +41,7 @@ function checkShapes(op: string, xShape: readonly number[], wShape: readonly num
   const [n, c, h, w] = xShape;
   const [co, cig, kh, kw] = wShape;
   if (c % p.groups !== 0 || co % p.groups !== 0) throw new Error(`${op}: channels in ${c} and out ${co} must divide by groups ${p.groups}`);
+  if (kh < 1 || kw < 1) throw new Error(`${op}: weight ${fmt(wShape)} has an empty ${kh}x${kw} kernel`);
   if (cig !== c / p.groups)
     throw new Error(`${op}: weight ${fmt(wShape)} expects ${cig * p.groups} input channels, input ${fmt(xShape)} has ${c}`);
   const ho = convOutSize(h, kh, p.stride[0], p.padding[0], p.dilation[0]);
@@ -52,45 +54,40 @@ function checkShapes(op: string, xShape: readonly number[], wShape: readonly num
 }
 
 /** `conv2d(x [N,C,H,W], w [Co,C/groups,kh,kw], bias? [Co])`. */
-export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+export const conv2d = op('conv2d', (x: Tensor, w: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor => {
   const b = backendOf('conv2d', x, w, ...(bias ? [bias] : []));
   checkDtype('conv2d', x, ['float32', 'float64']);
   checkSameDtype('conv2d', x, w, ...(bias ? [bias] : []));
   const p = conv2dParams('conv2d', opts);
   const outShape = checkShapes('conv2d', x.shape, w.shape, p);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== w.shape[0])) throw new Error(`conv2d: bias ${fmt(bias.shape)} must be [${w.shape[0]}]`);
-  const [xc, wc, bc] = [contiguous(x), contiguous(w), bias ? contiguous(bias) : null];
-  const out = wrap(b, b.conv2d(xc.dataId, x.shape, wc.dataId, w.shape, bc?.dataId ?? null, p, x.dtype), outShape, x.dtype);
-  for (const t of [xc, wc, bc]) t?.dispose();
-  return out;
-}
+  return wrap(b, b.conv2d(contiguous(x), contiguous(w), bias && contiguous(bias), p), outShape, x.dtype);
+});
 
 /** Gradient of conv2d w.r.t. its input, given dy and the weight; `xShape` is the input's shape. */
-export function conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: readonly number[], opts: Conv2dOptions = {}): Tensor {
-  const b = backendOf('conv2dBackwardInput', dy, w);
-  checkDtype('conv2dBackwardInput', dy, ['float32', 'float64']);
-  checkSameDtype('conv2dBackwardInput', dy, w);
-  const p = conv2dParams('conv2dBackwardInput', opts);
-  const expected = checkShapes('conv2dBackwardInput', xShape, w.shape, p);
-  if (fmt(expected) !== fmt(dy.shape)) throw new Error(`conv2dBackwardInput: dy ${fmt(dy.shape)} should be ${fmt(expected)}`);
-  const [dyc, wc] = [contiguous(dy), contiguous(w)];
-  const out = wrap(b, b.conv2dBackwardInput(dyc.dataId, dy.shape, wc.dataId, w.shape, xShape, p, dy.dtype), xShape, dy.dtype);
-  dyc.dispose();
-  wc.dispose();
-  return out;
-}
+export const conv2dBackwardInput = op(
+  'conv2dBackwardInput',
+  (dy: Tensor, w: Tensor, xShape: readonly number[], opts: Conv2dOptions = {}): Tensor => {
+    const b = backendOf('conv2dBackwardInput', dy, w);
+    checkDtype('conv2dBackwardInput', dy, ['float32', 'float64']);
+    checkSameDtype('conv2dBackwardInput', dy, w);
+    const p = conv2dParams('conv2dBackwardInput', opts);
+    const expected = checkShapes('conv2dBackwardInput', xShape, w.shape, p);
+    if (!shapesEqual(expected, dy.shape)) throw new Error(`conv2dBackwardInput: dy ${fmt(dy.shape)} should be ${fmt(expected)}`);
+    return wrap(b, b.conv2dBackwardInput(contiguous(dy), contiguous(w), { ...p, xShape }), xShape, dy.dtype);
+  },
+);
 
 /** Gradient of conv2d w.r.t. its weight, given the input and dy; `wShape` is the weight's shape. */
-export function conv2dBackwardWeight(x: Tensor, dy: Tensor, wShape: readonly number[], opts: Conv2dOptions = {}): Tensor {
-  const b = backendOf('conv2dBackwardWeight', x, dy);
-  checkDtype('conv2dBackwardWeight', x, ['float32', 'float64']);
-  checkSameDtype('conv2dBackwardWeight', x, dy);
-  const p = conv2dParams('conv2dBackwardWeight', opts);
-  const expected = checkShapes('conv2dBackwardWeight', x.shape, wShape, p);
-  if (fmt(expected) !== fmt(dy.shape)) throw new Error(`conv2dBackwardWeight: dy ${fmt(dy.shape)} should be ${fmt(expected)}`);
-  const [xc, dyc] = [contiguous(x), contiguous(dy)];
-  const out = wrap(b, b.conv2dBackwardWeight(xc.dataId, x.shape, dyc.dataId, dy.shape, wShape, p, x.dtype), wShape, x.dtype);
-  xc.dispose();
-  dyc.dispose();
-  return out;
-}
+export const conv2dBackwardWeight = op(
+  'conv2dBackwardWeight',
+  (x: Tensor, dy: Tensor, wShape: readonly number[], opts: Conv2dOptions = {}): Tensor => {
+    const b = backendOf('conv2dBackwardWeight', x, dy);
+    checkDtype('conv2dBackwardWeight', x, ['float32', 'float64']);
+    checkSameDtype('conv2dBackwardWeight', x, dy);
+    const p = conv2dParams('conv2dBackwardWeight', opts);
+    const expected = checkShapes('conv2dBackwardWeight', x.shape, wShape, p);
+    if (!shapesEqual(expected, dy.shape)) throw new Error(`conv2dBackwardWeight: dy ${fmt(dy.shape)} should be ${fmt(expected)}`);
+    return wrap(b, b.conv2dBackwardWeight(contiguous(x), contiguous(dy), { ...p, wShape }), wShape, x.dtype);
+  },
+);

@@ -4,6 +4,7 @@
  */
 import { type BinaryOp, COMPARISONS, type UnaryOp } from '../backend.js';
 import { type DType, isFloat, promote } from '../dtype.js';
+import { op } from '../engine.js';
 import { broadcastShapes, type Shape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { asTensor, backendOf, scalar, wrap } from './util.js';
@@ -12,45 +13,30 @@ import { cast, expand } from './view.js';
 /** Unary ops that are defined on int32 tensors too; the rest turn an int32 input into float32 first. */
 const INT_UNARY: ReadonlySet<UnaryOp> = new Set(['neg', 'abs', 'sign', 'relu']);
 
-export function unary(op: UnaryOp, x: Tensor): Tensor {
-  const b = backendOf(op, x);
-  if (x.dtype === 'int32' && !INT_UNARY.has(op)) {
-    const f = cast(x, 'float32');
-    const out = unary(op, f);
-    f.dispose();
-    return out;
-  }
-  return wrap(b, b.unary(op, x), x.shape, x.dtype);
-}
+export const unary = op('unary', (kind: UnaryOp, x: Tensor): Tensor => {
+  const b = backendOf(kind, x);
+  if (x.dtype === 'int32' && !INT_UNARY.has(kind)) return unary(kind, cast(x, 'float32'));
+  return wrap(b, b.unary(x, { op: kind }), x.shape, x.dtype);
+});
 
-/** `t` converted to `dtype` and broadcast to `shape` as a view; the tensors made are pushed onto `temps`. */
-function prepare(t: Tensor, dtype: DType, shape: Shape, temps: Tensor[]): Tensor {
-  const c = t.dtype === dtype ? t : cast(t, dtype);
-  if (c !== t) temps.push(c);
-  const e = expand(c, shape);
-  temps.push(e);
-  return e;
+/** `t` converted to `dtype` and broadcast to `shape` as a view. */
+function prepare(t: Tensor, dtype: DType, shape: Shape): Tensor {
+  return expand(t.dtype === dtype ? t : cast(t, dtype), shape);
 }
 
 /**
  * Broadcasts both operands to one shape and dtype, then runs the kernel. Division and pow are true
- * (ints become float32), as in PyTorch. Scalars made here and the broadcast views are disposed, also
- * when a shape or backend check throws.
+ * (ints become float32), as in PyTorch.
  */
-export function binary(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
+export const binary = op('binary', (kind: BinaryOp, x: TensorLike, y: TensorLike): Tensor => {
   const [a, b] = operands(x, y);
-  const temps = [a, b].filter((t, i) => t !== [x, y][i]);
-  try {
-    const backend = backendOf(op, a, b);
-    let dtype = promote(a.dtype, b.dtype);
-    if ((op === 'div' || op === 'pow') && !isFloat(dtype)) dtype = 'float32';
-    const shape = broadcastShapes(op, a.shape, b.shape);
-    const out = backend.binary(op, prepare(a, dtype, shape, temps), prepare(b, dtype, shape, temps));
-    return wrap(backend, out, shape, COMPARISONS.has(op) ? 'int32' : dtype);
-  } finally {
-    for (const t of temps) t.dispose();
-  }
-}
+  const backend = backendOf(kind, a, b);
+  let dtype = promote(a.dtype, b.dtype);
+  if ((kind === 'div' || kind === 'pow') && !isFloat(dtype)) dtype = 'float32';
+  const shape = broadcastShapes(kind, a.shape, b.shape);
+  const out = backend.binary(prepare(a, dtype, shape), prepare(b, dtype, shape), { op: kind });
+  return wrap(backend, out, shape, COMPARISONS.has(kind) ? 'int32' : dtype);
+});
 
 /** Tensors for both operands (at least one must be a tensor; a number becomes a 0-d tensor beside it). */
 function operands(x: TensorLike, y: TensorLike): [Tensor, Tensor] {
@@ -60,22 +46,16 @@ function operands(x: TensorLike, y: TensorLike): [Tensor, Tensor] {
 }
 
 /** `cond ? a : b` elementwise, all three broadcast together. `cond` is an int32 mask (non-zero = true). */
-export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
+export const where = op('where', (cond: Tensor, x: TensorLike, y: TensorLike): Tensor => {
   const like = x instanceof Tensor ? x : y instanceof Tensor ? y : null;
   const a = like ? asTensor(x, like) : scalar(x as number, cond, 'float32');
   const b = asTensor(y, a);
-  // scalars made here and the broadcast views go, also when a shape or backend check throws
-  const temps: Tensor[] = [a, b].filter((t, i) => t !== [x, y][i]);
-  try {
-    const backend = backendOf('where', cond, a, b);
-    const dtype = promote(a.dtype, b.dtype);
-    const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
-    const out = backend.where(prepare(cond, 'int32', shape, temps), prepare(a, dtype, shape, temps), prepare(b, dtype, shape, temps));
-    return wrap(backend, out, shape, dtype);
-  } finally {
-    for (const t of temps) t.dispose();
-  }
-}
+  const backend = backendOf('where', cond, a, b);
+  const dtype = promote(a.dtype, b.dtype);
+  const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
+  const out = backend.where(prepare(cond, 'int32', shape), prepare(a, dtype, shape), prepare(b, dtype, shape));
+  return wrap(backend, out, shape, dtype);
+});
 
 export const add = (a: TensorLike, b: TensorLike) => binary('add', a, b);
 export const sub = (a: TensorLike, b: TensorLike) => binary('sub', a, b);
@@ -110,13 +90,10 @@ export const floor = (x: Tensor) => unary('floor', x);
 export const square = (x: Tensor) => binary('mul', x, x);
 
 /** Limits values to `[min, max]` (either bound may be omitted). */
-export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+export const clamp = op('clamp', (x: Tensor, min?: number, max?: number): Tensor => {
   if (min === undefined && max === undefined) throw new Error('clamp: give at least one of min and max');
   if (min !== undefined && max !== undefined && min > max) throw new Error(`clamp: min ${min} is greater than max ${max}`);
   if (min === undefined) return minimum(x, max as number);
   const lo = maximum(x, min);
-  if (max === undefined) return lo;
-  const out = minimum(lo, max);
-  lo.dispose();
-  return out;
-}
+  return max === undefined ? lo : minimum(lo, max);
+});

@@ -7,5 +7,5 @@ export * from './join.js';
 export * from './matmul.js';
 export * from './normalize.js';
 export * from './reduce.js';
-export { read, readSync, toNested } from './util.js';
+export { read, readSync, share, toNested } from './util.js';
 export * from './view.js';

@@ -7,7 +7,8 @@
  * 1/scaleFactor as the scale rather than in/out (they differ when in·scaleFactor is not an integer).
  */
 import type { ResizeParams } from '../backend.js';
-import { fmt } from '../shape.js';
+import { op } from '../engine.js';
+import { fmt, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, checkDtype, wrap } from './util.js';
 import { contiguous } from './view.js';
@@ -30,6 +31,7 @@ export function resizeParams(
 ): { outH: number; outW: number; p: ResizeParams } {
   if (xShape.length !== 4) throw new Error(`${op}: expected input [N,C,H,W], got ${fmt(xShape)}`);
   const [, , h, w] = xShape;
+  if (h < 1 || w < 1) throw new Error(`${op}: input ${fmt(xShape)} has no pixels to resize (H and W must be at least 1)`);
   const mode = opts.mode ?? 'nearest';
   if (mode !== 'bilinear' && mode !== 'nearest') throw new Error(`${op}: unknown mode '${mode}' (bilinear or nearest)`);
   const alignCorners = opts.alignCorners ?? false;
@@ -62,35 +64,24 @@ export function resizeParams(
 }
 
 /** `F.interpolate(x, {size | scaleFactor, mode, alignCorners})` for `[N,C,H,W]` input. */
-export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
+export const interpolate = op('interpolate', (x: Tensor, opts: InterpolateOptions): Tensor => {
   const b = backendOf('interpolate', x);
   checkDtype('interpolate', x, ['float32', 'float64']);
   const { outH, outW, p } = resizeParams('interpolate', x.shape, opts);
-  const xc = contiguous(x);
-  const bilinear = (opts.mode ?? 'nearest') === 'bilinear';
-  const id = bilinear
-    ? b.resizeBilinear(xc.dataId, x.shape, outH, outW, p, x.dtype)
-    : b.resizeNearest(xc.dataId, x.shape, outH, outW, p, x.dtype);
-  xc.dispose();
-  return wrap(b, id, [x.shape[0], x.shape[1], outH, outW], x.dtype);
-}
+  const kernel = (opts.mode ?? 'nearest') === 'bilinear' ? b.resizeBilinear : b.resizeNearest;
+  return wrap(b, kernel.call(b, contiguous(x), { ...p, outH, outW }), [x.shape[0], x.shape[1], outH, outW], x.dtype);
+});
 
 /**
  * The adjoint of `interpolate`: maps a gradient `dy` of the output back onto the input's
  * `[N,C,H,W]` (`xShape`), for the same options.
  */
-export function interpolateBackward(dy: Tensor, xShape: readonly number[], opts: InterpolateOptions): Tensor {
+export const interpolateBackward = op('interpolateBackward', (dy: Tensor, xShape: readonly number[], opts: InterpolateOptions): Tensor => {
   const b = backendOf('interpolateBackward', dy);
   checkDtype('interpolateBackward', dy, ['float32', 'float64']);
   const { outH, outW, p } = resizeParams('interpolateBackward', xShape, opts);
   const want = [xShape[0], xShape[1], outH, outW];
-  if (fmt(dy.shape) !== fmt(want)) throw new Error(`interpolateBackward: dy ${fmt(dy.shape)} should be ${fmt(want)}`);
-  const dyc = contiguous(dy);
-  const bilinear = (opts.mode ?? 'nearest') === 'bilinear';
-  const [h, w] = [xShape[2], xShape[3]];
-  const id = bilinear
-    ? b.resizeBilinearBackward(dyc.dataId, dy.shape, h, w, p, dy.dtype)
-    : b.resizeNearestBackward(dyc.dataId, dy.shape, h, w, p, dy.dtype);
-  dyc.dispose();
-  return wrap(b, id, xShape, dy.dtype);
-}
+  if (!shapesEqual(dy.shape, want)) throw new Error(`interpolateBackward: dy ${fmt(dy.shape)} should be ${fmt(want)}`);
+  const kernel = (opts.mode ?? 'nearest') === 'bilinear' ? b.resizeBilinearBackward : b.resizeNearestBackward;
+  return wrap(b, kernel.call(b, contiguous(dy), { ...p, outH: xShape[2], outW: xShape[3] }), xShape, dy.dtype);
+});

@@ -1,5 +1,6 @@
 /** Joining and splitting: `pad`, `cat`, `stack`, `split`, `chunk` (the last two are views). */
-import { fmt, normalizeDim } from '../shape.js';
+import { op } from '../engine.js';
+import { fmt, normalizeDim, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, wrap } from './util.js';
 import { narrow, unsqueeze } from './view.js';
@@ -8,7 +9,7 @@ import { narrow, unsqueeze } from './view.js';
  * Constant padding, PyTorch's `F.pad` convention: `pads` lists (before, after) pairs starting from the
  * LAST dim, e.g. `[left, right, top, bottom]` for the W and H of an image.
  */
-export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
+export const pad = op('pad', (x: Tensor, pads: readonly number[], value = 0): Tensor => {
   const b = backendOf('pad', x);
   if (pads.length % 2 !== 0 || pads.length / 2 > x.rank)
     throw new Error(`pad: ${pads.length} pad values do not fit a tensor of shape ${fmt(x.shape)}`);
@@ -16,11 +17,11 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   const perDim: [number, number][] = x.shape.map(() => [0, 0]);
   for (let i = 0; i < pads.length / 2; i++) perDim[x.rank - 1 - i] = [pads[2 * i], pads[2 * i + 1]];
   const shape = x.shape.map((d, i) => d + perDim[i][0] + perDim[i][1]);
-  return wrap(b, b.pad(x, perDim, value), shape, x.dtype);
-}
+  return wrap(b, b.pad(x, { pads: perDim, value }), shape, x.dtype);
+});
 
 /** Concatenates along `dim`; other dims must match. */
-export function cat(xs: readonly Tensor[], dim = 0): Tensor {
+export const cat = op('cat', (xs: readonly Tensor[], dim = 0): Tensor => {
   if (xs.length === 0) throw new Error('cat: expected a non-empty list of tensors');
   const b = backendOf('cat', ...xs);
   const first = xs[0];
@@ -32,23 +33,23 @@ export function cat(xs: readonly Tensor[], dim = 0): Tensor {
   }
   const shape = [...first.shape];
   shape[d] = xs.reduce((a, t) => a + t.shape[d], 0);
-  return wrap(b, b.cat(xs, d), shape, first.dtype);
-}
+  return wrap(b, b.cat(xs, { dim: d }), shape, first.dtype);
+});
 
 /** Stacks equal-shaped tensors along a new dim. */
-export function stack(xs: readonly Tensor[], dim = 0): Tensor {
+export const stack = op('stack', (xs: readonly Tensor[], dim = 0): Tensor => {
   if (xs.length === 0) throw new Error('stack: expected a non-empty list of tensors');
-  const shape = fmt(xs[0].shape);
-  for (const t of xs) if (fmt(t.shape) !== shape) throw new Error(`stack: shapes differ (${xs.map((x) => fmt(x.shape)).join(', ')})`);
+  for (const t of xs)
+    if (!shapesEqual(t.shape, xs[0].shape)) throw new Error(`stack: shapes differ (${xs.map((x) => fmt(x.shape)).join(', ')})`);
   const d = normalizeDim('stack', dim, xs[0].rank + 1);
-  const us = xs.map((t) => unsqueeze(t, d));
-  const out = cat(us, d);
-  for (const u of us) u.dispose();
-  return out;
-}
+  return cat(
+    xs.map((t) => unsqueeze(t, d)),
+    d,
+  );
+});
 
 /** Splits into pieces of `size` (the last may be smaller) or of the listed sizes; views, no copy. */
-export function split(x: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+export const split = op('split', (x: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] => {
   const d = normalizeDim('split', dim, x.rank);
   const n = x.shape[d];
   let sizes: number[];
@@ -68,12 +69,12 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
     start += s;
     return v;
   });
-}
+});
 
 /** Splits into `chunks` nearly equal pieces (PyTorch: each of size ceil(n / chunks)). */
-export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+export const chunk = op('chunk', (x: Tensor, chunks: number, dim = 0): Tensor[] => {
   if (!Number.isInteger(chunks) || chunks < 1) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
   const n = x.shape[normalizeDim('chunk', dim, x.rank)];
   if (n === 0) return split(x, new Array<number>(chunks).fill(0), dim); // PyTorch: `chunks` empty pieces
   return split(x, Math.ceil(n / chunks), dim);
-}
+});

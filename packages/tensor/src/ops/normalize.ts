@@ -2,33 +2,28 @@
  * Row-wise normalisations: softmax, logSoftmax and layerNorm. Like reductions, they move the
  * normalised dim(s) last and hand the backend a contiguous `[rows, cols]` buffer.
  */
-import { fmt, normalizeDim, sizeOf } from '../shape.js';
+import { op } from '../engine.js';
+import { fmt, normalizeDim, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, checkDtype, checkSameDtype, wrap } from './util.js';
-import { contiguous, transpose } from './view.js';
+import { contiguous, reshape, transpose } from './view.js';
 
-function softmaxImpl(op: string, x: Tensor, dim: number, log: boolean): Tensor {
-  const b = backendOf(op, x);
-  checkDtype(op, x, ['float32', 'float64']);
-  if (x.rank === 0) return wrap(b, b.softmax(x.dataId, x.dtype, 1, 1, log), [], x.dtype);
-  const d = normalizeDim(op, dim, x.rank);
-  const last = x.rank - 1;
-  const moved = d === last ? x : transpose(x, d, last);
-  const c = contiguous(moved);
-  const cols = x.shape[d];
-  const y = wrap(b, b.softmax(c.dataId, x.dtype, x.size / Math.max(cols, 1), cols, log), moved.shape, x.dtype);
-  c.dispose();
-  if (moved === x) return y;
-  moved.dispose();
-  const back = transpose(y, d, last);
-  y.dispose();
-  return back;
+function softmaxImpl(name: string, x: Tensor, dim: number, log: boolean): Tensor {
+  const b = backendOf(name, x);
+  checkDtype(name, x, ['float32', 'float64']);
+  const d = normalizeDim(name, dim, Math.max(x.rank, 1)); // a 0-d input takes dim 0 or -1, as in PyTorch
+  const last = Math.max(x.rank - 1, 0);
+  const moved = transpose(x.rank === 0 ? reshape(x, [1]) : x, d, last); // the softmax dim last
+  const cols = moved.shape[last];
+  const rows = reshape(contiguous(moved), [moved.size / Math.max(cols, 1), cols]); // [rows, cols]
+  const y = wrap(b, b.softmax(rows, { log }), moved.shape, x.dtype);
+  return x.rank === 0 ? reshape(y, []) : transpose(y, d, last);
 }
 
 /** exp(x) / sum(exp(x)) along `dim`, with the row max subtracted first so exp cannot overflow. */
-export const softmax = (x: Tensor, dim: number) => softmaxImpl('softmax', x, dim, false);
+export const softmax = op('softmax', (x: Tensor, dim: number) => softmaxImpl('softmax', x, dim, false));
 /** log(softmax(x)) along `dim`, computed as x − max − log(sum(exp(x − max))): stable for large logits. */
-export const logSoftmax = (x: Tensor, dim: number) => softmaxImpl('logSoftmax', x, dim, true);
+export const logSoftmax = op('logSoftmax', (x: Tensor, dim: number) => softmaxImpl('logSoftmax', x, dim, true));
 
 export interface LayerNormOutput {
   /** The normalised output, shape of x. */
@@ -44,45 +39,42 @@ export interface LayerNormOutput {
  * y = (x − mean) / sqrt(var + eps) · weight + bias, with the biased variance. Returns the statistics
  * too, because the backward pass needs them.
  */
-export function layerNormWithStats(
-  x: Tensor,
-  normalizedShape: readonly number[],
-  weight: Tensor | null = null,
-  bias: Tensor | null = null,
-  eps = 1e-5,
-): LayerNormOutput {
-  const b = backendOf('layerNorm', x, ...(weight ? [weight] : []), ...(bias ? [bias] : []));
-  checkDtype('layerNorm', x, ['float32', 'float64']);
-  checkSameDtype('layerNorm', x, ...(weight ? [weight] : []), ...(bias ? [bias] : []));
-  const k = normalizedShape.length;
-  if (k === 0 || k > x.rank || fmt(x.shape.slice(x.rank - k)) !== fmt(normalizedShape)) {
-    throw new Error(`layerNorm: normalizedShape ${fmt(normalizedShape)} does not match the trailing dims of input ${fmt(x.shape)}`);
-  }
-  for (const [name, t] of [
-    ['weight', weight],
-    ['bias', bias],
-  ] as const) {
-    if (t && fmt(t.shape) !== fmt(normalizedShape)) throw new Error(`layerNorm: ${name} ${fmt(t.shape)} should be ${fmt(normalizedShape)}`);
-  }
-  const cols = sizeOf(normalizedShape);
-  const rows = x.size / Math.max(cols, 1);
-  const lead = x.shape.slice(0, x.rank - k);
-  const [xc, wc, bc] = [contiguous(x), weight ? contiguous(weight) : null, bias ? contiguous(bias) : null];
-  const r = b.layerNorm(xc.dataId, x.dtype, rows, cols, wc?.dataId ?? null, bc?.dataId ?? null, eps);
-  for (const t of [xc, wc, bc]) t?.dispose();
-  return { y: wrap(b, r.y, x.shape, x.dtype), mean: wrap(b, r.mean, lead, x.dtype), rstd: wrap(b, r.rstd, lead, x.dtype) };
-}
+export const layerNormWithStats = op(
+  'layerNormWithStats',
+  (
+    x: Tensor,
+    normalizedShape: readonly number[],
+    weight: Tensor | null = null,
+    bias: Tensor | null = null,
+    eps = 1e-5,
+  ): LayerNormOutput => {
+    const b = backendOf('layerNorm', x, ...(weight ? [weight] : []), ...(bias ? [bias] : []));
+    checkDtype('layerNorm', x, ['float32', 'float64']);
+    checkSameDtype('layerNorm', x, ...(weight ? [weight] : []), ...(bias ? [bias] : []));
+    const k = normalizedShape.length;
+    if (k === 0 || k > x.rank || !shapesEqual(x.shape.slice(x.rank - k), normalizedShape)) {
+      throw new Error(`layerNorm: normalizedShape ${fmt(normalizedShape)} does not match the trailing dims of input ${fmt(x.shape)}`);
+    }
+    for (const [name, t] of [
+      ['weight', weight],
+      ['bias', bias],
+    ] as const) {
+      if (t && !shapesEqual(t.shape, normalizedShape))
+        throw new Error(`layerNorm: ${name} ${fmt(t.shape)} should be ${fmt(normalizedShape)}`);
+    }
+    const cols = sizeOf(normalizedShape);
+    const rows = x.size / Math.max(cols, 1);
+    const lead = x.shape.slice(0, x.rank - k);
+    const xRows = reshape(contiguous(x), [rows, cols]); // [rows, cols]
+    const r = b.layerNorm(xRows, weight && contiguous(weight), bias && contiguous(bias), { eps });
+    return { y: wrap(b, r.y, x.shape, x.dtype), mean: wrap(b, r.mean, lead, x.dtype), rstd: wrap(b, r.rstd, lead, x.dtype) };
+  },
+);
 
 /** Layer normalisation; see {@link layerNormWithStats}. */
-export function layerNorm(
-  x: Tensor,
-  normalizedShape: readonly number[],
-  weight: Tensor | null = null,
-  bias: Tensor | null = null,
-  eps = 1e-5,
-): Tensor {
-  const { y, mean, rstd } = layerNormWithStats(x, normalizedShape, weight, bias, eps);
-  mean.dispose();
-  rstd.dispose();
-  return y;
-}
+export const layerNorm = op(
+  'layerNorm',
+  (x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor => {
+    return layerNormWithStats(x, normalizedShape, weight, bias, eps).y; // the statistics go with this op's scope
+  },
+);

@@ -1,4 +1,4 @@
-/** Small helpers every op file uses: making result tensors, scalars, and the backend check. */
+/** Small helpers every op file uses: making result tensors and views, scalars, and the operand checks. */
 import type { Backend, DataId } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { allocate } from '../dtype.js';
@@ -9,6 +9,21 @@ import { Tensor, type TensorLike } from '../tensor.js';
 /** Wraps a kernel's output buffer (contiguous) in a new tensor. */
 export function wrap(backend: Backend, dataId: DataId, shape: Shape, dtype: DType): Tensor {
   return new Tensor(backend, dataId, [...shape], dtype);
+}
+
+/** A new view of `t`'s buffer (unchecked: the view ops check the layout before calling it). */
+export function makeView(t: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
+  t.assertAlive('view');
+  return new Tensor(t.backend, t.dataId, [...shape], t.dtype, [...strides], offset, t.bufferSize);
+}
+
+/**
+ * A second reference to `t`: a view with the same layout. The engine counts the views of each buffer,
+ * so whoever holds this one can dispose it whenever they like without affecting `t`'s owner; the buffer
+ * goes with its last view. Autograd's graph and nn's state dicts hand out tensors this way.
+ */
+export function share(t: Tensor): Tensor {
+  return makeView(t, t.shape, t.strides, t.offset);
 }
 
 /** The backend all operands live on; mixing backends is an error naming the op. */

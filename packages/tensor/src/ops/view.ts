@@ -3,16 +3,11 @@
  * source's buffer, with new shape/strides/offset, in O(rank) time and no copy — except `reshape` of a
  * layout that cannot be re-strided, which copies (as PyTorch's `reshape` does and `view` refuses).
  */
-import type { DType } from '../dtype.js';
-import { checkShape, contiguousStrides, fmt, normalizeDim, type Shape, sizeOf } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { backendOf, wrap } from './util.js';
-
-/** A new view of `t`'s buffer. */
-export function makeView(t: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
-  t.assertAlive('view');
-  return new Tensor(t.backend, t.dataId, [...shape], t.dtype, [...strides], offset, t.bufferSize);
-}
+import { checkDType, type DType } from '../dtype.js';
+import { op } from '../engine.js';
+import { checkShape, contiguousStrides, fmt, normalizeDim, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { backendOf, makeView, share, wrap } from './util.js';
 
 /** Resolves one `-1` in a target shape and checks the element count. */
 function inferShape(op: string, t: Tensor, shape: readonly number[]): number[] {
@@ -64,18 +59,15 @@ function restride(t: Tensor, shape: readonly number[]): number[] | null {
 }
 
 /** The same elements in a new shape (one dim may be -1); zero-copy when the layout allows, else a copy. */
-export function reshape(t: Tensor, shape: readonly number[]): Tensor {
+export const reshape = op('reshape', (t: Tensor, shape: readonly number[]): Tensor => {
   const target = inferShape('reshape', t, shape);
   const strides = restride(t, target);
   if (strides) return makeView(t, target, strides, t.offset);
-  const c = contiguous(t);
-  const v = makeView(c, target, contiguousStrides(target), 0);
-  c.dispose();
-  return v;
-}
+  return makeView(contiguous(t), target, contiguousStrides(target), 0); // the copy goes with this op's scope; the view keeps its buffer
+});
 
 /** Like reshape, but never copies: a layout that cannot be re-strided is an error (PyTorch's `view`). */
-export function view(t: Tensor, shape: readonly number[]): Tensor {
+export const view = op('view', (t: Tensor, shape: readonly number[]): Tensor => {
   const target = inferShape('view', t, shape);
   const strides = restride(t, target);
   if (!strides)
@@ -83,10 +75,10 @@ export function view(t: Tensor, shape: readonly number[]): Tensor {
       `view: size ${fmt(target)} is not compatible with the input's strides ${fmt(t.strides)} (shape ${fmt(t.shape)}); use reshape() or contiguous()`,
     );
   return makeView(t, target, strides, t.offset);
-}
+});
 
 /** Reorders dims: result dim i is input dim `dims[i]`. */
-export function permute(t: Tensor, dims: readonly number[]): Tensor {
+export const permute = op('permute', (t: Tensor, dims: readonly number[]): Tensor => {
   if (dims.length !== t.rank) throw new Error(`permute: got ${dims.length} dims ${fmt(dims)} for a tensor of shape ${fmt(t.shape)}`);
   const ds = dims.map((d) => normalizeDim('permute', d, t.rank));
   if (new Set(ds).size !== ds.length) throw new Error(`permute: repeated dim in ${fmt(dims)}`);
@@ -96,19 +88,19 @@ export function permute(t: Tensor, dims: readonly number[]): Tensor {
     ds.map((d) => t.strides[d]),
     t.offset,
   );
-}
+});
 
 /** Swaps two dims. */
-export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
+export const transpose = op('transpose', (t: Tensor, dim0: number, dim1: number): Tensor => {
   const order = t.shape.map((_, i) => i);
   const a = normalizeDim('transpose', dim0, t.rank);
   const b = normalizeDim('transpose', dim1, t.rank);
   [order[a], order[b]] = [order[b], order[a]];
   return permute(t, order);
-}
+});
 
 /** Repeats size-1 dims (stride 0) and prepends new ones; -1 keeps a dim. No memory is used. */
-export function expand(t: Tensor, shape: readonly number[]): Tensor {
+export const expand = op('expand', (t: Tensor, shape: readonly number[]): Tensor => {
   if (shape.length < t.rank) throw new Error(`expand: target ${fmt(shape)} has fewer dims than the input ${fmt(t.shape)}`);
   const lead = shape.length - t.rank;
   const strides: number[] = [];
@@ -131,10 +123,10 @@ export function expand(t: Tensor, shape: readonly number[]): Tensor {
   }
   checkShape('expand', out);
   return makeView(t, out, strides, t.offset);
-}
+});
 
 /** `length` elements of `dim` starting at `start` (negative start counts from the end). */
-export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
+export const narrow = op('narrow', (t: Tensor, dim: number, start: number, length: number): Tensor => {
   const d = normalizeDim('narrow', dim, t.rank);
   const s = start < 0 ? start + t.shape[d] : start;
   if (s < 0 || length < 0 || s + length > t.shape[d]) {
@@ -145,10 +137,10 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
   const shape = [...t.shape];
   shape[d] = length;
   return makeView(t, shape, t.strides, t.offset + s * t.strides[d]);
-}
+});
 
 /** Python's `t[start:end:step]` along `dim`, with its clamping of out-of-range bounds. */
-export function slice(t: Tensor, dim: number, start = 0, end = Number.POSITIVE_INFINITY, step = 1): Tensor {
+export const slice = op('slice', (t: Tensor, dim: number, start = 0, end = Number.POSITIVE_INFINITY, step = 1): Tensor => {
   const d = normalizeDim('slice', dim, t.rank);
   if (!Number.isInteger(step) || step < 1) throw new Error(`slice: step must be a positive integer, got ${step}`);
   const n = t.shape[d];
@@ -160,10 +152,10 @@ export function slice(t: Tensor, dim: number, start = 0, end = Number.POSITIVE_I
   shape[d] = Math.ceil((e - s) / step);
   strides[d] *= step;
   return makeView(t, shape, strides, t.offset + s * t.strides[d]);
-}
+});
 
 /** Drops size-1 dims (all, or just `dim` if it has size 1). */
-export function squeeze(t: Tensor, dim?: number): Tensor {
+export const squeeze = op('squeeze', (t: Tensor, dim?: number): Tensor => {
   const d = dim === undefined ? -1 : normalizeDim('squeeze', dim, t.rank);
   const keep = t.shape.map((n, i) => !(n === 1 && (d === -1 || d === i)));
   return makeView(
@@ -172,45 +164,46 @@ export function squeeze(t: Tensor, dim?: number): Tensor {
     t.strides.filter((_, i) => keep[i]),
     t.offset,
   );
-}
+});
 
 /** Inserts a size-1 dim at `dim` (in `[-rank-1, rank]`). */
-export function unsqueeze(t: Tensor, dim: number): Tensor {
+export const unsqueeze = op('unsqueeze', (t: Tensor, dim: number): Tensor => {
   const d = normalizeDim('unsqueeze', dim, t.rank + 1);
   const shape = [...t.shape];
   const strides = [...t.strides];
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < t.rank ? t.strides[d] * t.shape[d] : 1);
   return makeView(t, shape, strides, t.offset);
-}
+});
 
 /** Merges dims `startDim..endDim` into one. */
-export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
+export const flatten = op('flatten', (t: Tensor, startDim = 0, endDim = -1): Tensor => {
+  const s = normalizeDim('flatten', startDim, Math.max(t.rank, 1)); // a 0-d input takes dim 0 or -1, as in PyTorch
+  const e = normalizeDim('flatten', endDim, Math.max(t.rank, 1));
   if (t.rank === 0) return reshape(t, [1]);
-  const s = normalizeDim('flatten', startDim, t.rank);
-  const e = normalizeDim('flatten', endDim, t.rank);
   if (s > e) throw new Error(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
   const merged = t.shape.slice(s, e + 1).reduce((a, b) => a * b, 1);
   return reshape(t, [...t.shape.slice(0, s), merged, ...t.shape.slice(e + 1)]);
-}
+});
 
 /** A tensor with the same values laid out row-major in its own buffer (itself if it already is). */
-export function contiguous(t: Tensor): Tensor {
+export const contiguous = op('contiguous', (t: Tensor): Tensor => {
   const b = backendOf('contiguous', t);
-  if (t.isContiguous() && t.offset === 0 && t.size === t.bufferSize) return makeView(t, t.shape, t.strides, 0);
+  if (t.isContiguous() && t.offset === 0 && t.size === t.bufferSize) return share(t);
   return wrap(b, b.contiguous(t), t.shape, t.dtype);
-}
+});
 
 /** A copy in a buffer of its own. */
-export function clone(t: Tensor): Tensor {
+export const clone = op('clone', (t: Tensor): Tensor => {
   const b = backendOf('clone', t);
   return wrap(b, b.contiguous(t), t.shape, t.dtype);
-}
+});
 
 /** Converts to another dtype (float→int truncates toward zero). */
-export function cast(t: Tensor, dtype: DType): Tensor {
+export const cast = op('cast', (t: Tensor, dtype: DType): Tensor => {
   const b = backendOf('cast', t);
+  checkDType('cast', dtype);
   if (!b.dtypes.includes(dtype)) throw new Error(`cast: backend ${b.name} does not support dtype ${dtype}`);
-  if (t.dtype === dtype) return makeView(t, t.shape, t.strides, t.offset);
-  return wrap(b, b.cast(t, dtype), t.shape, dtype);
-}
+  if (t.dtype === dtype) return share(t);
+  return wrap(b, b.cast(t, { dtype }), t.shape, dtype);
+});

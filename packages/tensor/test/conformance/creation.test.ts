@@ -69,6 +69,7 @@ describeBackends('creation', (h) => {
     expect(await contents(arange(5, 0, -2, on()))).toEqual([[3], 'int32', [5, 3, 1]]);
     expect(await contents(arange(3, 3, 1, on()))).toEqual([[0], 'int32', []]);
     expect(() => arange(0, 3, 0, on())).toThrow(/arange: step must be non-zero/);
+    expect(() => arange(5, 0, 1, on())).toThrow(/arange: a step of 1 never gets from 5 to 0/);
   });
 
   it('rand and randn: manualSeed makes draws repeat, and every backend gets the same numbers', async () => {

@@ -58,6 +58,41 @@ describeBackends('memory', (h) => {
     for (const t of [out.y, ...out.list, kept as unknown as Tensor]) t.dispose();
     expect(counts()).toEqual(before);
     expect(() => tidy(() => Promise.resolve(make([1])) as unknown as Tensor)).toThrow(/tidy: the function must be synchronous/);
+    expect(counts()).toEqual(before);
+  });
+
+  it('a tidy whose function throws disposes everything it made, in nested scopes too, and the error goes on', () => {
+    const before = counts();
+    const outer = make([2]);
+    let kept: Tensor | null = null;
+    expect(() =>
+      tidy(() => {
+        make([3, 3]).exp();
+        tidy(() => make([4])); // returned by the inner scope: now the outer one's
+        kept = make([6]).keep(); // keep survives a throw too
+        tidy(() => {
+          make([5]);
+          throw new Error('boom');
+        });
+      }),
+    ).toThrow('boom');
+    expect(counts().tensors - before.tensors).toBe(2);
+    outer.dispose();
+    (kept as unknown as Tensor).dispose();
+    expect(counts()).toEqual(before);
+  });
+
+  it('T.op runs a function in its own scope: only the result survives, nothing when it throws', () => {
+    const before = counts();
+    const softplus = T.op('softplus', (t: Tensor) => t.exp().add(1).log());
+    const x = make([3]);
+    const y = softplus(x);
+    expect(softplus.name).toBe('softplus');
+    expect(counts().tensors - before.tensors).toBe(2);
+    const failing = T.op('failing', (t: Tensor) => t.exp().add(make([2])));
+    expect(() => failing(x)).toThrow(/add: shapes \[3\] and \[2\] cannot be broadcast together/);
+    for (const t of [x, y]) t.dispose();
+    expect(counts()).toEqual(before);
   });
 
   it('every op, called outside tidy, leaves nothing behind but its result', () => {
@@ -108,9 +143,14 @@ describeBackends('memory', (h) => {
   it('an op that fails leaves nothing behind either', async () => {
     const x = make([2, 3]);
     const bad = tensor([5, 0], undefined, 'int32', { backend: h.backend });
-    const [xT, flat] = [x.T, x.reshape(6)];
+    const [xT, flat, v] = [x.T, x.reshape(6), make([2])];
+    const [image, emptyKernel, noPixels] = [make([1, 3, 4, 4]), make([2, 3, 0, 0]), make([1, 1, 0, 4])];
     const calls: [() => Tensor, RegExp][] = [
-      [() => x.indexSelect(1, bad), /gather: index 5 is out of range for dim 1 of size 3/],
+      [() => x.indexSelect(1, bad), /(indexSelect|gather): index 5 is out of range for dim 1 of size 3/], // async backends report gather when read
+      [() => T.matmul(v, xT), /matmul: inner dims differ: \[2\] @ \[3,2\] \(2 vs 3\)/],
+      [() => T.oneHot(bad, 3), /oneHot: labels must lie in \[0, 3\)|scatterAdd: index 5 is out of range/], // async backends report the index when read
+      [() => T.conv2d(image, emptyKernel), /conv2d: weight \[2,3,0,0\] has an empty 0x0 kernel/],
+      [() => T.interpolate(noPixels, { size: 2 }), /interpolate: input \[1,1,0,4\] has no pixels to resize/],
       [() => T.where(bad, x, 1), /where: shapes \[2\] and \[2,3\] cannot be broadcast together/],
       [() => T.add(xT, flat), /add: shapes \[3,2\] and \[6\] cannot be broadcast together/],
       [() => T.cat([x, xT]), /cat: shapes \[2,3\], \[3,2\] differ outside dim 0/],
@@ -120,6 +160,6 @@ describeBackends('memory', (h) => {
       await expectOpError(call, message);
       expect(counts(), `after ${message}`).toEqual(before);
     }
-    for (const t of [x, bad, xT, flat]) t.dispose();
+    for (const t of [x, bad, xT, flat, v, image, emptyKernel, noPixels]) t.dispose();
   });
 });

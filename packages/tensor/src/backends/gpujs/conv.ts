@@ -7,7 +7,7 @@
  * and no atomics — which gpu.js does not have. Each kernel's outermost loop is split into chunks
  * when it is long (chunks.ts), the partials summed by a second kernel.
  */
-import type { Conv2dParams, DataId } from '../../backend.js';
+import type { Conv2dInputGradParams, Conv2dParams, Conv2dWeightGradParams, DataId, View } from '../../backend.js';
 import { convGeometry } from '../../conv-geometry.js';
 import { type Shape, sizeOf } from '../../shape.js';
 import { chunkCode, chunking, type Runner } from './chunks.js';
@@ -157,47 +157,50 @@ function chunked(r: Runner, g: Geometry, c: ConvCall): DataId {
   return out;
 }
 
-export function conv2d(r: Runner, x: DataId, xShape: Shape, w: DataId, wShape: Shape, bias: DataId | null, p: Conv2dParams): DataId {
-  const g = geometry(xShape, wShape, p);
-  const [co, cig, kh, kw] = wShape;
+/** x `[N,C,H,W]`, w `[Co,C/groups,kh,kw]`, optional bias `[Co]`, all contiguous: output `[N,Co,Ho,Wo]`. */
+export function conv2d(r: Runner, x: View, w: View, bias: View | null, p: Conv2dParams): DataId {
+  const g = geometry(x.shape, w.shape, p);
+  const [co, cig, kh, kw] = w.shape;
   return chunked(r, g, {
     op: 'conv2d',
     key: `conv2d:${bias !== null}`,
     args: ['x', 'w', ...(bias ? ['bias'] : []), 'meta'],
     body: FORWARD(bias !== null),
-    inputs: [x, w, ...(bias ? [bias] : [])],
-    elements: xShape[0] * co * g.ho * g.wo,
+    inputs: [x.dataId, w.dataId, ...(bias ? [bias.dataId] : [])],
+    elements: x.shape[0] * co * g.ho * g.wo,
     length: cig,
     stepCost: kh * (kw + 1) + 1,
   });
 }
 
-export function conv2dBackwardInput(r: Runner, dy: DataId, w: DataId, wShape: Shape, xShape: Shape, p: Conv2dParams): DataId {
-  const g = geometry(xShape, wShape, p);
-  const [co, , kh, kw] = wShape;
+/** dx from dy `[N,Co,Ho,Wo]` and w: output `p.xShape`. */
+export function conv2dBackwardInput(r: Runner, dy: View, w: View, p: Conv2dInputGradParams): DataId {
+  const g = geometry(p.xShape, w.shape, p);
+  const [co, , kh, kw] = w.shape;
   const unit = p.stride[0] === 1 && p.stride[1] === 1;
   return chunked(r, g, {
     op: 'conv2dBackwardInput',
     key: `conv2d:dx:${unit}`,
     args: ['dy', 'w', 'meta'],
     body: BACKWARD_INPUT(unit),
-    inputs: [dy, w],
-    elements: sizeOf(xShape),
+    inputs: [dy.dataId, w.dataId],
+    elements: sizeOf(p.xShape),
     length: co / p.groups,
     stepCost: kh * (kw + 1) + 1,
   });
 }
 
-export function conv2dBackwardWeight(r: Runner, x: DataId, xShape: Shape, dy: DataId, wShape: Shape, p: Conv2dParams): DataId {
-  const g = geometry(xShape, wShape, p);
+/** dw from x and dy: output `p.wShape`. */
+export function conv2dBackwardWeight(r: Runner, x: View, dy: View, p: Conv2dWeightGradParams): DataId {
+  const g = geometry(x.shape, p.wShape, p);
   return chunked(r, g, {
     op: 'conv2dBackwardWeight',
     key: 'conv2d:dw',
     args: ['x', 'dy', 'meta'],
     body: BACKWARD_WEIGHT,
-    inputs: [x, dy],
-    elements: sizeOf(wShape),
-    length: xShape[0] * g.ho,
+    inputs: [x.dataId, dy.dataId],
+    elements: sizeOf(p.wShape),
+    length: x.shape[0] * g.ho,
     stepCost: g.wo + 1,
   });
 }

@@ -26,8 +26,8 @@ import type { CachedKernel, KernelCache } from './kernel-cache.js';
 import type { Launch } from './launch.js';
 import type { DeviceValue, Residency } from './residency.js';
 
-/** 2^24: float32 holds every integer up to here, and kernels compute indices in float32. */
-const MAX_ELEMENTS = 1 << 24;
+/** The most elements a buffer holds, 2^24: float32 holds every integer up to here, and kernels compute indices in float32. */
+export const MAX_ELEMENTS = 1 << 24;
 
 /** A validation to run on the device: `launch` computes a few values, `failure` says what is wrong with them (or null). */
 export interface CheckSpec {

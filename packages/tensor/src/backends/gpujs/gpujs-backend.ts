@@ -12,20 +12,27 @@ import type {
   Backend,
   BackendMemory,
   BackendOptions,
-  BinaryOp,
+  BinaryParams,
+  CastParams,
+  Conv2dInputGradParams,
   Conv2dParams,
+  Conv2dWeightGradParams,
   DataId,
+  DimParams,
+  LayerNormParams,
   LayerNormResult,
-  ReduceOp,
-  ResizeParams,
-  UnaryOp,
+  PadParams,
+  ReduceParams,
+  ResizeKernelParams,
+  ScatterParams,
+  SoftmaxParams,
+  UnaryParams,
   View,
 } from '../../backend.js';
 import { allocate, type DType, type TypedArray } from '../../dtype.js';
-import type { Shape } from '../../shape.js';
-import { at, forEachIndex } from '../reference/strided.js';
+import { at, forEachIndex } from '../../view-walk.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
-import { type CheckSpec, DeviceMemory } from './device-memory.js';
+import { type CheckSpec, DeviceMemory, MAX_ELEMENTS } from './device-memory.js';
 import { BINARY, COPY, mapLaunch, TRUNC, UNARY, WHERE } from './elementwise.js';
 import { gatherLaunch, indexCheck, scatterAdd } from './indexing.js';
 import { type CacheStats, KernelCache } from './kernel-cache.js';
@@ -54,6 +61,12 @@ export class GpujsBackend implements Backend {
   readonly name = 'gpujs';
   readonly description: string;
   readonly dtypes: readonly DType[] = ['float32', 'int32'];
+  /**
+   * 2^24 float32 elements, 64 MiB: every dtype is stored as float32, and kernels compute indices in
+   * float32, exact up to 2^24 (device-memory.ts). That is within WebGPU's default storage-buffer binding
+   * limit (128 MiB).
+   */
+  readonly maxBufferBytes = 4 * MAX_ELEMENTS;
   /** The gpu.js mode that runs the kernels. */
   readonly mode: GpujsMode;
   private readonly gpu: InstanceType<typeof GPU>;
@@ -109,83 +122,78 @@ export class GpujsBackend implements Backend {
   contiguous(x: View): DataId {
     return this.run(mapLaunch('copy', COPY, [x]));
   }
-  cast(x: View, dtype: DType): DataId {
-    this.checkDtype('cast', dtype);
-    const truncate = dtype === 'int32' && x.dtype !== 'int32';
+  cast(x: View, p: CastParams): DataId {
+    this.checkDtype('cast', p.dtype);
+    const truncate = p.dtype === 'int32' && x.dtype !== 'int32';
     return this.run(truncate ? mapLaunch('cast:trunc', TRUNC, [x]) : mapLaunch('copy', COPY, [x]));
   }
-  pad(x: View, pads: readonly (readonly [number, number])[], value: number): DataId {
-    return this.run(padLaunch(x, pads, value));
+  pad(x: View, p: PadParams): DataId {
+    return this.run(padLaunch(x, p.pads, p.value));
   }
-  cat(xs: readonly View[], dim: number): DataId {
-    return cat(this.buffers, xs, dim);
+  cat(xs: readonly View[], p: DimParams): DataId {
+    return cat(this.buffers, xs, p.dim);
   }
 
   // ----- elementwise -----
-  unary(op: UnaryOp, x: View): DataId {
-    return this.run(mapLaunch(`unary:${op}`, UNARY[op], [x]));
+  unary(x: View, p: UnaryParams): DataId {
+    return this.run(mapLaunch(`unary:${p.op}`, UNARY[p.op], [x]));
   }
-  binary(op: BinaryOp, a: View, b: View): DataId {
-    return this.run(mapLaunch(`binary:${op}`, BINARY[op], [a, b]));
+  binary(a: View, b: View, p: BinaryParams): DataId {
+    return this.run(mapLaunch(`binary:${p.op}`, BINARY[p.op], [a, b]));
   }
   where(cond: View, a: View, b: View): DataId {
     return this.run(mapLaunch('where', WHERE, [cond, a, b]));
   }
 
-  // ----- reductions and rows -----
-  reduce(op: ReduceOp, x: DataId, _dtype: DType, outer: number, inner: number): DataId {
-    return reduceRows(this.buffers, op, x, outer, inner);
+  // ----- reductions and rows (x contiguous [rows, cols]) -----
+  reduce(x: View, p: ReduceParams): DataId {
+    const [rows, cols] = x.shape;
+    return reduceRows(this.buffers, p.op, x.dataId, rows, cols);
   }
-  softmax(x: DataId, _dtype: DType, rows: number, cols: number, log: boolean): DataId {
+  softmax(x: View, p: SoftmaxParams): DataId {
+    const [rows, cols] = x.shape;
     if (rows * cols === 0) return this.buffers.upload(new Float32Array(0));
-    return softmaxRows(this.buffers, x, rows, cols, log);
+    return softmaxRows(this.buffers, x.dataId, rows, cols, p.log);
   }
-  layerNorm(
-    x: DataId,
-    _dtype: DType,
-    rows: number,
-    cols: number,
-    weight: DataId | null,
-    bias: DataId | null,
-    eps: number,
-  ): LayerNormResult {
-    return layerNormRows(this.buffers, x, rows, cols, weight, bias, eps);
+  layerNorm(x: View, weight: View | null, bias: View | null, p: LayerNormParams): LayerNormResult {
+    const [rows, cols] = x.shape;
+    return layerNormRows(this.buffers, x.dataId, rows, cols, weight?.dataId ?? null, bias?.dataId ?? null, p.eps);
   }
 
   // ----- linear algebra -----
   matmul(a: View, b: View): DataId {
     return matmul(this.buffers, a, b);
   }
-  conv2d(x: DataId, xShape: Shape, w: DataId, wShape: Shape, bias: DataId | null, p: Conv2dParams, _dtype: DType): DataId {
-    return conv2d(this.buffers, x, xShape, w, wShape, bias, p);
+  conv2d(x: View, w: View, bias: View | null, p: Conv2dParams): DataId {
+    return conv2d(this.buffers, x, w, bias, p);
   }
-  conv2dBackwardInput(dy: DataId, _dyShape: Shape, w: DataId, wShape: Shape, xShape: Shape, p: Conv2dParams, _dtype: DType): DataId {
-    return conv2dBackwardInput(this.buffers, dy, w, wShape, xShape, p);
+  conv2dBackwardInput(dy: View, w: View, p: Conv2dInputGradParams): DataId {
+    return conv2dBackwardInput(this.buffers, dy, w, p);
   }
-  conv2dBackwardWeight(x: DataId, xShape: Shape, dy: DataId, _dyShape: Shape, wShape: Shape, p: Conv2dParams, _dtype: DType): DataId {
-    return conv2dBackwardWeight(this.buffers, x, xShape, dy, wShape, p);
+  conv2dBackwardWeight(x: View, dy: View, p: Conv2dWeightGradParams): DataId {
+    return conv2dBackwardWeight(this.buffers, x, dy, p);
   }
 
   // ----- resampling -----
-  resizeBilinear(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, _dtype: DType): DataId {
-    return this.run(resizeLaunch('bilinear', x, xShape, outH, outW, p));
+  resizeBilinear(x: View, p: ResizeKernelParams): DataId {
+    return this.run(resizeLaunch('bilinear', x, p));
   }
-  resizeBilinearBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, _dtype: DType): DataId {
-    return this.run(resizeBackwardLaunch('bilinear', dy, dyShape, inH, inW, p));
+  resizeBilinearBackward(dy: View, p: ResizeKernelParams): DataId {
+    return this.run(resizeBackwardLaunch('bilinear', dy, p));
   }
-  resizeNearest(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, _dtype: DType): DataId {
-    return this.run(resizeLaunch('nearest', x, xShape, outH, outW, p));
+  resizeNearest(x: View, p: ResizeKernelParams): DataId {
+    return this.run(resizeLaunch('nearest', x, p));
   }
-  resizeNearestBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, _dtype: DType): DataId {
-    return this.run(resizeBackwardLaunch('nearest', dy, dyShape, inH, inW, p));
+  resizeNearestBackward(dy: View, p: ResizeKernelParams): DataId {
+    return this.run(resizeBackwardLaunch('nearest', dy, p));
   }
 
   // ----- indexing -----
-  gather(x: View, dim: number, index: View): DataId {
-    return this.buffers.run(gatherLaunch(x, dim, index), this.indexChecks('gather', index, dim, x.shape[dim]));
+  gather(x: View, index: View, p: DimParams): DataId {
+    return this.buffers.run(gatherLaunch(x, index, p.dim), this.indexChecks('gather', index, p.dim, x.shape[p.dim]));
   }
-  scatterAdd(shape: Shape, _dtype: DType, dim: number, index: View, src: View): DataId {
-    return scatterAdd(this.buffers, shape, dim, index, src, this.indexChecks('scatterAdd', index, dim, shape[dim]));
+  scatterAdd(index: View, src: View, p: ScatterParams): DataId {
+    return scatterAdd(this.buffers, index, src, p, this.indexChecks('scatterAdd', index, p.dim, p.shape[p.dim]));
   }
 
   private run(l: Launch): DataId {

@@ -7,8 +7,8 @@
  * first and throws as the reference does; on the GPU modes `indexCheck` scans them on the device,
  * and reading the result (or anything computed from it) throws the reference's message.
  */
-import type { DataId, View } from '../../backend.js';
-import { type Shape, sizeOf } from '../../shape.js';
+import type { DataId, ScatterParams, View } from '../../backend.js';
+import { sizeOf } from '../../shape.js';
 import { chunkCode, chunking, type Runner } from './chunks.js';
 import type { CheckSpec } from './device-memory.js';
 import { kernelSource, type Launch, meta } from './launch.js';
@@ -21,7 +21,7 @@ function withoutDim(v: View, dim: number): { strides: number[]; offset: number }
 }
 
 /** out[c] = x[c with c[dim] = index[c]]; index out of range → NaN. */
-export function gatherLaunch(x: View, dim: number, index: View): Launch {
+export function gatherLaunch(x: View, index: View, dim: number): Launch {
   const c = coalesce(index.shape, [index, withoutDim(x, dim)]);
   const rank = isFlat(c) ? 'flat' : c.shape.length;
   // flat needs a meta array anyway, for the gathered dim's size and stride
@@ -50,7 +50,7 @@ export function gatherLaunch(x: View, dim: number, index: View): Launch {
  * not baked source), the index's length along dim, the index's and src's strides along it, the
  * chunk, and chunks per element.
  */
-export function scatterAdd(r: Runner, shape: Shape, dim: number, index: View, src: View, checks: readonly CheckSpec[]): DataId {
+export function scatterAdd(r: Runner, index: View, src: View, { shape, dim }: ScatterParams, checks: readonly CheckSpec[]): DataId {
   const rank = shape.length;
   const [iBase, sBase, ext, hot, tail] = [rank, 2 * rank + 1, 3 * rank + 2, 4 * rank + 2, 5 * rank + 2];
   const extents = index.shape.map((n, d) => (d === dim ? shape[d] : n));

@@ -1,17 +1,16 @@
 /**
  * Bilinear and nearest resizing and their adjoints. The coordinate rule (PyTorch's, with its
- * align_corners and scale-factor subtleties) is computed on the host in float64 by the reference
- * backend's own functions, once per output row and column, and handed to the kernel as a table of
- * taps: which input row (column) each output row (column) reads, with what weight. So the GPU never
+ * align_corners and scale-factor subtleties) is computed on the host in float64 by the functions
+ * every backend shares (resize-geometry.ts), once per output row and column, and handed to the kernel
+ * as a table of taps: which input row (column) each output row (column) reads, with what weight. So the GPU never
  * re-derives a coordinate in float32 and cannot round one differently from the reference.
  *
  * The adjoint needs the transposed table: for each input row, the output rows that read it. It is
  * built on the host as a compressed list (start offsets, then (output, weight) pairs), so each
  * gradient thread owns one input pixel and visits only the outputs that touched it.
  */
-import type { DataId, ResizeParams } from '../../backend.js';
-import type { Shape } from '../../shape.js';
-import { linearTaps, nearestIndex } from '../reference/resize.js';
+import type { ResizeKernelParams, View } from '../../backend.js';
+import { linearTaps, nearestIndex } from '../../resize-geometry.js';
 import { kernelSource, type Launch, meta } from './launch.js';
 import { coordsCode } from './view-code.js';
 
@@ -87,23 +86,26 @@ const ADJOINT = [
   'return sum;',
 ].join('\n');
 
-export function resizeLaunch(mode: Mode, x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams): Launch {
-  const [n, c, h, w] = xShape;
-  const rows = axisTaps(mode, outH, h, p.scaleH, p.alignCorners);
-  const cols = axisTaps(mode, outW, w, p.scaleW, p.alignCorners);
+/** x `[N,C,h,w]` resized to `[N,C,p.outH,p.outW]`. */
+export function resizeLaunch(mode: Mode, x: View, p: ResizeKernelParams): Launch {
+  const [n, c, h, w] = x.shape;
+  const rows = axisTaps(mode, p.outH, h, p.scaleH, p.alignCorners);
+  const cols = axisTaps(mode, p.outW, w, p.scaleW, p.alignCorners);
   const rowTable = forwardTable(rows);
   return {
     op: `interpolate ${mode}`,
     key: 'resize',
     source: () => kernelSource(['x', 'taps', 'meta'], FORWARD),
-    inputs: [x],
-    tables: [meta([...rowTable, ...forwardTable(cols)]), meta([n * c, h, w, outH, outW, rows.perOutput, rowTable.length])],
-    outSize: n * c * outH * outW,
+    inputs: [x.dataId],
+    tables: [meta([...rowTable, ...forwardTable(cols)]), meta([n * c, h, w, p.outH, p.outW, rows.perOutput, rowTable.length])],
+    outSize: n * c * p.outH * p.outW,
   };
 }
 
-export function resizeBackwardLaunch(mode: Mode, dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams): Launch {
-  const [n, c, outH, outW] = dyShape;
+/** The adjoint: dy `[N,C,outH,outW]` (the forward's output) spread back onto `[N,C,p.outH,p.outW]` (its input). */
+export function resizeBackwardLaunch(mode: Mode, dy: View, p: ResizeKernelParams): Launch {
+  const [n, c, outH, outW] = dy.shape;
+  const [inH, inW] = [p.outH, p.outW];
   const rowTable = adjointTable(axisTaps(mode, outH, inH, p.scaleH, p.alignCorners), inH);
   const colTable = adjointTable(axisTaps(mode, outW, inW, p.scaleW, p.alignCorners), inW);
   const colStart = rowTable.length;
@@ -111,7 +113,7 @@ export function resizeBackwardLaunch(mode: Mode, dy: DataId, dyShape: Shape, inH
     op: `interpolateBackward ${mode}`,
     key: 'resize:adjoint',
     source: () => kernelSource(['dy', 'taps', 'meta'], ADJOINT),
-    inputs: [dy],
+    inputs: [dy.dataId],
     tables: [meta([...rowTable, ...colTable]), meta([n * c, inH, inW, outH, outW, inH + 1, colStart, colStart + inW + 1])],
     outSize: n * c * inH * inW,
   };

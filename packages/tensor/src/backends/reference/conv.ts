@@ -4,10 +4,11 @@
  * dx[xi] += dy[oi] · w[wi] and dw[wi] += x[xi] · dy[oi]. Sharing the loop is what makes the three
  * kernels agree on padding, stride, dilation and groups by construction.
  */
-import type { Conv2dParams } from '../../backend.js';
+import type { Conv2dInputGradParams, Conv2dParams, Conv2dWeightGradParams } from '../../backend.js';
 import { convGeometry } from '../../conv-geometry.js';
 import type { TypedArray } from '../../dtype.js';
 import type { Shape } from '../../shape.js';
+import type { Strided } from './strided.js';
 
 /** Calls `fn(xi, wi, oi)` with flat positions for every product of the convolution. */
 export function forEachTap(xShape: Shape, wShape: Shape, p: Conv2dParams, fn: (xi: number, wi: number, oi: number) => void): void {
@@ -36,52 +37,34 @@ export function forEachTap(xShape: Shape, wShape: Shape, p: Conv2dParams, fn: (x
   }
 }
 
-export function conv2d(
-  x: ArrayLike<number>,
-  xShape: Shape,
-  w: ArrayLike<number>,
-  wShape: Shape,
-  bias: ArrayLike<number> | null,
-  p: Conv2dParams,
-  out: TypedArray,
-): TypedArray {
+/** x `[N,C,H,W]`, w `[Co,C/groups,kh,kw]`, bias `[Co]` or null, all contiguous; `out` is `[N,Co,Ho,Wo]`. */
+export function conv2d(x: Strided, w: Strided, bias: Strided | null, p: Conv2dParams, out: TypedArray): TypedArray {
   // accumulate in float64, store once (so float32 outputs are rounded once, like a careful kernel)
   const acc = new Float64Array(out.length);
-  forEachTap(xShape, wShape, p, (xi, wi, oi) => {
-    acc[oi] += x[xi] * w[wi];
+  forEachTap(x.shape, w.shape, p, (xi, wi, oi) => {
+    acc[oi] += x.data[xi] * w.data[wi];
   });
-  const plane = out.length / (xShape[0] * wShape[0]);
-  for (let i = 0; i < out.length; i++) out[i] = acc[i] + (bias ? bias[Math.floor(i / plane) % wShape[0]] : 0);
+  const co = w.shape[0];
+  const plane = out.length / (x.shape[0] * co);
+  for (let i = 0; i < out.length; i++) out[i] = acc[i] + (bias ? bias.data[Math.floor(i / plane) % co] : 0);
   return out;
 }
 
-export function conv2dBackwardInput(
-  dy: ArrayLike<number>,
-  w: ArrayLike<number>,
-  wShape: Shape,
-  xShape: Shape,
-  p: Conv2dParams,
-  out: TypedArray,
-): TypedArray {
+/** dx = Σ dy · w over the taps; `out` has the forward input's shape `p.xShape`. */
+export function conv2dBackwardInput(dy: Strided, w: Strided, p: Conv2dInputGradParams, out: TypedArray): TypedArray {
   const acc = new Float64Array(out.length);
-  forEachTap(xShape, wShape, p, (xi, wi, oi) => {
-    acc[xi] += dy[oi] * w[wi];
+  forEachTap(p.xShape, w.shape, p, (xi, wi, oi) => {
+    acc[xi] += dy.data[oi] * w.data[wi];
   });
   out.set(acc);
   return out;
 }
 
-export function conv2dBackwardWeight(
-  x: ArrayLike<number>,
-  xShape: Shape,
-  dy: ArrayLike<number>,
-  wShape: Shape,
-  p: Conv2dParams,
-  out: TypedArray,
-): TypedArray {
+/** dw = Σ x · dy over the taps; `out` has the weight's shape `p.wShape`. */
+export function conv2dBackwardWeight(x: Strided, dy: Strided, p: Conv2dWeightGradParams, out: TypedArray): TypedArray {
   const acc = new Float64Array(out.length);
-  forEachTap(xShape, wShape, p, (xi, wi, oi) => {
-    acc[wi] += x[xi] * dy[oi];
+  forEachTap(x.shape, p.wShape, p, (xi, wi, oi) => {
+    acc[wi] += x.data[xi] * dy.data[oi];
   });
   out.set(acc);
   return out;

@@ -1,6 +1,7 @@
 /** Layout kernels: copying views out (contiguous, cast), padding and concatenation. */
 import type { TypedArray } from '../../dtype.js';
-import { forEachIndex, get, type Strided } from './strided.js';
+import { forEachIndex } from '../../view-walk.js';
+import { get, type Strided } from './strided.js';
 
 /** Writes the view's elements row-major into `out` (cast happens by the typed array's store). */
 export function copyInto(x: Strided, out: TypedArray): TypedArray {

@@ -7,19 +7,28 @@
 import {
   type Backend,
   type BackendMemory,
-  type BinaryOp,
+  type BinaryParams,
+  type CastParams,
   COMPARISONS,
+  type Conv2dInputGradParams,
   type Conv2dParams,
+  type Conv2dWeightGradParams,
   type DataId,
+  type DimParams,
+  type LayerNormParams,
   type LayerNormResult,
-  type ReduceOp,
-  type ResizeParams,
-  type UnaryOp,
+  type PadParams,
+  type ReduceParams,
+  type ResizeKernelParams,
+  type ScatterParams,
+  type SoftmaxParams,
+  type UnaryParams,
   type View,
 } from '../../backend.js';
 import { convGeometry } from '../../conv-geometry.js';
 import { allocate, type DType, type TypedArray } from '../../dtype.js';
-import { type Shape, sizeOf } from '../../shape.js';
+import { sizeOf } from '../../shape.js';
+import { forEachIndex } from '../../view-walk.js';
 import * as conv from './conv.js';
 import { BINARY, UNARY } from './elementwise.js';
 import { gather, scatterAdd } from './indexing.js';
@@ -27,12 +36,20 @@ import * as layout from './layout.js';
 import { matmul } from './matmul.js';
 import * as resize from './resize.js';
 import { layerNormRows, reduceRows, softmaxRows } from './rows.js';
-import { forEachIndex, get, type Strided } from './strided.js';
+import { get, type Strided } from './strided.js';
+
+/**
+ * The largest buffer, in bytes. V8 (Node 20, Chrome) refuses a typed array of more than 2^32 elements;
+ * every dtype here is at least 4 bytes wide, so 2^34 bytes (16 GiB) stays within that for all of them.
+ * Newer V8 allows longer arrays; this is the limit of the oldest engine the package supports.
+ */
+const MAX_BUFFER_BYTES = 2 ** 34;
 
 export class ReferenceBackend implements Backend {
   readonly name = 'reference';
   readonly description = 'reference (plain TypeScript, float64-capable)';
   readonly dtypes: readonly DType[] = ['float32', 'int32', 'float64'];
+  readonly maxBufferBytes = MAX_BUFFER_BYTES;
   private readonly buffers = new Map<DataId, TypedArray>();
 
   // ----- memory -----
@@ -82,20 +99,20 @@ export class ReferenceBackend implements Backend {
   contiguous(x: View): DataId {
     return this.store(layout.copyInto(this.s(x), this.out(x.dtype, sizeOf(x.shape))));
   }
-  cast(x: View, dtype: DType): DataId {
-    return this.store(layout.castInto(this.s(x), this.out(dtype, sizeOf(x.shape))));
+  cast(x: View, p: CastParams): DataId {
+    return this.store(layout.castInto(this.s(x), this.out(p.dtype, sizeOf(x.shape))));
   }
-  pad(x: View, pads: readonly (readonly [number, number])[], value: number): DataId {
-    const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
-    return this.store(layout.pad(this.s(x), pads, value, shape, this.out(x.dtype, sizeOf(shape))));
+  pad(x: View, p: PadParams): DataId {
+    const shape = x.shape.map((d, i) => d + p.pads[i][0] + p.pads[i][1]);
+    return this.store(layout.pad(this.s(x), p.pads, p.value, shape, this.out(x.dtype, sizeOf(shape))));
   }
-  cat(xs: readonly View[], dim: number): DataId {
+  cat(xs: readonly View[], p: DimParams): DataId {
     const shape = [...xs[0].shape];
-    shape[dim] = xs.reduce((a, x) => a + x.shape[dim], 0);
+    shape[p.dim] = xs.reduce((a, x) => a + x.shape[p.dim], 0);
     return this.store(
       layout.cat(
         xs.map((x) => this.s(x)),
-        dim,
+        p.dim,
         shape,
         this.out(xs[0].dtype, sizeOf(shape)),
       ),
@@ -103,8 +120,8 @@ export class ReferenceBackend implements Backend {
   }
 
   // ----- elementwise -----
-  unary(op: UnaryOp, x: View): DataId {
-    const f = UNARY[op];
+  unary(x: View, p: UnaryParams): DataId {
+    const f = UNARY[p.op];
     const v = this.s(x);
     const out = this.out(x.dtype, sizeOf(x.shape));
     forEachIndex(x.shape, (i, flat) => {
@@ -112,10 +129,10 @@ export class ReferenceBackend implements Backend {
     });
     return this.store(out);
   }
-  binary(op: BinaryOp, a: View, b: View): DataId {
-    const f = BINARY[op];
+  binary(a: View, b: View, p: BinaryParams): DataId {
+    const f = BINARY[p.op];
     const [va, vb] = [this.s(a), this.s(b)];
-    const dtype = COMPARISONS.has(op) ? 'int32' : a.dtype;
+    const dtype = COMPARISONS.has(p.op) ? 'int32' : a.dtype;
     const out = this.out(dtype, sizeOf(a.shape));
     forEachIndex(a.shape, (i, flat) => {
       out[flat] = f(get(va, i), get(vb, i));
@@ -132,16 +149,17 @@ export class ReferenceBackend implements Backend {
   }
 
   // ----- reductions and rows -----
-  reduce(op: ReduceOp, x: DataId, dtype: DType, outer: number, inner: number): DataId {
-    const outDtype = op === 'argmax' || op === 'argmin' ? 'int32' : dtype;
-    return this.store(reduceRows(op, this.buf(x), outer, inner, this.out(outDtype, outer)));
+  reduce(x: View, p: ReduceParams): DataId {
+    const dtype = p.op === 'argmax' || p.op === 'argmin' ? 'int32' : x.dtype;
+    return this.store(reduceRows(p.op, this.s(x), this.out(dtype, x.shape[0])));
   }
-  softmax(x: DataId, dtype: DType, rows: number, cols: number, log: boolean): DataId {
-    return this.store(softmaxRows(this.buf(x), rows, cols, log, this.out(dtype, rows * cols)));
+  softmax(x: View, p: SoftmaxParams): DataId {
+    return this.store(softmaxRows(this.s(x), p.log, this.out(x.dtype, sizeOf(x.shape))));
   }
-  layerNorm(x: DataId, dtype: DType, rows: number, cols: number, weight: DataId | null, bias: DataId | null, eps: number): LayerNormResult {
-    const [y, mean, rstd] = [this.out(dtype, rows * cols), this.out(dtype, rows), this.out(dtype, rows)];
-    layerNormRows(this.buf(x), rows, cols, weight ? this.buf(weight) : null, bias ? this.buf(bias) : null, eps, y, mean, rstd);
+  layerNorm(x: View, weight: View | null, bias: View | null, p: LayerNormParams): LayerNormResult {
+    const rows = x.shape[0];
+    const [y, mean, rstd] = [this.out(x.dtype, sizeOf(x.shape)), this.out(x.dtype, rows), this.out(x.dtype, rows)];
+    layerNormRows(this.s(x), weight && this.buf(weight.dataId), bias && this.buf(bias.dataId), p.eps, y, mean, rstd);
     return { y: this.store(y), mean: this.store(mean), rstd: this.store(rstd) };
   }
 
@@ -150,55 +168,48 @@ export class ReferenceBackend implements Backend {
     const [batch, m] = a.shape;
     return this.store(matmul(this.s(a), this.s(b), this.out(a.dtype, batch * m * b.shape[2])));
   }
-  conv2d(x: DataId, xShape: Shape, w: DataId, wShape: Shape, bias: DataId | null, p: Conv2dParams, dtype: DType): DataId {
-    const { n, co, ho, wo } = convGeometry(xShape, wShape, p);
-    const out = this.out(dtype, n * co * ho * wo);
-    return this.store(conv.conv2d(this.buf(x), xShape, this.buf(w), wShape, bias ? this.buf(bias) : null, p, out));
+  conv2d(x: View, w: View, bias: View | null, p: Conv2dParams): DataId {
+    const { n, co, ho, wo } = convGeometry(x.shape, w.shape, p);
+    const out = this.out(x.dtype, n * co * ho * wo);
+    return this.store(conv.conv2d(this.s(x), this.s(w), bias && this.s(bias), p, out));
   }
-  conv2dBackwardInput(dy: DataId, _dyShape: Shape, w: DataId, wShape: Shape, xShape: Shape, p: Conv2dParams, dtype: DType): DataId {
-    return this.store(conv.conv2dBackwardInput(this.buf(dy), this.buf(w), wShape, xShape, p, this.out(dtype, sizeOf(xShape))));
+  conv2dBackwardInput(dy: View, w: View, p: Conv2dInputGradParams): DataId {
+    return this.store(conv.conv2dBackwardInput(this.s(dy), this.s(w), p, this.out(dy.dtype, sizeOf(p.xShape))));
   }
-  conv2dBackwardWeight(x: DataId, xShape: Shape, dy: DataId, _dyShape: Shape, wShape: Shape, p: Conv2dParams, dtype: DType): DataId {
-    return this.store(conv.conv2dBackwardWeight(this.buf(x), xShape, this.buf(dy), wShape, p, this.out(dtype, sizeOf(wShape))));
+  conv2dBackwardWeight(x: View, dy: View, p: Conv2dWeightGradParams): DataId {
+    return this.store(conv.conv2dBackwardWeight(this.s(x), this.s(dy), p, this.out(x.dtype, sizeOf(p.wShape))));
   }
 
   // ----- resampling -----
-  resizeBilinear(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, dtype: DType): DataId {
-    const [n, c, h, w] = xShape;
-    return this.resize(resize.forEachBilinearTap, x, n * c, [h, w], [outH, outW], p, dtype, false);
+  resizeBilinear(x: View, p: ResizeKernelParams): DataId {
+    return this.resize(resize.forEachBilinearTap, x, p, false);
   }
-  resizeNearest(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, dtype: DType): DataId {
-    const [n, c, h, w] = xShape;
-    return this.resize(resize.forEachNearestTap, x, n * c, [h, w], [outH, outW], p, dtype, false);
+  resizeNearest(x: View, p: ResizeKernelParams): DataId {
+    return this.resize(resize.forEachNearestTap, x, p, false);
   }
-  resizeBilinearBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, dtype: DType): DataId {
-    const [n, c, outH, outW] = dyShape;
-    return this.resize(resize.forEachBilinearTap, dy, n * c, [inH, inW], [outH, outW], p, dtype, true);
+  resizeBilinearBackward(dy: View, p: ResizeKernelParams): DataId {
+    return this.resize(resize.forEachBilinearTap, dy, p, true);
   }
-  resizeNearestBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, dtype: DType): DataId {
-    const [n, c, outH, outW] = dyShape;
-    return this.resize(resize.forEachNearestTap, dy, n * c, [inH, inW], [outH, outW], p, dtype, true);
+  resizeNearestBackward(dy: View, p: ResizeKernelParams): DataId {
+    return this.resize(resize.forEachNearestTap, dy, p, true);
   }
-  /** A resize from [h, w] to [outH, outW] planes, or with `adjoint` its gradient (from [outH, outW] back to [h, w]). */
-  private resize(
-    walk: resize.TapWalker,
-    x: DataId,
-    planes: number,
-    [h, w]: readonly [number, number],
-    [outH, outW]: readonly [number, number],
-    p: ResizeParams,
-    dtype: DType,
-    adjoint: boolean,
-  ): DataId {
-    const out = this.out(dtype, planes * (adjoint ? h * w : outH * outW));
-    return this.store(resize.applyTaps(walk, this.buf(x), planes, h, w, outH, outW, p, adjoint, out));
+  /**
+   * A resize of x `[N,C,h,w]` to `[N,C,p.outH,p.outW]`, or with `adjoint` its gradient: x is then dy, the
+   * resized image `[N,C,h,w]`, and the output is the image's gradient `[N,C,p.outH,p.outW]`.
+   */
+  private resize(walk: resize.TapWalker, x: View, p: ResizeKernelParams, adjoint: boolean): DataId {
+    const [n, c, h, w] = x.shape;
+    const [data, out] = [this.buf(x.dataId), this.out(x.dtype, n * c * p.outH * p.outW)];
+    // applyTaps takes the image's size, then the resized one's
+    if (adjoint) return this.store(resize.applyTaps(walk, data, n * c, p.outH, p.outW, h, w, p, true, out));
+    return this.store(resize.applyTaps(walk, data, n * c, h, w, p.outH, p.outW, p, false, out));
   }
 
   // ----- indexing -----
-  gather(x: View, dim: number, index: View): DataId {
-    return this.store(gather(this.s(x), dim, this.s(index), this.out(x.dtype, sizeOf(index.shape))));
+  gather(x: View, index: View, p: DimParams): DataId {
+    return this.store(gather(this.s(x), this.s(index), p.dim, this.out(x.dtype, sizeOf(index.shape))));
   }
-  scatterAdd(shape: Shape, dtype: DType, dim: number, index: View, src: View): DataId {
-    return this.store(scatterAdd(shape, dim, this.s(index), this.s(src), this.out(dtype, sizeOf(shape))));
+  scatterAdd(index: View, src: View, p: ScatterParams): DataId {
+    return this.store(scatterAdd(this.s(index), this.s(src), p.shape, p.dim, this.out(src.dtype, sizeOf(p.shape))));
   }
 }

@@ -5,22 +5,9 @@
  */
 import type { ResizeParams } from '../../backend.js';
 import type { TypedArray } from '../../dtype.js';
+import { linearTaps, nearestIndex } from '../../resize-geometry.js';
 
 type Tap = (src: number, dst: number, weight: number) => void;
-
-/** The two source rows (or columns) and weights of output coordinate `o` (PyTorch's bilinear rule). */
-export function linearTaps(o: number, inSize: number, scale: number, alignCorners: boolean): [number, number, number, number] {
-  const real = alignCorners ? o * scale : Math.max((o + 0.5) * scale - 0.5, 0);
-  const i0 = Math.min(Math.floor(real), inSize - 1);
-  const i1 = Math.min(i0 + 1, inSize - 1);
-  const l1 = real - i0;
-  return [i0, i1, 1 - l1, l1];
-}
-
-/** Source index of output coordinate `o` for nearest mode: floor(o · scale), clamped. */
-export function nearestIndex(o: number, inSize: number, scale: number): number {
-  return Math.min(Math.floor(o * scale), inSize - 1);
-}
 
 export function forEachBilinearTap(planes: number, h: number, w: number, outH: number, outW: number, p: ResizeParams, fn: Tap): void {
   for (let c = 0; c < planes; c++) {

@@ -1,13 +1,15 @@
-/** Kernels over rows of a contiguous [rows, cols] buffer: reductions, softmax and layerNorm. */
+/** Kernels over the rows of a contiguous `[rows, cols]` view: reductions, softmax and layerNorm. */
 import type { ReduceOp } from '../../backend.js';
 import type { TypedArray } from '../../dtype.js';
+import type { Strided } from './strided.js';
 
-export function reduceRows(op: ReduceOp, x: ArrayLike<number>, outer: number, inner: number, out: TypedArray): TypedArray {
-  for (let r = 0; r < outer; r++) {
-    const base = r * inner;
+/** One value per row into `out` (`rows` elements). */
+export function reduceRows(op: ReduceOp, { data: x, shape: [rows, cols] }: Strided, out: TypedArray): TypedArray {
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
     if (op === 'sum') {
       let s = 0;
-      for (let i = 0; i < inner; i++) s += x[base + i];
+      for (let i = 0; i < cols; i++) s += x[base + i];
       out[r] = s;
       continue;
     }
@@ -15,7 +17,7 @@ export function reduceRows(op: ReduceOp, x: ArrayLike<number>, outer: number, in
     const better = op === 'max' || op === 'argmax' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
     let best = x[base];
     let pos = 0;
-    for (let i = 1; i < inner && !Number.isNaN(best); i++) {
+    for (let i = 1; i < cols && !Number.isNaN(best); i++) {
       const v = x[base + i];
       if (Number.isNaN(v) || better(v, best)) {
         best = v;
@@ -27,7 +29,8 @@ export function reduceRows(op: ReduceOp, x: ArrayLike<number>, outer: number, in
   return out;
 }
 
-export function softmaxRows(x: ArrayLike<number>, rows: number, cols: number, log: boolean, out: TypedArray): TypedArray {
+/** Softmax (or log-softmax) of each row, max-subtracted, into `out` (x's size). */
+export function softmaxRows({ data: x, shape: [rows, cols] }: Strided, log: boolean, out: TypedArray): TypedArray {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let m = Number.NEGATIVE_INFINITY;
@@ -40,10 +43,9 @@ export function softmaxRows(x: ArrayLike<number>, rows: number, cols: number, lo
   return out;
 }
 
+/** y = (x − mean)·rstd·weight + bias per row; `mean` and `rstd` get one value per row. */
 export function layerNormRows(
-  x: ArrayLike<number>,
-  rows: number,
-  cols: number,
+  { data: x, shape: [rows, cols] }: Strided,
   weight: ArrayLike<number> | null,
   bias: ArrayLike<number> | null,
   eps: number,

@@ -104,6 +104,14 @@ export class Allocator {
     this.pushFree([ptr, size]);
   }
 
+  /**
+   * The largest request that can succeed once every block handed out from now on is freed again: the
+   * largest size class that fits between the top of the heap and the memory's maximum.
+   */
+  largestBlock(): number {
+    return classBytes(classWithin(this.maxBytes - this.top));
+  }
+
   stats(): AllocatorStats {
     const freeBlocks = this.free.reduce((n, list) => n + (list?.length ?? 0), 0);
     return { blocks: this.used.size, blockBytes: this.usedBytes, memoryBytes: this.memory.buffer.byteLength, freeBlocks };

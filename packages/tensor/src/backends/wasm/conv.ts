@@ -14,38 +14,17 @@
  * Only the input gradient materialises columns, a bounded number of images at a time (none for a 1×1
  * stride-1 convolution, whose columns are dx itself).
  */
-import type { Conv2dParams } from '../../backend.js';
+import type { Conv2dInputGradParams, Conv2dParams, Conv2dWeightGradParams, View } from '../../backend.js';
 import { type ConvGeometry, convGeometry } from '../../conv-geometry.js';
 import type { Shape } from '../../shape.js';
+import { addressOf } from './buffer.js';
 import { gemm } from './gemm.js';
-import { COPY, copyStrided, fill } from './layout.js';
+import { BIAS_JOB, COL2IM_JOB, COPY_MODE } from './generated/contract.js';
+import { copyStrided, fill } from './layout.js';
 import type { WasmRuntime } from './runtime.js';
 
 /** Bytes of columns the input gradient may hold at once (images are processed in chunks under it). */
 const COLUMN_BUDGET = 64 * 2 ** 20;
-
-const COL2IM_JOB = {
-  DCOL: 0,
-  DX: 1,
-  IMAGES: 2,
-  C: 3,
-  H: 4,
-  W: 5,
-  CIG: 6,
-  KH: 7,
-  KW: 8,
-  HO: 9,
-  WO: 10,
-  SH: 11,
-  SW: 12,
-  PH: 13,
-  PW: 14,
-  DH: 15,
-  DW: 16,
-  GROUPS: 17,
-  TASKS: 18,
-} as const;
-const BIAS_JOB = { OUT: 0, BIAS: 1, PLANES: 2, CHANNELS: 3, SIZE: 4, TASKS: 5 } as const;
 
 interface Geometry extends ConvGeometry {
   readonly groups: number;
@@ -115,37 +94,29 @@ function padded(rt: WasmRuntime, x: number, g: Geometry): number {
   const xp = rt.allocator.alloc(4 * planes * g.hp * g.wp);
   fill(rt, xp, planes * g.hp * g.wp, 0, 'float32');
   const corner = ((g.hp - g.h) / 2) * g.wp + (g.wp - g.w) / 2;
-  copyStrided(rt, [planes, g.h, g.w], x, [g.h * g.w, g.w, 1], xp + 4 * corner, [g.hp * g.wp, g.wp, 1], COPY);
+  copyStrided(rt, [planes, g.h, g.w], x, [g.h * g.w, g.w, 1], xp + 4 * corner, [g.hp * g.wp, g.wp, 1], COPY_MODE.COPY);
   return xp;
 }
 
-export function conv2d(
-  rt: WasmRuntime,
-  x: number,
-  xShape: Shape,
-  w: number,
-  wShape: Shape,
-  bias: number | null,
-  p: Conv2dParams,
-  out: number,
-): void {
-  const g = geometry(xShape, wShape, p);
+/** x `[N,C,H,W]`, w `[Co,C/groups,kh,kw]`, optional bias `[Co]`, all contiguous; `out` gets `[N,Co,Ho,Wo]`. */
+export function conv2d(rt: WasmRuntime, x: View, w: View, bias: View | null, p: Conv2dParams, out: number): void {
+  const g = geometry(x.shape, w.shape, p);
   if (g.k === 0) fill(rt, out, g.n * g.co * g.p, 0, 'float32');
   else {
-    withIm2col(rt, x, g, p, (xp, taps, pixels) =>
+    withIm2col(rt, addressOf(x), g, p, (xp, taps, pixels) =>
       gemm(rt, {
         m: g.cog,
         n: g.p,
         k: g.k,
         b1: g.n,
         b2: g.groups,
-        a: { ptr: w, s1: 0, s2: g.cog * g.k, rs: g.k, cs: 1 },
+        a: { ptr: addressOf(w), s1: 0, s2: g.cog * g.k, rs: g.k, cs: 1 },
         b: { ptr: xp, s1: g.c * g.hp * g.wp, s2: g.cig * g.hp * g.wp, kTab: taps, jTab: pixels },
         c: { ptr: out, s1: g.co * g.p, s2: g.cog * g.p, ld: g.p },
       }),
     );
   }
-  if (bias !== null) addBias(rt, out, bias, g.n * g.co, g.co, g.p);
+  if (bias !== null) addBias(rt, out, addressOf(bias), g.n * g.co, g.co, g.p);
 }
 
 function addBias(rt: WasmRuntime, out: number, bias: number, planes: number, channels: number, size: number): void {
@@ -155,22 +126,15 @@ function addBias(rt: WasmRuntime, out: number, bias: number, planes: number, cha
   rt.run('biasTask', tasks);
 }
 
-export function conv2dBackwardWeight(
-  rt: WasmRuntime,
-  x: number,
-  xShape: Shape,
-  dy: number,
-  wShape: Shape,
-  p: Conv2dParams,
-  out: number,
-): void {
-  const g = geometry(xShape, wShape, p);
+/** dw `p.wShape` into `out`, from x and dy (contiguous). */
+export function conv2dBackwardWeight(rt: WasmRuntime, x: View, dy: View, p: Conv2dWeightGradParams, out: number): void {
+  const g = geometry(x.shape, p.wShape, p);
   if (g.n === 0) {
     fill(rt, out, g.co * g.k, 0, 'float32');
     return;
   }
   // the roles of the tables swap: B's rows are output pixels, its columns kernel taps
-  withIm2col(rt, x, g, p, (xp, taps, pixels) =>
+  withIm2col(rt, addressOf(x), g, p, (xp, taps, pixels) =>
     gemm(rt, {
       m: g.cog,
       n: g.k,
@@ -178,30 +142,24 @@ export function conv2dBackwardWeight(
       b1: g.groups,
       b2: 1,
       reductions: g.n,
-      a: { ptr: dy, s1: g.cog * g.p, s2: 0, sr: g.co * g.p, rs: g.p, cs: 1 },
+      a: { ptr: addressOf(dy), s1: g.cog * g.p, s2: 0, sr: g.co * g.p, rs: g.p, cs: 1 },
       b: { ptr: xp, s1: g.cig * g.hp * g.wp, s2: 0, sr: g.c * g.hp * g.wp, kTab: pixels, jTab: taps },
       c: { ptr: out, s1: g.cog * g.k, s2: 0, ld: g.k },
     }),
   );
 }
 
-export function conv2dBackwardInput(
-  rt: WasmRuntime,
-  dy: number,
-  w: number,
-  wShape: Shape,
-  xShape: Shape,
-  p: Conv2dParams,
-  out: number,
-): void {
-  const g = geometry(xShape, wShape, p);
+/** dx `p.xShape` into `out`, from dy and w (contiguous). */
+export function conv2dBackwardInput(rt: WasmRuntime, dy: View, w: View, p: Conv2dInputGradParams, out: number): void {
+  const g = geometry(p.xShape, w.shape, p);
+  const [dyPtr, wPtr] = [addressOf(dy), addressOf(w)];
   if (g.k === 0 || g.cog === 0) {
     fill(rt, out, g.n * g.c * g.h * g.w, 0, 'float32');
     return;
   }
   if (g.kh === 1 && g.kw === 1 && p.stride.every((s) => s === 1) && p.padding.every((q) => q === 0)) {
     // 1×1, stride 1, no padding: column (ci, pixel) is dx[ci][pixel] and col2im would be a copy
-    columns(rt, g, w, dy, g.n, out);
+    columns(rt, g, wPtr, dyPtr, g.n, out);
     return;
   }
   const perImage = 4 * g.groups * g.k * g.p;
@@ -210,7 +168,7 @@ export function conv2dBackwardInput(
   try {
     for (let n0 = 0; n0 < g.n; n0 += chunk) {
       const images = Math.min(chunk, g.n - n0);
-      columns(rt, g, w, dy + 4 * n0 * g.co * g.p, images, dcol);
+      columns(rt, g, wPtr, dyPtr + 4 * n0 * g.co * g.p, images, dcol);
       col2im(rt, g, p, dcol, out + 4 * n0 * g.c * g.h * g.w, images);
     }
   } finally {

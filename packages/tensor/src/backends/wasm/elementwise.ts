@@ -5,26 +5,18 @@
 import type { BinaryOp, UnaryOp, View } from '../../backend.js';
 import { contiguousStrides, sizeOf } from '../../shape.js';
 import { addressOf } from './buffer.js';
-import { COPY, copiesAsTranspose, copyView } from './layout.js';
-import { BINARY_F32, BINARY_I32, elementCost, UNARY_F32, UNARY_I32, WHERE } from './op-codes.js';
-import { SLOT_BYTES, type WasmRuntime } from './runtime.js';
+import { BINARY_F32, BINARY_I32, BLOCK, COPY_MODE, MAP_JOB, SLOT_BYTES, UNARY_F32, UNARY_I32, WHERE } from './generated/contract.js';
+import { copiesAsTranspose, copyView } from './layout.js';
+import type { WasmRuntime } from './runtime.js';
 import { mergeDims } from './views.js';
 
-/** Fields of mapTask's job. */
-const MAP_JOB = {
-  CODE: 0,
-  COUNT: 1,
-  OUT: 2,
-  TASKS: 3,
-  SCRATCH: 4,
-  SCRATCH_STRIDE: 5,
-  RANK: 6,
-  CONTIGUOUS: 7,
-  INPUTS: 8,
-  SHAPE: 11,
-} as const;
-/** Elements per block of the map kernel (assembly/job.ts BLOCK), the unit its work is split in. */
-const BLOCK = 1024;
+const TRANSCENDENTAL = new Set([UNARY_F32.exp, UNARY_F32.log, UNARY_F32.tanh, UNARY_F32.sigmoid, UNARY_F32.erf, UNARY_F32.gelu]);
+
+/** Rough cost in nanoseconds per element, for deciding whether a job is worth splitting among threads. */
+function elementCost(code: number): number {
+  if (code === BINARY_F32.pow) return 30;
+  return TRANSCENDENTAL.has(code) ? 3 : 0.5;
+}
 
 export function unaryCode(op: UnaryOp, x: View): number {
   const code = x.dtype === 'int32' ? UNARY_I32[op] : UNARY_F32[op];
@@ -55,7 +47,7 @@ export function map(rt: WasmRuntime, code: number, inputs: readonly View[], out:
       if (!copiesAsTranspose(shape, v.strides)) return { address: addressOf(v), strides: v.strides };
       const copy = rt.allocator.alloc(4 * n);
       temps.push(copy);
-      copyView(rt, v, copy, COPY);
+      copyView(rt, v, copy, COPY_MODE.COPY);
       return { address: copy, strides: contiguousStrides(shape) };
     });
     run(rt, code, shape, ready, out);

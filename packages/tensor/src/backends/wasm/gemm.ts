@@ -3,57 +3,18 @@
  * matrices, used by matmul and by all three convolution kernels. This file chooses the blocking and how
  * the output is cut into tasks, allocates the per-thread packing buffers, and writes the job.
  */
+import { MAX_TASKS } from './control.js';
+import { GEMM_B_KIND, GEMM_JOB, MR, NR } from './generated/contract.js';
 import type { WasmRuntime } from './runtime.js';
 
-/** Micro-tile of the kernel (scripts/gen-microkernel.mjs) and cache blocking. */
-const MR = 4;
-const NR = 8;
 /** Depth of a packed block: MR×KC of A and KC×NR of B stay in L1 while a tile is computed. */
 const KC = 256;
 /** Rows of A packed at once (an MC×KC block, 120 KiB, stays in L2). */
 const MC = 120;
 /** Columns of B packed at once (a KC×NC block of 2 MiB, in L3). */
 const NC = 2048;
-/** Most tasks of one job (the pool's claim word). */
-const MAX_TASKS = 4095;
 /** Sustained speed used to estimate a product's duration when deciding to split it. */
 const FLOPS_PER_NS = 20;
-
-const FIELDS = {
-  M: 0,
-  N: 1,
-  K: 2,
-  B1: 3,
-  B2: 4,
-  R: 5,
-  BANDS_M: 6,
-  BANDS_N: 7,
-  A_PTR: 8,
-  A_S1: 9,
-  A_S2: 10,
-  A_SR: 11,
-  A_RS: 12,
-  A_CS: 13,
-  B_KIND: 14,
-  B_PTR: 15,
-  B_S1: 16,
-  B_S2: 17,
-  B_SR: 18,
-  B_RS: 19,
-  B_CS: 20,
-  B_KTAB: 21,
-  B_JTAB: 22,
-  C_PTR: 23,
-  C_S1: 24,
-  C_S2: 25,
-  C_LD: 26,
-  KC: 27,
-  MC: 28,
-  NC: 29,
-  SCRATCH: 30,
-  SCRATCH_STRIDE: 31,
-  GROUPS: 32,
-} as const;
 
 /** A strided operand: element (i, j) of batch (b1, b2), reduction step r, is at ptr + 4·(b1·s1 + b2·s2 + r·sr + i·rs + j·cs). */
 export interface StridedOperand {
@@ -120,7 +81,7 @@ export function gemm(rt: WasmRuntime, spec: GemmSpec): void {
   const scratch = rt.allocator.alloc(slotBytes * (tasks > 1 ? rt.threads : 1));
   try {
     const job = rt.job();
-    const f = FIELDS;
+    const f = GEMM_JOB;
     job.set(f.M, m).set(f.N, n).set(f.K, k).set(f.B1, spec.b1).set(f.B2, spec.b2).set(f.R, reductions);
     job.set(f.BANDS_M, bandsM).set(f.BANDS_N, bandsN).set(f.GROUPS, groups);
     const a = spec.a;
@@ -137,8 +98,8 @@ export function gemm(rt: WasmRuntime, spec: GemmSpec): void {
       .set(f.B_S1, b.s1)
       .set(f.B_S2, b.s2)
       .set(f.B_SR, b.sr ?? 0);
-    if ('kTab' in b) job.set(f.B_KIND, 1).set(f.B_KTAB, b.kTab).set(f.B_JTAB, b.jTab);
-    else job.set(f.B_KIND, 0).set(f.B_RS, b.rs).set(f.B_CS, b.cs);
+    if ('kTab' in b) job.set(f.B_KIND, GEMM_B_KIND.GATHERED).set(f.B_KTAB, b.kTab).set(f.B_JTAB, b.jTab);
+    else job.set(f.B_KIND, GEMM_B_KIND.STRIDED).set(f.B_RS, b.rs).set(f.B_CS, b.cs);
     const c = spec.c;
     job.set(f.C_PTR, c.ptr).set(f.C_S1, c.s1).set(f.C_S2, c.s2).set(f.C_LD, c.ld);
     job.set(f.KC, kc).set(f.MC, mc).set(f.NC, nc).set(f.SCRATCH, scratch).set(f.SCRATCH_STRIDE, slotBytes);

@@ -5,25 +5,8 @@
 import type { View } from '../../backend.js';
 import { contiguousStrides, type Shape, sizeOf } from '../../shape.js';
 import { addressOf } from './buffer.js';
+import { INDEX_JOB, MAX_RANK } from './generated/contract.js';
 import type { WasmRuntime } from './runtime.js';
-
-const FIELDS = {
-  RANK: 0,
-  DIM: 1,
-  VALUES: 2,
-  INDEX: 3,
-  OUT: 4,
-  COUNT: 5,
-  DIM_SIZE: 6,
-  ERROR: 7,
-  BAD_INDEX: 8,
-  ODOMETER: 9,
-  IS_INT: 10,
-  OUT_COUNT: 11,
-  SHAPE: 12,
-} as const;
-/** The odometer lives in the calling thread's scratch, 64 i32 (assembly/job.ts). */
-const MAX_RANK = 64;
 
 function run(
   rt: WasmRuntime,
@@ -38,7 +21,7 @@ function run(
 ): void {
   const rank = index.shape.length;
   if (rank > MAX_RANK) throw new Error(`${op}: tensors of more than ${MAX_RANK} dims are not supported by the wasm backend`);
-  const f = FIELDS;
+  const f = INDEX_JOB;
   const job = rt.job().set(f.RANK, rank).set(f.DIM, dim).set(f.VALUES, addressOf(values)).set(f.INDEX, addressOf(index)).set(f.OUT, out);
   job.set(f.COUNT, sizeOf(index.shape)).set(f.DIM_SIZE, dimSize).set(f.ERROR, 0).set(f.ODOMETER, rt.slots);
   job.set(f.IS_INT, values.dtype === 'int32' ? 1 : 0).set(f.OUT_COUNT, outCount);
@@ -50,12 +33,12 @@ function run(
 }
 
 /** out[…] = x[… index[…] …] along `dim`; `out` has index's shape. */
-export function gather(rt: WasmRuntime, x: View, dim: number, index: View, out: number): void {
+export function gather(rt: WasmRuntime, x: View, index: View, dim: number, out: number): void {
   if (sizeOf(index.shape) === 0) return;
   run(rt, 'gather', x, index, dim, x.shape[dim], x.strides, out, 0);
 }
 
 /** out = zeros(shape); out[… index[…] …] += src[…] along `dim`. */
-export function scatterAdd(rt: WasmRuntime, shape: Shape, dim: number, index: View, src: View, out: number): void {
+export function scatterAdd(rt: WasmRuntime, index: View, src: View, shape: Shape, dim: number, out: number): void {
   run(rt, 'scatterAdd', src, index, dim, shape[dim], contiguousStrides(shape), out, sizeOf(shape));
 }

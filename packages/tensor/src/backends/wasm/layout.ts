@@ -7,25 +7,14 @@ import type { View } from '../../backend.js';
 import type { DType } from '../../dtype.js';
 import { contiguousStrides, type Shape, sizeOf } from '../../shape.js';
 import { addressOf } from './buffer.js';
-import { SLOT_BYTES, type WasmRuntime } from './runtime.js';
+import { COPY_JOB, COPY_MODE, FILL_JOB, SLOT_BYTES, TRANSPOSE_JOB, TRANSPOSE_STRIP } from './generated/contract.js';
+import type { WasmRuntime } from './runtime.js';
 import { mergeDims } from './views.js';
 
-/** Fields of copyTask's and fillTask's jobs (assembly/layout.ts). */
-const COPY_JOB = { RANK: 0, COUNT: 1, MODE: 2, SRC: 3, DST: 4, TASKS: 5, SCRATCH: 6, SCRATCH_STRIDE: 7, SHAPE: 8 } as const;
-const FILL_JOB = { COUNT: 0, BITS: 1, DST: 2, TASKS: 3 } as const;
-const TRANSPOSE_JOB = { BATCH: 0, ROWS: 1, COLS: 2, SRC: 3, DST: 4, SRC_B: 5, SRC_J: 6, DST_B: 7, DST_I: 8, TASKS: 9 } as const;
-/** Side of the transpose kernel's tiles (assembly/layout.ts). */
-const TILE = 32;
-
-/** Conversions of the copy kernel (assembly/strided.ts). */
-export const COPY = 0;
-const F32_TO_I32 = 1;
-const I32_TO_F32 = 2;
-
-/** The conversion that turns `from` into `to`. */
+/** The conversion (a COPY_MODE) that turns `from` into `to`. */
 export function conversion(from: DType, to: DType): number {
-  if (from === to) return COPY;
-  return to === 'int32' ? F32_TO_I32 : I32_TO_F32;
+  if (from === to) return COPY_MODE.COPY;
+  return to === 'int32' ? COPY_MODE.F32_TO_I32 : COPY_MODE.I32_TO_F32;
 }
 
 /** Copies view `src` (shape `shape`) into `dst` walked with `dstStrides`, converting as `mode` says. */
@@ -41,7 +30,7 @@ export function copyStrided(
   const n = sizeOf(shape);
   if (n === 0) return;
   const merged = mergeDims(shape, [srcStrides, dstStrides]);
-  if (mode === COPY && transposed(merged.shape, merged.strides[0], merged.strides[1])) {
+  if (mode === COPY_MODE.COPY && transposed(merged.shape, merged.strides[0], merged.strides[1])) {
     transpose(rt, merged.shape, src, merged.strides[0], dst, merged.strides[1]);
     return;
   }
@@ -66,7 +55,7 @@ function transpose(rt: WasmRuntime, shape: readonly number[], src: number, s: re
   const r = shape.length;
   const [batch, sb, db] = r === 3 ? [shape[0], s[0], d[0]] : [1, 0, 0];
   const [rows, cols] = shape.slice(-2);
-  const tasks = rt.tasksFor(sizeOf(shape), batch * Math.ceil(rows / TILE));
+  const tasks = rt.tasksFor(sizeOf(shape), batch * Math.ceil(rows / TRANSPOSE_STRIP));
   const f = TRANSPOSE_JOB;
   const job = rt.job().set(f.BATCH, batch).set(f.ROWS, rows).set(f.COLS, cols).set(f.SRC, src).set(f.DST, dst);
   job
@@ -110,7 +99,7 @@ export function pad(
   fill(rt, dst, sizeOf(outShape), value, x.dtype);
   const strides = contiguousStrides(outShape);
   const start = pads.reduce((a, [before], d) => a + before * strides[d], 0);
-  copyStrided(rt, x.shape, addressOf(x), x.strides, dst + 4 * start, strides, COPY);
+  copyStrided(rt, x.shape, addressOf(x), x.strides, dst + 4 * start, strides, COPY_MODE.COPY);
 }
 
 /** Concatenation: each input is copied into its slice of the output along `dim`. */
@@ -118,7 +107,7 @@ export function cat(rt: WasmRuntime, xs: readonly View[], dim: number, outShape:
   const strides = contiguousStrides(outShape);
   let start = 0;
   for (const x of xs) {
-    copyStrided(rt, x.shape, addressOf(x), x.strides, dst + 4 * start * strides[dim], strides, COPY);
+    copyStrided(rt, x.shape, addressOf(x), x.strides, dst + 4 * start * strides[dim], strides, COPY_MODE.COPY);
     start += x.shape[dim];
   }
 }

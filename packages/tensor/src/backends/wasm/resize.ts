@@ -1,26 +1,13 @@
 /**
  * Resizing on the TypeScript side (assembly/resize.ts): the per-row and per-column taps are computed
- * here with the reference backend's own coordinate functions, in float64, so both backends sample
+ * here, in float64, by the functions every backend shares (resize-geometry.ts), so all backends sample
  * exactly the same input pixels; the kernel then only multiplies and adds.
  */
-import type { ResizeParams } from '../../backend.js';
-import { linearTaps, nearestIndex } from '../reference/resize.js';
+import type { ResizeKernelParams, View } from '../../backend.js';
+import { linearTaps, nearestIndex } from '../../resize-geometry.js';
+import { addressOf } from './buffer.js';
+import { RESIZE_JOB } from './generated/contract.js';
 import type { WasmRuntime } from './runtime.js';
-
-const RESIZE_JOB = {
-  NEAREST: 0,
-  BACKWARD: 1,
-  SRC: 2,
-  DST: 3,
-  PLANES: 4,
-  H: 5,
-  W: 6,
-  OUT_H: 7,
-  OUT_W: 8,
-  Y_TAB: 9,
-  X_TAB: 10,
-  TASKS: 11,
-} as const;
 
 /** Taps of every output coordinate: (i0, i1, w0, w1) words for bilinear, one index for nearest. */
 function tapTable(rt: WasmRuntime, nearest: boolean, outSize: number, inSize: number, scale: number, alignCorners: boolean): number {
@@ -41,41 +28,35 @@ function tapTable(rt: WasmRuntime, nearest: boolean, outSize: number, inSize: nu
   return ptr;
 }
 
-export interface ResizeCall {
+/** Which resize: bilinear or nearest, forward or its adjoint. */
+export interface ResizeMode {
   readonly nearest: boolean;
-  /** Whether this is the adjoint (dy → dx) rather than the forward resize (x → out). */
   readonly backward: boolean;
-  readonly src: number;
-  readonly dst: number;
-  readonly planes: number;
-  readonly h: number;
-  readonly w: number;
-  readonly outH: number;
-  readonly outW: number;
 }
 
-export function resize(rt: WasmRuntime, call: ResizeCall, p: ResizeParams): void {
-  if (call.planes === 0) return;
-  const yTab = tapTable(rt, call.nearest, call.outH, call.h, p.scaleH, p.alignCorners);
-  const xTab = tapTable(rt, call.nearest, call.outW, call.w, p.scaleW, p.alignCorners);
+/**
+ * Forward: x `[N,C,h,w]`, the image, resized into `out` `[N,C,p.outH,p.outW]`. Backward: x is the
+ * gradient of the resized image `[N,C,h,w]`, spread back onto the image's `[N,C,p.outH,p.outW]`.
+ */
+export function resize(rt: WasmRuntime, x: View, p: ResizeKernelParams, { nearest, backward }: ResizeMode, out: number): void {
+  const [n, c, h, w] = x.shape;
+  const planes = n * c;
+  if (planes === 0) return;
+  // the kernel takes the image's size [H, W] and the resized one's [OUT_H, OUT_W] in both directions
+  const [imageH, imageW, resizedH, resizedW] = backward ? [p.outH, p.outW, h, w] : [h, w, p.outH, p.outW];
+  const yTab = tapTable(rt, nearest, resizedH, imageH, p.scaleH, p.alignCorners);
+  const xTab = tapTable(rt, nearest, resizedW, imageW, p.scaleW, p.alignCorners);
   try {
     const f = RESIZE_JOB;
-    const tasks = rt.tasksFor(call.planes * call.outH * call.outW * (call.nearest ? 1 : 3), call.planes);
+    const tasks = rt.tasksFor(planes * resizedH * resizedW * (nearest ? 1 : 3), planes);
     const job = rt
       .job()
-      .set(f.NEAREST, call.nearest ? 1 : 0)
-      .set(f.BACKWARD, call.backward ? 1 : 0)
-      .set(f.SRC, call.src)
-      .set(f.DST, call.dst)
-      .set(f.PLANES, call.planes);
-    job
-      .set(f.H, call.h)
-      .set(f.W, call.w)
-      .set(f.OUT_H, call.outH)
-      .set(f.OUT_W, call.outW)
-      .set(f.Y_TAB, yTab)
-      .set(f.X_TAB, xTab)
-      .set(f.TASKS, tasks);
+      .set(f.NEAREST, nearest ? 1 : 0)
+      .set(f.BACKWARD, backward ? 1 : 0)
+      .set(f.SRC, addressOf(x))
+      .set(f.DST, out);
+    job.set(f.PLANES, planes).set(f.H, imageH).set(f.W, imageW).set(f.OUT_H, resizedH).set(f.OUT_W, resizedW);
+    job.set(f.Y_TAB, yTab).set(f.X_TAB, xTab).set(f.TASKS, tasks);
     rt.run('resizeTask', tasks);
   } finally {
     rt.allocator.release(yTab);

@@ -5,6 +5,7 @@
  * through this object.
  */
 import { Allocator } from './allocator.js';
+import { JOB_HEADER_WORDS, SLOT_BYTES } from './generated/contract.js';
 import type { LoadedModule } from './module.js';
 import type { Platform } from './platform.js';
 import { ThreadPool } from './pool.js';
@@ -36,10 +37,6 @@ interface KernelExports {
 const PAGE = 65536;
 /** Bytes of the job block: a header and the arrays (shapes, strides) some jobs carry. */
 const JOB_BYTES = 65536;
-/** Words zeroed at the start of every job (every job's fixed fields fit in them). */
-const JOB_HEADER_WORDS = 64;
-/** Per-thread scratch of the elementwise and layout kernels (see assembly/job.ts: index, tails, 3 blocks). */
-export const SLOT_BYTES = 16384;
 
 export interface RuntimeOptions {
   readonly threads: number;
@@ -59,6 +56,8 @@ export class WasmRuntime {
   /** Address of the job block and of slot 0's scratch (slot s at slots + s·SLOT_BYTES). */
   readonly jobAddress: number;
   readonly slots: number;
+  /** The largest buffer the memory can ever hold beside the job block and the slots, in bytes. */
+  readonly maxBufferBytes: number;
   private readonly tasks: Task[];
   private f32View!: Float32Array;
   private i32View!: Int32Array;
@@ -80,6 +79,7 @@ export class WasmRuntime {
     const threads = shared ? options.threads : 1;
     this.jobAddress = this.allocator.alloc(JOB_BYTES);
     this.slots = this.allocator.alloc(threads * SLOT_BYTES);
+    this.maxBufferBytes = this.allocator.largestBlock();
     this.pool = new ThreadPool({ platform, module: loaded.module, memory: this.memory, kernels: TASK_KERNELS, threads }, (k, job, task) =>
       this.tasks[k](job, task, 0),
     );

@@ -6,10 +6,7 @@
  * dim of stride 1; a broadcast scalar one dim of stride 0.
  */
 import type { Shape } from '../../shape.js';
-import { contiguousStrides } from '../../shape.js';
-
-/** The kernels' strided walk keeps its odometer in 64 i32 of per-thread scratch (assembly/job.ts). */
-const MAX_MERGED_RANK = 64;
+import { MAX_RANK } from './generated/contract.js';
 
 export interface MergedViews {
   readonly shape: number[];
@@ -30,16 +27,10 @@ export function mergeDims(shape: Shape, strideSets: readonly (readonly number[])
     for (const [k, s] of strideSets.entries()) outStrides[k][at] = s[d];
   }
   if (outShape.length === 0) return { shape: [1], strides: strideSets.map(() => [0]) };
-  if (outShape.length > MAX_MERGED_RANK) {
+  if (outShape.length > MAX_RANK) {
     throw new Error(
-      `wasm backend: views of shape [${shape.join(',')}] keep ${outShape.length} dims after merging; at most ${MAX_MERGED_RANK} are supported`,
+      `wasm backend: views of shape [${shape.join(',')}] keep ${outShape.length} dims after merging; at most ${MAX_RANK} are supported`,
     );
   }
   return { shape: outShape, strides: outStrides };
-}
-
-/** Whether merged strides walk the merged shape row-major without gaps. */
-export function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
-  const expected = contiguousStrides(shape);
-  return strides.every((s, d) => s === expected[d]);
 }

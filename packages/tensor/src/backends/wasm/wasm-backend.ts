@@ -11,18 +11,26 @@ import type {
   Backend,
   BackendMemory,
   BackendOptions,
-  BinaryOp,
+  BinaryParams,
+  CastParams,
+  Conv2dInputGradParams,
   Conv2dParams,
+  Conv2dWeightGradParams,
   DataId,
+  DimParams,
+  LayerNormParams,
   LayerNormResult,
-  ReduceOp,
-  ResizeParams,
-  UnaryOp,
+  PadParams,
+  ReduceParams,
+  ResizeKernelParams,
+  ScatterParams,
+  SoftmaxParams,
+  UnaryParams,
   View,
 } from '../../backend.js';
-import { convOutSize } from '../../conv-geometry.js';
+import { convGeometry } from '../../conv-geometry.js';
 import type { DType, TypedArray } from '../../dtype.js';
-import { type Shape, sizeOf } from '../../shape.js';
+import { sizeOf } from '../../shape.js';
 import { bufferOf, WasmBuffer } from './buffer.js';
 import * as conv from './conv.js';
 import { binaryCode, map, unaryCode, whereCode } from './elementwise.js';
@@ -31,7 +39,7 @@ import * as layout from './layout.js';
 import { matmul } from './matmul.js';
 import { type LoadedModule, loadModule, loadModuleSync, moduleBuilt, simdSupport } from './module.js';
 import { currentPlatform, type Platform } from './platform.js';
-import { resize } from './resize.js';
+import { type ResizeMode, resize } from './resize.js';
 import * as rows from './rows.js';
 import { WasmRuntime } from './runtime.js';
 
@@ -58,6 +66,12 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly description: string;
   readonly dtypes: readonly DType[] = ['float32', 'int32'];
+  /**
+   * The largest size class of the allocator that fits in the linear memory's maximum (`maxMemoryMB`,
+   * at most 4 GiB) beside the module's data, the job block and the threads' scratch: 3.5 GiB at the
+   * default maximum. Blocks come in size classes (allocator.ts), so this is below the maximum itself.
+   */
+  readonly maxBufferBytes: number;
   private readonly live = new Set<WasmBuffer>();
   private liveBytes = 0;
 
@@ -70,6 +84,7 @@ export class WasmBackend implements Backend {
     const threads = rt.threads === 1 ? '1 thread' : `${rt.threads} threads`;
     const note = rt.threads < requestedThreads ? ', memory cannot be shared here' : '';
     this.description = `wasm (${simd}, ${threads}${note})`;
+    this.maxBufferBytes = rt.maxBufferBytes;
   }
 
   get threads(): number {
@@ -141,55 +156,40 @@ export class WasmBackend implements Backend {
   contiguous(x: View): DataId {
     return this.output(sizeOf(x.shape), (ptr) => layout.copyView(this.rt, x, ptr, layout.conversion(x.dtype, x.dtype)));
   }
-  cast(x: View, dtype: DType): DataId {
-    return this.output(sizeOf(x.shape), (ptr) => layout.copyView(this.rt, x, ptr, layout.conversion(x.dtype, dtype)));
+  cast(x: View, p: CastParams): DataId {
+    return this.output(sizeOf(x.shape), (ptr) => layout.copyView(this.rt, x, ptr, layout.conversion(x.dtype, p.dtype)));
   }
-  pad(x: View, pads: readonly (readonly [number, number])[], value: number): DataId {
-    const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
-    return this.output(sizeOf(shape), (ptr) => layout.pad(this.rt, x, pads, value, shape, ptr));
+  pad(x: View, p: PadParams): DataId {
+    const shape = x.shape.map((d, i) => d + p.pads[i][0] + p.pads[i][1]);
+    return this.output(sizeOf(shape), (ptr) => layout.pad(this.rt, x, p.pads, p.value, shape, ptr));
   }
-  cat(xs: readonly View[], dim: number): DataId {
+  cat(xs: readonly View[], p: DimParams): DataId {
     const shape = [...xs[0].shape];
-    shape[dim] = xs.reduce((a, x) => a + x.shape[dim], 0);
-    return this.output(sizeOf(shape), (ptr) => layout.cat(this.rt, xs, dim, shape, ptr));
+    shape[p.dim] = xs.reduce((a, x) => a + x.shape[p.dim], 0);
+    return this.output(sizeOf(shape), (ptr) => layout.cat(this.rt, xs, p.dim, shape, ptr));
   }
 
   // ----- elementwise -----
-  unary(op: UnaryOp, x: View): DataId {
-    return this.output(sizeOf(x.shape), (ptr) => map(this.rt, unaryCode(op, x), [x], ptr));
+  unary(x: View, p: UnaryParams): DataId {
+    return this.output(sizeOf(x.shape), (ptr) => map(this.rt, unaryCode(p.op, x), [x], ptr));
   }
-  binary(op: BinaryOp, a: View, b: View): DataId {
-    return this.output(sizeOf(a.shape), (ptr) => map(this.rt, binaryCode(op, a), [a, b], ptr));
+  binary(a: View, b: View, p: BinaryParams): DataId {
+    return this.output(sizeOf(a.shape), (ptr) => map(this.rt, binaryCode(p.op, a), [a, b], ptr));
   }
   where(cond: View, a: View, b: View): DataId {
     return this.output(sizeOf(a.shape), (ptr) => map(this.rt, whereCode, [cond, a, b], ptr));
   }
 
-  // ----- reductions and rows -----
-  reduce(op: ReduceOp, x: DataId, dtype: DType, outer: number, inner: number): DataId {
-    return this.output(outer, (ptr) => rows.reduce(this.rt, op, dtype === 'int32', bufferOf(x).ptr, ptr, outer, inner));
+  // ----- reductions and rows (x contiguous [rows, cols]) -----
+  reduce(x: View, p: ReduceParams): DataId {
+    return this.output(x.shape[0], (ptr) => rows.reduce(this.rt, x, p.op, ptr));
   }
-  softmax(x: DataId, _dtype: DType, rowCount: number, cols: number, log: boolean): DataId {
-    return this.output(rowCount * cols, (ptr) => rows.softmax(this.rt, bufferOf(x).ptr, ptr, rowCount, cols, log));
+  softmax(x: View, p: SoftmaxParams): DataId {
+    return this.output(sizeOf(x.shape), (ptr) => rows.softmax(this.rt, x, p.log, ptr));
   }
-  layerNorm(
-    x: DataId,
-    _dtype: DType,
-    rowCount: number,
-    cols: number,
-    weight: DataId | null,
-    bias: DataId | null,
-    eps: number,
-  ): LayerNormResult {
-    const [y, mean, rstd] = [this.alloc(rowCount * cols), this.alloc(rowCount), this.alloc(rowCount)];
-    const ptr = (id: DataId | null) => (id ? bufferOf(id).ptr : 0);
-    rows.layerNorm(
-      this.rt,
-      { x: ptr(x), y: y.ptr, mean: mean.ptr, rstd: rstd.ptr, weight: ptr(weight), bias: ptr(bias) },
-      rowCount,
-      cols,
-      eps,
-    );
+  layerNorm(x: View, weight: View | null, bias: View | null, p: LayerNormParams): LayerNormResult {
+    const [y, mean, rstd] = [this.alloc(sizeOf(x.shape)), this.alloc(x.shape[0]), this.alloc(x.shape[0])];
+    rows.layerNorm(this.rt, x, weight, bias, p.eps, { y: y.ptr, mean: mean.ptr, rstd: rstd.ptr });
     return { y, mean, rstd };
   }
 
@@ -197,52 +197,40 @@ export class WasmBackend implements Backend {
   matmul(a: View, b: View): DataId {
     return this.output(a.shape[0] * a.shape[1] * b.shape[2], (ptr) => matmul(this.rt, a, b, ptr));
   }
-  conv2d(x: DataId, xShape: Shape, w: DataId, wShape: Shape, bias: DataId | null, p: Conv2dParams, _dtype: DType): DataId {
-    const ho = convOutSize(xShape[2], wShape[2], p.stride[0], p.padding[0], p.dilation[0]);
-    const wo = convOutSize(xShape[3], wShape[3], p.stride[1], p.padding[1], p.dilation[1]);
-    return this.output(xShape[0] * wShape[0] * ho * wo, (ptr) =>
-      conv.conv2d(this.rt, bufferOf(x).ptr, xShape, bufferOf(w).ptr, wShape, bias ? bufferOf(bias).ptr : null, p, ptr),
-    );
+  conv2d(x: View, w: View, bias: View | null, p: Conv2dParams): DataId {
+    const { n, co, ho, wo } = convGeometry(x.shape, w.shape, p);
+    return this.output(n * co * ho * wo, (ptr) => conv.conv2d(this.rt, x, w, bias, p, ptr));
   }
-  conv2dBackwardInput(dy: DataId, _dyShape: Shape, w: DataId, wShape: Shape, xShape: Shape, p: Conv2dParams, _dtype: DType): DataId {
-    return this.output(sizeOf(xShape), (ptr) =>
-      conv.conv2dBackwardInput(this.rt, bufferOf(dy).ptr, bufferOf(w).ptr, wShape, xShape, p, ptr),
-    );
+  conv2dBackwardInput(dy: View, w: View, p: Conv2dInputGradParams): DataId {
+    return this.output(sizeOf(p.xShape), (ptr) => conv.conv2dBackwardInput(this.rt, dy, w, p, ptr));
   }
-  conv2dBackwardWeight(x: DataId, xShape: Shape, dy: DataId, _dyShape: Shape, wShape: Shape, p: Conv2dParams, _dtype: DType): DataId {
-    return this.output(sizeOf(wShape), (ptr) =>
-      conv.conv2dBackwardWeight(this.rt, bufferOf(x).ptr, xShape, bufferOf(dy).ptr, wShape, p, ptr),
-    );
+  conv2dBackwardWeight(x: View, dy: View, p: Conv2dWeightGradParams): DataId {
+    return this.output(sizeOf(p.wShape), (ptr) => conv.conv2dBackwardWeight(this.rt, x, dy, p, ptr));
   }
 
-  // ----- resampling -----
-  resizeBilinear(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, _dtype: DType): DataId {
-    return this.resize(false, false, x, xShape, outH, outW, p);
+  // ----- resampling: the output is [N,C,p.outH,p.outW] -----
+  resizeBilinear(x: View, p: ResizeKernelParams): DataId {
+    return this.resize(x, p, { nearest: false, backward: false });
   }
-  resizeNearest(x: DataId, xShape: Shape, outH: number, outW: number, p: ResizeParams, _dtype: DType): DataId {
-    return this.resize(true, false, x, xShape, outH, outW, p);
+  resizeNearest(x: View, p: ResizeKernelParams): DataId {
+    return this.resize(x, p, { nearest: true, backward: false });
   }
-  resizeBilinearBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, _dtype: DType): DataId {
-    return this.resize(false, true, dy, dyShape, inH, inW, p);
+  resizeBilinearBackward(dy: View, p: ResizeKernelParams): DataId {
+    return this.resize(dy, p, { nearest: false, backward: true });
   }
-  resizeNearestBackward(dy: DataId, dyShape: Shape, inH: number, inW: number, p: ResizeParams, _dtype: DType): DataId {
-    return this.resize(true, true, dy, dyShape, inH, inW, p);
+  resizeNearestBackward(dy: View, p: ResizeKernelParams): DataId {
+    return this.resize(dy, p, { nearest: true, backward: true });
   }
-  /** Forward: `src` is x [N,C,h,w] and (outH, outW) the new size. Backward: `src` is dy and (outH, outW) the input's size. */
-  private resize(nearest: boolean, backward: boolean, src: DataId, srcShape: Shape, outH: number, outW: number, p: ResizeParams): DataId {
-    const [n, c, h, w] = srcShape;
-    const size = backward ? { h: outH, w: outW, outH: h, outW: w } : { h, w, outH, outW };
-    return this.output(n * c * outH * outW, (ptr) =>
-      resize(this.rt, { nearest, backward, src: bufferOf(src).ptr, dst: ptr, planes: n * c, ...size }, p),
-    );
+  private resize(x: View, p: ResizeKernelParams, mode: ResizeMode): DataId {
+    return this.output(x.shape[0] * x.shape[1] * p.outH * p.outW, (ptr) => resize(this.rt, x, p, mode, ptr));
   }
 
   // ----- indexing -----
-  gather(x: View, dim: number, index: View): DataId {
-    return this.output(sizeOf(index.shape), (ptr) => gather(this.rt, x, dim, index, ptr));
+  gather(x: View, index: View, p: DimParams): DataId {
+    return this.output(sizeOf(index.shape), (ptr) => gather(this.rt, x, index, p.dim, ptr));
   }
-  scatterAdd(shape: Shape, _dtype: DType, dim: number, index: View, src: View): DataId {
-    return this.output(sizeOf(shape), (ptr) => scatterAdd(this.rt, shape, dim, index, src, ptr));
+  scatterAdd(index: View, src: View, p: ScatterParams): DataId {
+    return this.output(sizeOf(p.shape), (ptr) => scatterAdd(this.rt, index, src, p.shape, p.dim, ptr));
   }
 }
 
