@@ -4,9 +4,10 @@
  * must leave no tensor behind (no half-recorded graph node holding saved tensors). Backward and
  * gradcheck refuse their own bad arguments the same way.
  */
-import { memory, tensor, zeros } from '@setr-ts/tensor';
+import { tensor, zeros } from '@setr-ts/tensor';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
+import { refuses } from '../../tensor/test/support/refuses.js';
 import type { Variable } from '../src/index.js';
 import * as A from '../src/index.js';
 
@@ -33,31 +34,6 @@ const nonBroadcastPairArb = fc
     [p, ...tail],
     [q, ...tail],
   ]);
-
-function disposeResult(out: unknown): void {
-  if (Array.isArray(out)) for (const o of out) disposeResult(o);
-  else if (out instanceof Object && 'dispose' in out && typeof out.dispose === 'function') out.dispose();
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** `call` must throw an `Error` (exactly) whose message starts with `op:` and must leave no live tensor behind. */
-function refuses(op: string, call: () => unknown, ...mentions: string[]): void {
-  const before = memory().numTensors;
-  let thrown: unknown;
-  let threw = false;
-  try {
-    disposeResult(call());
-  } catch (e) {
-    thrown = e;
-    threw = true;
-  }
-  if (!threw) throw new Error(`expected ${op} to refuse, but it returned: ${String(call)}`);
-  const e = thrown as Error;
-  expect(`${e?.constructor?.name}: ${e?.message}`).toMatch(new RegExp(`^Error: ${escapeRegExp(op)}: `));
-  for (const m of mentions) expect(e.message).toContain(m);
-  expect(memory().numTensors - before, `live tensors left behind by a refused ${op}`).toBe(0);
-}
 
 /** Runs `body` on fresh parameters (zeros of `shapes`), disposing them afterwards. */
 function given(shapes: readonly (readonly number[])[], body: (...xs: Variable[]) => void): void {

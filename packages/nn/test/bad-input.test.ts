@@ -6,9 +6,10 @@
  * must be refused with a plain `Error` naming an op or the layer, leaving nothing behind either.
  */
 import { type Variable, variable } from '@setr-ts/autograd';
-import { memory, zeros } from '@setr-ts/tensor';
+import { zeros } from '@setr-ts/tensor';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
+import { refuses } from '../../tensor/test/support/refuses.js';
 import { BatchNorm2d, Conv2d, Dropout, DropPath, type Layer, LayerNorm, Linear, MultiheadAttention, Upsample } from '../src/index.js';
 
 const SEED = Number(process.env.SETR_TEST_SEED ?? 20240611);
@@ -31,34 +32,6 @@ const badProbabilityArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.double({ min: -1e6, max: 0, noNaN: true, maxExcluded: true }),
   fc.constantFrom<unknown>(Number.NaN, '0.5', null),
 );
-
-function disposeResult(out: unknown): void {
-  if (out instanceof Object && 'dispose' in out && typeof out.dispose === 'function') out.dispose();
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * `call` must throw an `Error` (exactly, not a TypeError or RangeError) whose message starts with
- * `name:` (any `word:` when no name is given), and must leave the count of live tensors unchanged.
- */
-function refuses(name: string | null, call: () => unknown, ...mentions: string[]): void {
-  const before = memory().numTensors;
-  let thrown: unknown;
-  let threw = false;
-  try {
-    disposeResult(call());
-  } catch (e) {
-    thrown = e;
-    threw = true;
-  }
-  if (!threw) throw new Error(`expected ${name ?? 'the call'} to refuse, but it returned: ${String(call)}`);
-  const e = thrown as Error;
-  const prefix = name === null ? '[A-Za-z][\\w.]*' : escapeRegExp(name);
-  expect(`${e?.constructor?.name}: ${e?.message}`).toMatch(new RegExp(`^Error: ${prefix}: `));
-  for (const m of mentions) expect(e.message).toContain(m);
-  expect(memory().numTensors - before, `live tensors left behind by a refused ${name ?? 'call'}`).toBe(0);
-}
 
 /** `forward` of `layer` on zeros of `shape`, with the input disposed afterwards (the layer's own tensors stay). */
 function forwardOn(layer: Layer, shape: readonly number[]): () => Variable {

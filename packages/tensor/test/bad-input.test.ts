@@ -26,6 +26,7 @@ import {
   uncountableShapeArb,
 } from './support/bad-values.js';
 import { property } from './support/harness.js';
+import { refuses } from './support/refuses.js';
 
 /** Synchronous backends only: there a bad call must throw when made, not when its result is read. */
 const BACKENDS = backendsUnderTest().filter((b) => b.label === 'reference' || b.label === 'wasm');
@@ -33,36 +34,6 @@ const RUNS = 30;
 
 /** Tests pass the public API values its types forbid; this says so once. */
 const unchecked = <T>(v: unknown) => v as T;
-
-function disposeResult(out: unknown): void {
-  if (out instanceof T.Tensor) out.dispose();
-  else if (Array.isArray(out)) for (const t of out) disposeResult(t);
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * `call` must throw an `Error` (exactly, not a subclass) whose message starts with `op:` and contains
- * each of `mentions`, and must leave the count of live tensors and of the backend's buffers unchanged.
- */
-function refuses(op: string, call: () => unknown, ...mentions: string[]): void {
-  const tensors = T.memory().numTensors;
-  const buffers = T.getBackend().memory().numBuffers;
-  let thrown: unknown;
-  let threw = false;
-  try {
-    disposeResult(call());
-  } catch (e) {
-    thrown = e;
-    threw = true;
-  }
-  if (!threw) throw new Error(`expected ${op} to refuse, but it returned: ${String(call)}`);
-  const e = thrown as Error;
-  expect(`${e?.constructor?.name}: ${e?.message}`).toMatch(new RegExp(`^Error: ${escapeRegExp(op)}: `));
-  for (const m of mentions) expect(e.message).toContain(m);
-  expect(T.memory().numTensors - tensors, `live tensors left behind by a refused ${op}`).toBe(0);
-  expect(T.getBackend().memory().numBuffers - buffers, `backend buffers left behind by a refused ${op}`).toBe(0);
-}
 
 /** Runs `body` on fresh zero tensors of `shapes` (float32 unless `dtype`), disposing them afterwards. */
 function given(shapes: readonly (readonly number[])[], body: (...xs: Tensor[]) => void, dtype: DType = 'float32'): void {
