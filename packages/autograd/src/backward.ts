@@ -7,7 +7,7 @@
  * Both the sort and the sweep use explicit stacks, not recursion, so a chain of 100,000 ops runs in
  * constant JavaScript stack depth.
  */
-import { add, cast, contiguous, onesLike, shapesEqual, share, type Tensor } from '@setr-ts/tensor';
+import { add, cast, contiguous, onesLike, shapesEqual, share, type Tensor, withPhase } from '@setr-ts/tensor';
 import type { Node } from './node.js';
 
 import type { Variable } from './variable.js';
@@ -19,6 +19,10 @@ export interface BackwardOptions {
 
 /** Runs the backward pass from `root` with output gradient `grad` (ones when omitted and root has one element). */
 export function backward(root: Variable, grad: Tensor | undefined, opts: BackwardOptions = {}): void {
+  withPhase('backward', () => backwardPass(root, grad, opts)); // the profiler files these kernels under 'backward'
+}
+
+function backwardPass(root: Variable, grad: Tensor | undefined, opts: BackwardOptions): void {
   if (!root.requiresGrad) {
     throw new Error(
       `backward: this variable (shape [${root.shape.join(',')}]) does not require a gradient: none of the ops that made it had an input ` +

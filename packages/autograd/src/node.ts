@@ -4,7 +4,7 @@
  * tensors"). After a backward pass the saved tensors are released (unless `retainGraph`), and a
  * second pass through the node fails with an error saying so.
  */
-import { type Tensor, tidy } from '@setr-ts/tensor';
+import { op, type Tensor } from '@setr-ts/tensor';
 import type { Variable } from './variable.js';
 
 /**
@@ -57,7 +57,7 @@ export class Node {
       );
     }
     const needs = this.inputs.map((v) => v !== null);
-    return tidy(() => fn(g, needs));
+    return op(this.op, fn)(g, needs); // one scope for the temporaries; the profiler files its kernels under this op
   }
 
   /** Frees the saved tensors and the backward function. */

@@ -130,15 +130,54 @@ function defaultInstance(name: string): Backend | null {
  */
 function adopt(backend: Backend): Backend {
   for (const kernel of KERNELS) {
-    if (typeof backend[kernel] !== 'function') {
-      Object.defineProperty(backend, kernel, {
-        value: () => {
-          throw new Error(`${kernel}: backend ${backend.name} does not implement this kernel`);
-        },
-      });
-    }
+    const own = backend[kernel] as ((...args: unknown[]) => unknown) | undefined;
+    const run =
+      typeof own === 'function'
+        ? own.bind(backend)
+        : () => {
+            throw new Error(`${kernel}: backend ${backend.name} does not implement this kernel`);
+          };
+    // every kernel call passes here, so that a profiler can watch it (see setKernelHook)
+    Object.defineProperty(backend, kernel, {
+      value: (...args: unknown[]) => (kernelHook === null ? run(...args) : kernelHook(backend, kernel, args, run)),
+    });
   }
   return backend;
+}
+
+// ----- what a profiler sees -----
+
+/** Called instead of a kernel while set: it must call `run(...args)` and return its result. */
+export type KernelHook = (backend: Backend, kernel: string, args: unknown[], run: (...args: unknown[]) => unknown) => unknown;
+let kernelHook: KernelHook | null = null;
+/** The names of the ops running now, outermost first (pushed by {@link op}). */
+const opNames: string[] = [];
+/** What the ops running now are part of: 'forward' unless {@link withPhase} says otherwise. */
+const phases: string[] = [];
+
+/** Routes every kernel call of every backend through `hook` (null: straight to the kernel). The profiler's seam. */
+export function setKernelHook(hook: KernelHook | null): void {
+  kernelHook = hook;
+}
+
+/** The names of the ops running now, outermost first. */
+export function runningOps(): readonly string[] {
+  return opNames;
+}
+
+/** Runs `fn` labelled as part of `phase` (autograd's backward pass, an optimizer step), for the profiler. */
+export function withPhase<T>(phase: string, fn: () => T): T {
+  phases.push(phase);
+  try {
+    return fn();
+  } finally {
+    phases.pop();
+  }
+}
+
+/** The innermost phase label, 'forward' outside any. */
+export function currentPhase(): string {
+  return phases[phases.length - 1] ?? 'forward';
 }
 
 // ----- tensor bookkeeping -----
@@ -209,7 +248,14 @@ export function tidy<T>(fn: () => T): T {
  * export const square = op('square', (x: Tensor) => mul(x, x));
  */
 export function op<F extends (...args: never[]) => unknown>(name: string, fn: F): F {
-  const scoped = (...args: Parameters<F>) => tidy(() => fn(...args));
+  const scoped = (...args: Parameters<F>) => {
+    opNames.push(name);
+    try {
+      return tidy(() => fn(...args));
+    } finally {
+      opNames.pop();
+    }
+  };
   Object.defineProperty(scoped, 'name', { value: name });
   return scoped as F;
 }

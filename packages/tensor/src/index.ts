@@ -41,9 +41,12 @@ export {
   setLogger,
   tidy,
   withBackend,
+  withPhase,
 } from './engine.js';
 export { erf as erfScalar, gelu as geluScalar } from './math.js';
 export * from './ops/index.js';
+export { measurePeaks } from './peaks.js';
+export { type KernelCall, type Peaks, Profile, type ProfileRow, profile } from './profiler.js';
 export { getRngState, manualSeed, setRngState } from './random.js';
 export { broadcastShapes, contiguousStrides, normalizeDim, normalizeDims, type Shape, shapesEqual, sizeOf, unravel } from './shape.js';
 export { type Scalar, Tensor, type TensorLike } from './tensor.js';

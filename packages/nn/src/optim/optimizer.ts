@@ -3,7 +3,7 @@
  * state dict in PyTorch's shape (parameters numbered in group order), so that a resumed run continues
  * exactly where it stopped. Subclasses implement `update`: one parameter's step.
  */
-import { keep, shapesEqual, share, type Tensor, tidy, toBackend } from '@setr-ts/tensor';
+import { keep, shapesEqual, share, type Tensor, tidy, toBackend, withPhase } from '@setr-ts/tensor';
 import { readSafetensors, saveSafetensors } from '../io/safetensors.js';
 import type { Parameter } from '../parameter.js';
 
@@ -83,16 +83,18 @@ export abstract class Optimizer<H extends BaseHyper> {
    * @example loss.backward(); opt.step(); opt.zeroGrad();
    */
   step(): void {
-    for (const group of this.paramGroups) {
-      for (const p of group.params) {
-        if (!p.grad || !p.requiresGrad) continue;
-        const grad = p.grad;
-        const old = this.state.get(p) ?? {};
-        const next = tidy(() => this.update(p.data, grad, old, group));
-        p.assign(next.value);
-        this.setState(p, next.state);
+    withPhase('optimizer', () => {
+      for (const group of this.paramGroups) {
+        for (const p of group.params) {
+          if (!p.grad || !p.requiresGrad) continue;
+          const grad = p.grad;
+          const old = this.state.get(p) ?? {};
+          const next = tidy(() => this.update(p.data, grad, old, group));
+          p.assign(next.value);
+          this.setState(p, next.state);
+        }
       }
-    }
+    });
   }
 
   /** Replaces a parameter's state, keeping the new tensors and disposing the old ones not carried over. */
