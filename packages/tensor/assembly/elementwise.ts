@@ -11,7 +11,7 @@
 import { BLOCK, COPY_MODE, MAP_JOB, OP, SLOT_BLOCKS, SLOT_INDEX, SLOT_TAIL } from './generated/contract';
 import { at, boundary, field, fieldAddr } from './job';
 import { copyRange } from './strided';
-import { copySign, erfV, expV, geluV, logV, sigmoidV, tanhV } from './vmath';
+import { copySign, erfV, expV, geluGradV, geluV, logV, sigmoidV, tanhV } from './vmath';
 
 // @inline
 function mask01(m: v128): v128 {
@@ -74,6 +74,7 @@ function vec(code: i32, a: v128, b: v128, c: v128): v128 {
     case OP.LE: return mask01(f32x4.le(a, b));
     case OP.GT: return mask01(f32x4.gt(a, b));
     case OP.GE: return mask01(f32x4.ge(a, b));
+    case OP.GELU_BACKWARD: return f32x4.mul(b, geluGradV(a));
 
     case OP.I_ADD: return i32x4.add(a, b);
     case OP.I_SUB: return i32x4.sub(a, b);
@@ -143,6 +144,7 @@ function dispatch(code: i32, p0: usize, p1: usize, p2: usize, out: usize, n: i32
     case OP.LE: loop(OP.LE, p0, p1, p2, out, n); break;
     case OP.GT: loop(OP.GT, p0, p1, p2, out, n); break;
     case OP.GE: loop(OP.GE, p0, p1, p2, out, n); break;
+    case OP.GELU_BACKWARD: loop(OP.GELU_BACKWARD, p0, p1, p2, out, n); break;
     case OP.I_ADD: loop(OP.I_ADD, p0, p1, p2, out, n); break;
     case OP.I_SUB: loop(OP.I_SUB, p0, p1, p2, out, n); break;
     case OP.I_MUL: loop(OP.I_MUL, p0, p1, p2, out, n); break;

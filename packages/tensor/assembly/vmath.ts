@@ -224,12 +224,12 @@ export function erfV(x: v128): v128 {
 }
 
 /**
- * GELU, exact form: x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2 for x ≥ 0 and erfc(|x|/√2)/2 for x < 0 —
- * using erfc on the negative side keeps the small values of the left tail accurate. The series and
- * the continued fraction are each computed at most once per vector, and only if some lane needs them.
+ * The standard normal CDF Φ(x) = (1 + erf(x/√2))/2 for x ≥ 0 and erfc(|x|/√2)/2 for x < 0 — using erfc
+ * on the negative side keeps the small values of the left tail accurate. The series and the continued
+ * fraction are each computed at most once per vector, and only if some lane needs them.
  */
 // @inline
-export function geluV(x: v128): v128 {
+function normalCdfV(x: v128): v128 {
   const w = f32x4.abs(x);
   const z = f32x4.mul(w, splat(<f32>Math.SQRT1_2));
   const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
@@ -244,6 +244,19 @@ export function geluV(x: v128): v128 {
     erf = v128.bitselect(erf, f32x4.sub(splat(1), c), inSeries);
     erfc = v128.bitselect(erfc, c, inSeries);
   }
-  const phi = v128.bitselect(f32x4.add(splat(1), erf), erfc, f32x4.ge(x, splat(0)));
-  return f32x4.mul(x, f32x4.mul(phi, splat(0.5)));
+  const twice = v128.bitselect(f32x4.add(splat(1), erf), erfc, f32x4.ge(x, splat(0)));
+  return f32x4.mul(twice, splat(0.5));
+}
+
+/** GELU, exact form: x·Φ(x). */
+// @inline
+export function geluV(x: v128): v128 {
+  return f32x4.mul(x, normalCdfV(x));
+}
+
+/** GELU's derivative Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π) the normal density. */
+// @inline
+export function geluGradV(x: v128): v128 {
+  const density = f32x4.mul(expV(f32x4.mul(f32x4.mul(x, x), splat(-0.5))), splat(<f32>0.3989422804014327));
+  return f32x4.add(normalCdfV(x), f32x4.mul(x, density));
 }

@@ -18,6 +18,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MR, NR } from './gen-microkernel.mjs';
 
+/** An op's name as an AssemblyScript constant: `geluBackward` → `GELU_BACKWARD`. */
+const constantName = (op) => op.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
 // ----- the table -----
 
 /**
@@ -27,7 +30,7 @@ import { MR, NR } from './gen-microkernel.mjs';
  */
 const UNARY = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'tanh', 'sigmoid', 'erf', 'relu', 'gelu', 'floor'];
 const UNARY_INT32 = ['neg', 'abs', 'sign', 'relu'];
-const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];
+const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'geluBackward'];
 const BINARY_INT32 = ['add', 'sub', 'mul', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];
 const [UNARY_BASE, BINARY_BASE, WHERE, INT32_OFFSET] = [0, 32, 64, 16];
 
@@ -219,8 +222,8 @@ const JOBS = {
 function opCodes() {
   const codes = (ops, int32, base) =>
     ops.flatMap((op, i) => [
-      [op.toUpperCase(), base + i],
-      ...(int32.includes(op) ? [[`I_${op.toUpperCase()}`, base + INT32_OFFSET + i]] : []),
+      [constantName(op), base + i],
+      ...(int32.includes(op) ? [[`I_${constantName(op)}`, base + INT32_OFFSET + i]] : []),
     ]);
   return [...codes(UNARY, UNARY_INT32, UNARY_BASE), ...codes(BINARY, BINARY_INT32, BINARY_BASE), ['WHERE', WHERE]].sort(
     (a, b) => a[1] - b[1],
@@ -270,7 +273,7 @@ function assemblyScript() {
     '',
     '/** Row reductions (REDUCE_JOB.OP). */',
     'export namespace REDUCE {',
-    ...REDUCE.map((op, i) => `  export const ${op.toUpperCase()}: i32 = ${i};`),
+    ...REDUCE.map((op, i) => `  export const ${constantName(op)}: i32 = ${i};`),
     '}',
   ];
   for (const [name, kind] of Object.entries(KINDS)) {

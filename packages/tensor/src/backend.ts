@@ -31,8 +31,26 @@ export interface View {
 
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'tanh' | 'sigmoid' | 'erf' | 'relu' | 'gelu' | 'floor';
 
-/** Arithmetic binary ops keep the operands' dtype; comparisons return int32 0/1. */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+/**
+ * Arithmetic binary ops keep the operands' dtype; comparisons return int32 0/1. `geluBackward(x, g)` is
+ * GELU's gradient g·GELU′(x) in one pass: a fused kernel (its composed form is in autograd's history and
+ * the tests' oracle), because the backward pass of every transformer MLP runs it on the widest tensor.
+ */
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'geluBackward';
 
 export const COMPARISONS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 

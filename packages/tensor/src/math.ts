@@ -1,5 +1,5 @@
 /**
- * Scalar math the kernels share and JavaScript lacks: erf and the exact GELU. Accurate to about
+ * Scalar math the kernels share and JavaScript lacks: erf, the exact GELU and its derivative. Accurate to about
  * 1e-15 in float64, because gradient checks difference these functions in float64.
  */
 
@@ -36,6 +36,11 @@ export function erf(x: number): number {
 /** GELU, exact form: x·Φ(x) = x/2·(1 + erf(x/√2)) (Hendrycks & Gimpel 2016; PyTorch's default). */
 export function gelu(x: number): number {
   return 0.5 * x * (1 + erf(x / Math.SQRT2));
+}
+
+/** GELU's derivative: d[x·Φ(x)]/dx = Φ(x) + x·φ(x), with φ(x) = e^(−x²/2)/√(2π) the normal density. */
+export function geluGrad(x: number): number {
+  return 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI);
 }
 
 export function sigmoid(x: number): number {

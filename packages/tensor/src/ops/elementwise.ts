@@ -24,6 +24,9 @@ function prepare(t: Tensor, dtype: DType, shape: Shape): Tensor {
   return expand(t.dtype === dtype ? t : cast(t, dtype), shape);
 }
 
+/** Binary ops computed in floating point even on int32 operands (true division, as in PyTorch). */
+const FLOAT_ONLY: ReadonlySet<BinaryOp> = new Set(['div', 'pow', 'geluBackward']);
+
 /**
  * Broadcasts both operands to one shape and dtype, then runs the kernel. Division and pow are true
  * (ints become float32), as in PyTorch.
@@ -32,7 +35,7 @@ export const binary = op('binary', (kind: BinaryOp, x: TensorLike, y: TensorLike
   const [a, b] = operands(x, y);
   const backend = backendOf(kind, a, b);
   let dtype = promote(a.dtype, b.dtype);
-  if ((kind === 'div' || kind === 'pow') && !isFloat(dtype)) dtype = 'float32';
+  if (FLOAT_ONLY.has(kind) && !isFloat(dtype)) dtype = 'float32';
   const shape = broadcastShapes(kind, a.shape, b.shape);
   const out = backend.binary(prepare(a, dtype, shape), prepare(b, dtype, shape), { op: kind });
   return wrap(backend, out, shape, COMPARISONS.has(kind) ? 'int32' : dtype);
@@ -87,6 +90,8 @@ export const relu = (x: Tensor) => unary('relu', x);
 /** GELU, exact erf form (PyTorch's default): x · Φ(x) = x/2 · (1 + erf(x/√2)). */
 export const gelu = (x: Tensor) => unary('gelu', x);
 export const floor = (x: Tensor) => unary('floor', x);
+/** GELU's gradient: `g · GELU′(x)` in one kernel (PyTorch's `gelu_backward`); autograd's gelu uses it. */
+export const geluBackward = (x: TensorLike, g: TensorLike) => binary('geluBackward', x, g);
 export const square = (x: Tensor) => binary('mul', x, x);
 
 /** Limits values to `[min, max]` (either bound may be omitted). */

@@ -73,6 +73,21 @@ export function gelu32(x: number): number {
   return 0.5 * x * (1 + erf32(z));
 }
 
+/**
+ * GELU's derivative Φ(x) + x·φ(x). Φ(x) = (1 + erf(x/√2))/2 as in `gelu32`, from erfc in the left tail,
+ * where 1 + erf would cancel.
+ */
+export function geluGrad32(x: number): number {
+  const z = x * Math.SQRT1_2;
+  let cdf = 0;
+  if (z < -0.5) {
+    cdf = 0.5 * erfcPositive(-z);
+  } else {
+    cdf = 0.5 * (1 + erf32(z));
+  }
+  return cdf + x * Math.exp(-0.5 * x * x) * 0.3989422804014327;
+}
+
 /** The logistic function, arranged so exp never overflows (as the reference's `sigmoid`). */
 export function sigmoid32(x: number): number {
   if (x >= 0) {
@@ -138,4 +153,4 @@ export function minNaN(a: number, b: number): number {
 }
 
 /** The helpers as gpu.js needs them: added to every kernel, compiled only where called. */
-export const KERNEL_FUNCTIONS = [divFloor, erfcPositive, erf32, gelu32, sigmoid32, tanh32, pow32, maxNaN, minNaN];
+export const KERNEL_FUNCTIONS = [divFloor, erfcPositive, erf32, gelu32, geluGrad32, sigmoid32, tanh32, pow32, maxNaN, minNaN];

@@ -10,7 +10,15 @@ import { copiesAsTranspose, copyView } from './layout.js';
 import type { WasmRuntime } from './runtime.js';
 import { mergeDims } from './views.js';
 
-const TRANSCENDENTAL = new Set([UNARY_F32.exp, UNARY_F32.log, UNARY_F32.tanh, UNARY_F32.sigmoid, UNARY_F32.erf, UNARY_F32.gelu]);
+const TRANSCENDENTAL = new Set([
+  UNARY_F32.exp,
+  UNARY_F32.log,
+  UNARY_F32.tanh,
+  UNARY_F32.sigmoid,
+  UNARY_F32.erf,
+  UNARY_F32.gelu,
+  BINARY_F32.geluBackward,
+]);
 
 /** Rough cost in nanoseconds per element, for deciding whether a job is worth splitting among threads. */
 function elementCost(code: number): number {
