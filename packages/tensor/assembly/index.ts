@@ -14,7 +14,7 @@ export { gemmTask } from './gemm/gemm';
 export { gather, scatterAdd } from './indexing';
 export { copyTask, fillTask, transposeTask } from './layout';
 export { resizeTask } from './resize';
-export { layerNormTask, reduceTask, softmaxTask } from './rows';
+export { layerNormBackwardTask, layerNormTask, reduceTask, softmaxTask } from './rows';
 
 /** First byte after the module's static data: where the TypeScript allocator may start. */
 export function heapBase(): usize {

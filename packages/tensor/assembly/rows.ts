@@ -4,7 +4,7 @@
  * accumulated in float64 (two f64x2 lanes per float32 vector), as the reference backend does, so long
  * rows lose nothing to float32 rounding.
  */
-import { LAYER_NORM_JOB, REDUCE, REDUCE_JOB, SOFTMAX_JOB } from './generated/contract';
+import { LAYER_NORM_BACKWARD_JOB, LAYER_NORM_JOB, REDUCE, REDUCE_JOB, SOFTMAX_JOB } from './generated/contract';
 import { at, boundary, field, fieldF32 } from './job';
 import { expV } from './vmath';
 
@@ -186,6 +186,71 @@ export function softmaxTask(job: usize, task: i32, _slot: i32): void {
       for (; i < cols; i++) store<f32>(at(q, i), load<f32>(at(q, i)) / <f32>s);
     }
   }
+}
+
+/**
+ * layerNorm's input gradient per row: with x̂ = (x − mean)·rstd and ĝ = g·weight,
+ * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)). Two passes over the row: the two means, then dx.
+ */
+export function layerNormBackwardTask(job: usize, task: i32, _slot: i32): void {
+  const x = <usize>field(job, LAYER_NORM_BACKWARD_JOB.X);
+  const g = <usize>field(job, LAYER_NORM_BACKWARD_JOB.G);
+  const dx = <usize>field(job, LAYER_NORM_BACKWARD_JOB.DX);
+  const weight = <usize>field(job, LAYER_NORM_BACKWARD_JOB.WEIGHT);
+  const rows = field(job, LAYER_NORM_BACKWARD_JOB.ROWS);
+  const cols = field(job, LAYER_NORM_BACKWARD_JOB.COLS);
+  const tasks = field(job, LAYER_NORM_BACKWARD_JOB.TASKS);
+  const end = boundary(rows, 1, tasks, task + 1);
+  for (let r = boundary(rows, 1, tasks, task); r < end; r++) {
+    const offset = (<usize>r * <usize>cols) << 2;
+    const px = x + offset;
+    const pg = g + offset;
+    const pd = dx + offset;
+    const mean = load<f32>(at(<usize>field(job, LAYER_NORM_BACKWARD_JOB.MEAN), r));
+    const rstd = load<f32>(at(<usize>field(job, LAYER_NORM_BACKWARD_JOB.RSTD), r));
+    const mv = f32x4.splat(mean);
+    const rv = f32x4.splat(rstd);
+    // pass 1: Σ ĝ and Σ ĝ·x̂
+    let sg = f32x4.splat(0);
+    let sgx = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= cols; i += 4) {
+      const xhat = f32x4.mul(f32x4.sub(v128.load(at(px, i)), mv), rv);
+      let ghat = v128.load(at(pg, i));
+      if (weight) ghat = f32x4.mul(ghat, v128.load(at(weight, i)));
+      sg = f32x4.add(sg, ghat);
+      sgx = f32x4.add(sgx, f32x4.mul(ghat, xhat));
+    }
+    let sumG = laneSum(sg);
+    let sumGx = laneSum(sgx);
+    for (let j = i; j < cols; j++) {
+      const ghat = load<f32>(at(pg, j)) * (weight ? load<f32>(at(weight, j)) : 1);
+      sumG += ghat;
+      sumGx += ghat * (load<f32>(at(px, j)) - mean) * rstd;
+    }
+    const meanG = sumG / <f32>cols;
+    const meanGx = sumGx / <f32>cols;
+    // pass 2: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))
+    const mgv = f32x4.splat(meanG);
+    const mgxv = f32x4.splat(meanGx);
+    i = 0;
+    for (; i + 4 <= cols; i += 4) {
+      const xhat = f32x4.mul(f32x4.sub(v128.load(at(px, i)), mv), rv);
+      let ghat = v128.load(at(pg, i));
+      if (weight) ghat = f32x4.mul(ghat, v128.load(at(weight, i)));
+      v128.store(at(pd, i), f32x4.mul(rv, f32x4.sub(f32x4.sub(ghat, mgv), f32x4.mul(xhat, mgxv))));
+    }
+    for (; i < cols; i++) {
+      const ghat = load<f32>(at(pg, i)) * (weight ? load<f32>(at(weight, i)) : 1);
+      store<f32>(at(pd, i), rstd * (ghat - meanG - (load<f32>(at(px, i)) - mean) * rstd * meanGx));
+    }
+  }
+}
+
+/** The sum of a vector's four lanes. */
+// @inline
+function laneSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
 /** y = (x − mean)·rstd·weight + bias per row; mean and rstd = 1/√(biased var + eps) are kept. */

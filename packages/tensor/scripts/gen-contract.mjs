@@ -133,6 +133,10 @@ const JOBS = {
     kernel: 'layerNormTask (rows.ts)',
     fields: ['X', 'Y', 'MEAN', 'RSTD', 'ROWS', 'COLS', 'WEIGHT: 0 when absent', 'BIAS: 0 when absent', 'EPS: a float32', 'TASKS'],
   },
+  LAYER_NORM_BACKWARD_JOB: {
+    kernel: 'layerNormBackwardTask (rows.ts)',
+    fields: ['X', 'G', 'MEAN', 'RSTD', 'WEIGHT: 0 when absent', 'DX', 'ROWS', 'COLS', 'TASKS'],
+  },
   GEMM_JOB: {
     kernel: 'gemmTask (gemm/gemm.ts); strides are in elements, S1/S2 step the batch, SR the reduction batch',
     fields: [

@@ -147,6 +147,13 @@ export interface Backend {
   softmax(x: View, p: SoftmaxParams): DataId;
   /** LayerNorm of each row of x; weight and bias (contiguous) have `cols` elements. */
   layerNorm(x: View, weight: View | null, bias: View | null, p: LayerNormParams): LayerNormResult;
+  /**
+   * Fused, optional: layerNorm's input gradient, one pass per row. With x̂ = (x − mean)·rstd and
+   * ĝ = g·weight: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)). x and g contiguous `[rows, cols]`, mean and
+   * rstd `[rows]`, weight `[cols]` or null. Without it the frontend composes the same from the kernels
+   * above (`layerNormBackward` in ops/normalize.ts).
+   */
+  layerNormBackward?(x: View, g: View, mean: View, rstd: View, weight: View | null): DataId;
 
   // ----- linear algebra -----
   /** `[B,M,K] @ [B,K,N] -> [B,M,N]`; any strides (batch stride 0 = broadcast, swapped = transposed). */
@@ -221,6 +228,9 @@ export interface ScatterParams extends DimParams {
   /** The output's shape; its dtype is src's. */
   readonly shape: Shape;
 }
+
+/** Fused kernels a backend may add for speed; the frontend composes their result from the required kernels where one is missing. */
+export const FUSED_KERNELS = ['layerNormBackward'] as const satisfies readonly (keyof Backend)[];
 
 /** Every kernel a backend provides; the engine checks a new backend against this list. */
 export const KERNELS = [

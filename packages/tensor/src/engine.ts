@@ -2,7 +2,7 @@
  * The engine: which backends exist, which one new tensors go to, how many tensors view each buffer,
  * and the `tidy` scopes that dispose intermediates. It is the only global state of the package.
  */
-import { type Backend, type BackendFactory, type BackendOptions, type DataId, KERNELS } from './backend.js';
+import { type Backend, type BackendFactory, type BackendOptions, type DataId, FUSED_KERNELS, KERNELS } from './backend.js';
 
 interface Registration {
   readonly factory: BackendFactory;
@@ -129,7 +129,8 @@ function defaultInstance(name: string): Backend | null {
  * throws an error naming the kernel and the backend, instead of a TypeError deep inside an op.
  */
 function adopt(backend: Backend): Backend {
-  for (const kernel of KERNELS) {
+  const fused = FUSED_KERNELS.filter((k) => typeof backend[k] === 'function'); // optional: only those the backend has
+  for (const kernel of [...KERNELS, ...fused]) {
     const own = backend[kernel] as ((...args: unknown[]) => unknown) | undefined;
     const run =
       typeof own === 'function'

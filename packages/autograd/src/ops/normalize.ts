@@ -51,22 +51,20 @@ export const layerNorm = T.op(
     const lead = x.rank - normalizedShape.length;
     const statShape = [...x.shape.slice(0, lead), ...normalizedShape.map(() => 1)];
     const leadDims = Array.from({ length: lead }, (_, i) => i);
-    const normDims = Array.from({ length: normalizedShape.length }, (_, i) => lead + i);
+    // with no leading dims there is nothing to sum over
+    const overLead = (t: Tensor) => (lead === 0 ? t : T.sum(t, leadDims));
     // an absent weight or bias enters as the constant 0, which never asks for a gradient
     // an op (one scope): the statistics are freed on return, the node keeps its own references
     return record('layerNorm', y, [x, weight ?? 0, bias ?? 0], (save) => {
       const [xs, ms, rs] = save(x.data, mean, rstd);
       const ws = w === null ? null : save(w)[0];
       return (g, [nx, nw, nb]) => {
-        const r = T.reshape(rs, statShape);
-        const xhat = T.mul(T.sub(xs, T.reshape(ms, statShape)), r);
-        const ghat = ws ? T.mul(g, ws) : g;
-        const dx = nx
-          ? T.mul(r, T.sub(T.sub(ghat, T.mean(ghat, normDims, true)), T.mul(xhat, T.mean(T.mul(ghat, xhat), normDims, true))))
-          : null;
-        // weight and bias are shared by every leading index; with no leading dims there is nothing to sum
-        const overLead = (t: Tensor) => (lead === 0 ? t : T.sum(t, leadDims));
-        return [dx, nw ? overLead(T.mul(g, xhat)) : null, nb ? overLead(g) : null];
+        // dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), ĝ = g·weight: one fused kernel where the backend has it
+        const dx = nx ? T.layerNormBackward(xs, g, ms, rs, ws) : null;
+        if (!nw) return [dx, null, nb ? overLead(g) : null];
+        // weight and bias are shared by every leading index: their gradients sum g·x̂ and g over them
+        const xhat = T.mul(T.sub(xs, T.reshape(ms, statShape)), T.reshape(rs, statShape));
+        return [dx, overLead(T.mul(g, xhat)), nb ? overLead(g) : null];
       };
     });
   },

@@ -175,6 +175,19 @@ export namespace LAYER_NORM_JOB {
   export const TASKS: i32 = 9;
 }
 
+/** Job fields of layerNormBackwardTask (rows.ts). */
+export namespace LAYER_NORM_BACKWARD_JOB {
+  export const X: i32 = 0;
+  export const G: i32 = 1;
+  export const MEAN: i32 = 2;
+  export const RSTD: i32 = 3;
+  export const WEIGHT: i32 = 4; // 0 when absent
+  export const DX: i32 = 5;
+  export const ROWS: i32 = 6;
+  export const COLS: i32 = 7;
+  export const TASKS: i32 = 8;
+}
+
 /** Job fields of gemmTask (gemm/gemm.ts); strides are in elements, S1/S2 step the batch, SR the reduction batch. */
 export namespace GEMM_JOB {
   export const M: i32 = 0;

@@ -5,6 +5,8 @@
 import { op } from '../engine.js';
 import { fmt, normalizeDim, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { mul, sub } from './elementwise.js';
+import { mean as meanOf } from './reduce.js';
 import { backendOf, checkDtype, checkSameDtype, wrap } from './util.js';
 import { contiguous, reshape, transpose } from './view.js';
 
@@ -68,6 +70,43 @@ export const layerNormWithStats = op(
     const xRows = reshape(contiguous(x), [rows, cols]); // [rows, cols]
     const r = b.layerNorm(xRows, weight && contiguous(weight), bias && contiguous(bias), { eps });
     return { y: wrap(b, r.y, x.shape, x.dtype), mean: wrap(b, r.mean, lead, x.dtype), rstd: wrap(b, r.rstd, lead, x.dtype) };
+  },
+);
+
+/**
+ * layerNorm's gradient with respect to its input, given the output gradient `g` (x's shape), the
+ * statistics `layerNormWithStats` returned and the weight (or null): with x̂ = (x − mean)·rstd and
+ * ĝ = g·weight, dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), means over the normalised dims. A backend with
+ * the fused kernel does it in one pass per row; otherwise it is composed here from elementwise ops and
+ * means — the same formula, which the tests hold the fused kernels to.
+ */
+export const layerNormBackward = op(
+  'layerNormBackward',
+  (x: Tensor, g: Tensor, mean: Tensor, rstd: Tensor, weight: Tensor | null = null): Tensor => {
+    const b = backendOf('layerNormBackward', x, g, mean, rstd, ...(weight ? [weight] : []));
+    checkDtype('layerNormBackward', x, ['float32', 'float64']);
+    checkSameDtype('layerNormBackward', x, g, mean, rstd, ...(weight ? [weight] : []));
+    const k = x.rank - mean.rank; // the normalised trailing dims
+    const lead = x.shape.slice(0, x.rank - k);
+    if (k < 1 || !shapesEqual(g.shape, x.shape) || !shapesEqual(mean.shape, lead) || !shapesEqual(rstd.shape, lead))
+      throw new Error(
+        `layerNormBackward: g ${fmt(g.shape)} must be x's ${fmt(x.shape)} and mean ${fmt(mean.shape)}, rstd ${fmt(rstd.shape)} its leading dims`,
+      );
+    const normalized = x.shape.slice(x.rank - k);
+    if (weight && !shapesEqual(weight.shape, normalized))
+      throw new Error(`layerNormBackward: weight ${fmt(weight.shape)} should be ${fmt(normalized)}`);
+    const cols = sizeOf(normalized);
+    const rows = x.size / Math.max(cols, 1);
+    const asRows = (t: Tensor, n: number) => reshape(contiguous(t), [rows, n]); // [rows, n]
+    if (b.layerNormBackward) {
+      const dx = b.layerNormBackward(asRows(x, cols), asRows(g, cols), asRows(mean, 1), asRows(rstd, 1), weight && contiguous(weight));
+      return wrap(b, dx, x.shape, x.dtype);
+    }
+    const [xr, gr, r] = [asRows(x, cols), asRows(g, cols), asRows(rstd, 1)];
+    const xhat = mul(sub(xr, asRows(mean, 1)), r); // [rows, cols]
+    const ghat = weight ? mul(gr, reshape(weight, [1, cols])) : gr;
+    const centred = sub(ghat, meanOf(ghat, 1, true));
+    return reshape(mul(r, sub(centred, mul(xhat, meanOf(mul(ghat, xhat), 1, true)))), x.shape);
   },
 );
 

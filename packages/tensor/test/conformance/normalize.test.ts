@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { layerNorm, layerNormWithStats, logSoftmax, softmax, tensor } from '../../src/index.js';
+import { layerNorm, layerNormBackward, layerNormWithStats, logSoftmax, softmax, tensor } from '../../src/index.js';
 import { LARGE_SHAPES, type ShapeOptions, seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
 import { EXACT, expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
@@ -124,6 +124,54 @@ describeBackends('softmax, logSoftmax, layerNorm', (h) => {
     checkLayerNorm({ minRank: 1, maxRank: 4, maxDim: 4 }, 40));
   it('layerNorm over the trailing k dims, with and without affine, means far from zero; returns its statistics — larger shapes', () =>
     checkLayerNorm(LARGE_SHAPES, 4));
+
+  const checkLayerNormBackward = (shapes: ShapeOptions, numRuns: number) =>
+    property(
+      layerNormCase(shapes),
+      async ({ shape, view, k, affine, seed }) => {
+        const ns = shape.slice(shape.length - k);
+        const lead = shape.slice(0, shape.length - k);
+        const cols = sizeOf(ns);
+        const base = randomHost(view.baseShape, seed);
+        const [g, w] = [randomHost(shape, seed + 1), randomHost(ns, seed + 2)];
+        const x = viewOracle(view, base, shape);
+        // float64 statistics and the gradient written out from its formula, row by row
+        const mu = Array.from(
+          { length: sizeOf(lead) },
+          (_, r) => x.data.subarray(r * cols, (r + 1) * cols).reduce((s, v) => s + v, 0) / cols,
+        );
+        const rs = mu.map(
+          (m, r) => 1 / Math.sqrt(x.data.subarray(r * cols, (r + 1) * cols).reduce((s, v) => s + (v - m) ** 2, 0) / cols + 1e-5),
+        );
+        const dx = new Array<number>(x.data.length);
+        for (let r = 0; r < mu.length; r++) {
+          const idx = Array.from({ length: cols }, (_, c) => r * cols + c);
+          const xhat = idx.map((i) => (x.data[i] - mu[r]) * rs[r]);
+          const ghat = idx.map((i, c) => g.data[i] * (affine ? w.data[c] : 1));
+          const meanG = ghat.reduce((s, v) => s + v, 0) / cols;
+          const meanGx = ghat.reduce((s, v, c) => s + v * xhat[c], 0) / cols;
+          idx.forEach((i, c) => {
+            dx[i] = rs[r] * (ghat[c] - meanG - xhat[c] * meanGx);
+          });
+        }
+        const [out] = await h.agree(
+          [base, g, w, host(lead, mu), host(lead, rs)],
+          (t, gt, wt, mt, rt) => layerNormBackward(view.make(t), gt, mt, rt, affine ? wt : null),
+          looser(h.tol, { rtol: 1e-4, atol: 1e-5 }),
+        );
+        expectHostClose(
+          out,
+          host(shape, dx),
+          looser(h.tol, { rtol: 1e-4, atol: 1e-5 }),
+          `dx, normalizedShape [${ns}] of [${shape}], affine ${affine}`,
+        );
+      },
+      numRuns,
+    );
+
+  it('layerNormBackward: the input gradient from the statistics, fused where the backend has the kernel, composed elsewhere', () =>
+    checkLayerNormBackward({ minRank: 1, maxRank: 4, maxDim: 5 }, 30));
+  it('layerNormBackward — larger shapes', () => checkLayerNormBackward(LARGE_SHAPES, 4));
 
   it('0-d and one-element rows: softmax is 1, logSoftmax 0; a constant row normalises to zeros', async () => {
     const [s0, l0, s1, ln] = await h.agree(

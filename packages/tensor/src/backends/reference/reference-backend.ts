@@ -35,7 +35,7 @@ import { gather, scatterAdd } from './indexing.js';
 import * as layout from './layout.js';
 import { matmul } from './matmul.js';
 import * as resize from './resize.js';
-import { layerNormRows, reduceRows, softmaxRows } from './rows.js';
+import { layerNormBackwardRows, layerNormRows, reduceRows, softmaxRows } from './rows.js';
 import { get, type Strided } from './strided.js';
 
 /**
@@ -161,6 +161,20 @@ export class ReferenceBackend implements Backend {
     const [y, mean, rstd] = [this.out(x.dtype, sizeOf(x.shape)), this.out(x.dtype, rows), this.out(x.dtype, rows)];
     layerNormRows(this.s(x), weight && this.buf(weight.dataId), bias && this.buf(bias.dataId), p.eps, y, mean, rstd);
     return { y: this.store(y), mean: this.store(mean), rstd: this.store(rstd) };
+  }
+
+  layerNormBackward(x: View, g: View, mean: View, rstd: View, weight: View | null): DataId {
+    const dx = this.out(x.dtype, sizeOf(x.shape));
+    return this.store(
+      layerNormBackwardRows(
+        this.s(x),
+        this.buf(g.dataId),
+        this.buf(mean.dataId),
+        this.buf(rstd.dataId),
+        weight && this.buf(weight.dataId),
+        dx,
+      ),
+    );
   }
 
   // ----- linear algebra -----

@@ -43,6 +43,30 @@ export function softmaxRows({ data: x, shape: [rows, cols] }: Strided, log: bool
   return out;
 }
 
+/** layerNorm's input gradient per row: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), x̂ = (x − mean)·rstd, ĝ = g·weight. */
+export function layerNormBackwardRows(
+  { data: x, shape: [rows, cols] }: Strided,
+  g: ArrayLike<number>,
+  mean: ArrayLike<number>,
+  rstd: ArrayLike<number>,
+  weight: ArrayLike<number> | null,
+  dx: TypedArray,
+): TypedArray {
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    const xhat = (i: number) => (x[base + i] - mean[r]) * rstd[r];
+    const ghat = (i: number) => g[base + i] * (weight ? weight[i] : 1);
+    let meanG = 0;
+    let meanGx = 0;
+    for (let i = 0; i < cols; i++) {
+      meanG += ghat(i) / cols;
+      meanGx += (ghat(i) * xhat(i)) / cols;
+    }
+    for (let i = 0; i < cols; i++) dx[base + i] = rstd[r] * (ghat(i) - meanG - xhat(i) * meanGx);
+  }
+  return dx;
+}
+
 /** y = (x − mean)·rstd·weight + bias per row; `mean` and `rstd` get one value per row. */
 export function layerNormRows(
   { data: x, shape: [rows, cols] }: Strided,

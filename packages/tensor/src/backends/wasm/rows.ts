@@ -4,7 +4,7 @@
  */
 import type { ReduceOp, View } from '../../backend.js';
 import { addressOf } from './buffer.js';
-import { LAYER_NORM_JOB, REDUCE_JOB, REDUCE_OPS, SOFTMAX_JOB } from './generated/contract.js';
+import { LAYER_NORM_BACKWARD_JOB, LAYER_NORM_JOB, REDUCE_JOB, REDUCE_OPS, SOFTMAX_JOB } from './generated/contract.js';
 import type { WasmRuntime } from './runtime.js';
 
 /** One value per row of x into `out`. */
@@ -52,4 +52,20 @@ export function layerNorm(rt: WasmRuntime, x: View, weight: View | null, bias: V
   // an absent weight or bias is address 0, which the kernel skips
   job.set(f.WEIGHT, weight ? addressOf(weight) : 0).set(f.BIAS, bias ? addressOf(bias) : 0);
   rt.run('layerNormTask', tasks);
+}
+
+/** layerNorm's input gradient for each row of x (see layerNormBackwardTask); weight `cols` elements or null. */
+export function layerNormBackward(rt: WasmRuntime, x: View, g: View, mean: View, rstd: View, weight: View | null, dx: number): void {
+  const [rows, cols] = x.shape;
+  if (rows * cols === 0) return;
+  const tasks = rt.tasksFor(rows * cols * 0.75, rows); // two light passes, about layerNorm's cost
+  const f = LAYER_NORM_BACKWARD_JOB;
+  const job = rt.job().set(f.X, addressOf(x)).set(f.G, addressOf(g)).set(f.MEAN, addressOf(mean)).set(f.RSTD, addressOf(rstd));
+  job
+    .set(f.WEIGHT, weight ? addressOf(weight) : 0)
+    .set(f.DX, dx)
+    .set(f.ROWS, rows)
+    .set(f.COLS, cols)
+    .set(f.TASKS, tasks);
+  rt.run('layerNormBackwardTask', tasks);
 }

@@ -19,6 +19,7 @@ const TASK_KERNELS = [
   'reduceTask',
   'softmaxTask',
   'layerNormTask',
+  'layerNormBackwardTask',
   'gemmTask',
   'col2imTask',
   'biasTask',

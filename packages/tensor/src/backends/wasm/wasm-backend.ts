@@ -192,6 +192,9 @@ export class WasmBackend implements Backend {
     rows.layerNorm(this.rt, x, weight, bias, p.eps, { y: y.ptr, mean: mean.ptr, rstd: rstd.ptr });
     return { y, mean, rstd };
   }
+  layerNormBackward(x: View, g: View, mean: View, rstd: View, weight: View | null): DataId {
+    return this.output(sizeOf(x.shape), (ptr) => rows.layerNormBackward(this.rt, x, g, mean, rstd, weight, ptr));
+  }
 
   // ----- linear algebra -----
   matmul(a: View, b: View): DataId {

@@ -194,6 +194,19 @@ export const LAYER_NORM_JOB = {
   TASKS: 9,
 } as const;
 
+/** Job fields of layerNormBackwardTask (rows.ts). */
+export const LAYER_NORM_BACKWARD_JOB = {
+  X: 0,
+  G: 1,
+  MEAN: 2,
+  RSTD: 3,
+  WEIGHT: 4, // 0 when absent
+  DX: 5,
+  ROWS: 6,
+  COLS: 7,
+  TASKS: 8,
+} as const;
+
 /** Job fields of gemmTask (gemm/gemm.ts); strides are in elements, S1/S2 step the batch, SR the reduction batch. */
 export const GEMM_JOB = {
   M: 0,
