@@ -13,6 +13,7 @@ export { mapTask } from './elementwise';
 export { gemmTask } from './gemm/gemm';
 export { gather, scatterAdd } from './indexing';
 export { copyTask, fillTask, transposeTask } from './layout';
+export { adamwTask } from './optim';
 export { resizeTask } from './resize';
 export { layerNormBackwardTask, layerNormTask, reduceTask, softmaxTask } from './rows';
 

@@ -155,6 +155,14 @@ export interface Backend {
    */
   layerNormBackward?(x: View, g: View, mean: View, rstd: View, weight: View | null): DataId;
 
+  // ----- optimizers -----
+  /**
+   * Fused, optional: one AdamW step of one parameter, elementwise over contiguous, equal-shaped param,
+   * grad and moments (see `adamwUpdate` in ops/adamw.ts for the formula, composed there for backends
+   * without this kernel). Returns the new parameter and moments.
+   */
+  adamw?(param: View, grad: View, m: View, v: View, p: AdamWParams): AdamWResult;
+
   // ----- linear algebra -----
   /** `[B,M,K] @ [B,K,N] -> [B,M,N]`; any strides (batch stride 0 = broadcast, swapped = transposed). */
   matmul(a: View, b: View): DataId;
@@ -224,13 +232,29 @@ export interface ResizeKernelParams extends ResizeParams {
   readonly outH: number;
   readonly outW: number;
 }
+/** One AdamW step's hyper-parameters; `step` is t ≥ 1, the count including this step (for the bias corrections). */
+export interface AdamWParams {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly step: number;
+  /** Ascend instead of descend (the gradient's sign flipped). */
+  readonly maximize: boolean;
+}
+export interface AdamWResult {
+  readonly param: DataId;
+  readonly m: DataId;
+  readonly v: DataId;
+}
 export interface ScatterParams extends DimParams {
   /** The output's shape; its dtype is src's. */
   readonly shape: Shape;
 }
 
 /** Fused kernels a backend may add for speed; the frontend composes their result from the required kernels where one is missing. */
-export const FUSED_KERNELS = ['layerNormBackward'] as const satisfies readonly (keyof Backend)[];
+export const FUSED_KERNELS = ['layerNormBackward', 'adamw'] as const satisfies readonly (keyof Backend)[];
 
 /** Every kernel a backend provides; the engine checks a new backend against this list. */
 export const KERNELS = [

@@ -8,17 +8,31 @@ import { createWasmBackend, wasmAvailable } from './backends/wasm/wasm-backend.j
 import { registerBackend } from './engine.js';
 
 export type {
+  AdamWParams,
+  AdamWResult,
   Backend,
   BackendFactory,
   BackendMemory,
   BackendOptions,
   BinaryOp,
+  BinaryParams,
+  CastParams,
+  Conv2dInputGradParams,
   Conv2dParams,
+  Conv2dWeightGradParams,
   DataId,
+  DimParams,
+  LayerNormParams,
   LayerNormResult,
+  PadParams,
   ReduceOp,
+  ReduceParams,
+  ResizeKernelParams,
   ResizeParams,
+  ScatterParams,
+  SoftmaxParams,
   UnaryOp,
+  UnaryParams,
   View,
 } from './backend.js';
 export type { GpujsBackend } from './backends/gpujs/gpujs-backend.js';

@@ -1,5 +1,5 @@
 /** Adam with decoupled weight decay (Loshchilov & Hutter 2019), the usual optimizer of transformers. */
-import type { Tensor } from '@setr-ts/tensor';
+import { adamwUpdate, type Tensor } from '@setr-ts/tensor';
 import type { Parameter } from '../parameter.js';
 import { type BaseHyper, Optimizer, type ParamGroupInput, type ParamState } from './optimizer.js';
 
@@ -35,23 +35,21 @@ export class AdamW extends Optimizer<AdamWHyper> {
   }
 
   protected update(p: Tensor, grad: Tensor, state: Readonly<ParamState>, h: AdamWHyper): { value: Tensor; state: ParamState } {
-    const g = h.maximize ? grad.neg() : grad;
-    const [b1, b2] = h.betas;
     const step = ((state.step as number | undefined) ?? 0) + 1;
-    const decayed = h.weightDecay !== 0 ? p.mul(1 - h.lr * h.weightDecay) : p;
-    const m = state.exp_avg === undefined ? g.mul(1 - b1) : (state.exp_avg as Tensor).mul(b1).add(g.mul(1 - b1));
-    const v = state.exp_avg_sq === undefined ? g.mul(g).mul(1 - b2) : (state.exp_avg_sq as Tensor).mul(b2).add(g.mul(g).mul(1 - b2));
-    const next: ParamState = { step, exp_avg: m, exp_avg_sq: v };
-    let second = v;
-    if (h.amsgrad) {
-      second = state.max_exp_avg_sq === undefined ? v.clone() : (state.max_exp_avg_sq as Tensor).maximum(v);
-      next.max_exp_avg_sq = second;
-    }
-    const stepSize = h.lr / (1 - b1 ** step);
-    const denom = second
-      .sqrt()
-      .div(Math.sqrt(1 - b2 ** step))
-      .add(h.eps);
-    return { value: decayed.sub(m.div(denom).mul(stepSize)), state: next };
+    const moment = (k: string) => (state[k] as Tensor | undefined) ?? null;
+    // one fused kernel per parameter where the backend has it; the formula is in the tensor package's ops/adamw.ts
+    const next = adamwUpdate(p, grad, moment('exp_avg'), moment('exp_avg_sq'), moment('max_exp_avg_sq'), {
+      lr: h.lr,
+      beta1: h.betas[0],
+      beta2: h.betas[1],
+      eps: h.eps,
+      weightDecay: h.weightDecay,
+      step,
+      maximize: h.maximize,
+      amsgrad: h.amsgrad,
+    });
+    const nextState: ParamState = { step, exp_avg: next.m, exp_avg_sq: next.v };
+    if (next.maxV) nextState.max_exp_avg_sq = next.maxV;
+    return { value: next.param, state: nextState };
   }
 }

@@ -175,6 +175,26 @@ export namespace LAYER_NORM_JOB {
   export const TASKS: i32 = 9;
 }
 
+/** Job fields of adamwTask (optim.ts). */
+export namespace ADAMW_JOB {
+  export const PARAM: i32 = 0;
+  export const GRAD: i32 = 1;
+  export const M: i32 = 2;
+  export const V: i32 = 3;
+  export const PARAM_OUT: i32 = 4;
+  export const M_OUT: i32 = 5;
+  export const V_OUT: i32 = 6;
+  export const COUNT: i32 = 7; // elements
+  export const TASKS: i32 = 8;
+  export const DECAY: i32 = 9; // a float32, 1 − lr·weight decay
+  export const BETA1: i32 = 10; // a float32
+  export const BETA2: i32 = 11; // a float32
+  export const STEP_SIZE: i32 = 12; // a float32, lr / (1 − β₁ᵗ)
+  export const CORRECTION2: i32 = 13; // a float32, √(1 − β₂ᵗ)
+  export const EPS: i32 = 14; // a float32
+  export const SIGN: i32 = 15; // a float32, −1 to maximize
+}
+
 /** Job fields of layerNormBackwardTask (rows.ts). */
 export namespace LAYER_NORM_BACKWARD_JOB {
   export const X: i32 = 0;

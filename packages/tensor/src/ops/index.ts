@@ -1,4 +1,5 @@
 /** Every op function, re-exported for `Tensor`'s methods and the package's public API. */
+export * from './adamw.js';
 export * from './conv.js';
 export * from './elementwise.js';
 export * from './indexing.js';

@@ -136,13 +136,9 @@ describeBackends('softmax, logSoftmax, layerNorm', (h) => {
         const [g, w] = [randomHost(shape, seed + 1), randomHost(ns, seed + 2)];
         const x = viewOracle(view, base, shape);
         // float64 statistics and the gradient written out from its formula, row by row
-        const mu = Array.from(
-          { length: sizeOf(lead) },
-          (_, r) => x.data.subarray(r * cols, (r + 1) * cols).reduce((s, v) => s + v, 0) / cols,
-        );
-        const rs = mu.map(
-          (m, r) => 1 / Math.sqrt(x.data.subarray(r * cols, (r + 1) * cols).reduce((s, v) => s + (v - m) ** 2, 0) / cols + 1e-5),
-        );
+        const rowOf = (r: number) => Array.from(x.data.subarray(r * cols, (r + 1) * cols));
+        const mu = Array.from({ length: sizeOf(lead) }, (_, r) => rowOf(r).reduce((s, v) => s + v, 0) / cols);
+        const rs = mu.map((m, r) => 1 / Math.sqrt(rowOf(r).reduce((s, v) => s + (v - m) ** 2, 0) / cols + 1e-5));
         const dx = new Array<number>(x.data.length);
         for (let r = 0; r < mu.length; r++) {
           const idx = Array.from({ length: cols }, (_, c) => r * cols + c);

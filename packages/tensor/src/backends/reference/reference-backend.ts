@@ -2,9 +2,11 @@
  * The reference backend: plain TypeScript loops over typed arrays, written to be read and trusted,
  * not to be fast. Every other backend is tested against it. It stores float64 too, which the
  * gradient checks use. Each kernel allocates its output and delegates to a small function in the
- * file named after its family (layout, rows, matmul, conv, resize, indexing).
+ * file named after its family (layout, rows, matmul, conv, resize, indexing, optim).
  */
 import {
+  type AdamWParams,
+  type AdamWResult,
   type Backend,
   type BackendMemory,
   type BinaryParams,
@@ -34,6 +36,7 @@ import { BINARY, UNARY } from './elementwise.js';
 import { gather, scatterAdd } from './indexing.js';
 import * as layout from './layout.js';
 import { matmul } from './matmul.js';
+import { adamwStep } from './optim.js';
 import * as resize from './resize.js';
 import { layerNormBackwardRows, layerNormRows, reduceRows, softmaxRows } from './rows.js';
 import { get, type Strided } from './strided.js';
@@ -175,6 +178,14 @@ export class ReferenceBackend implements Backend {
         dx,
       ),
     );
+  }
+
+  // ----- optimizers -----
+  adamw(param: View, grad: View, m: View, v: View, p: AdamWParams): AdamWResult {
+    const n = sizeOf(param.shape);
+    const out = { param: this.out(param.dtype, n), m: this.out(param.dtype, n), v: this.out(param.dtype, n) };
+    adamwStep(this.buf(param.dataId), this.buf(grad.dataId), this.buf(m.dataId), this.buf(v.dataId), p, out);
+    return { param: this.store(out.param), m: this.store(out.m), v: this.store(out.v) };
   }
 
   // ----- linear algebra -----

@@ -24,6 +24,7 @@ const TASK_KERNELS = [
   'col2imTask',
   'biasTask',
   'resizeTask',
+  'adamwTask',
 ] as const;
 export type TaskKernel = (typeof TASK_KERNELS)[number];
 

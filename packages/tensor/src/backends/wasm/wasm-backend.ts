@@ -8,6 +8,8 @@
  * module and runs it. README.md beside this file describes the design and the measured speed.
  */
 import type {
+  AdamWParams,
+  AdamWResult,
   Backend,
   BackendMemory,
   BackendOptions,
@@ -38,6 +40,7 @@ import { gather, scatterAdd } from './indexing.js';
 import * as layout from './layout.js';
 import { matmul } from './matmul.js';
 import { type LoadedModule, loadModule, loadModuleSync, moduleBuilt, simdSupport } from './module.js';
+import { adamw } from './optim.js';
 import { currentPlatform, type Platform } from './platform.js';
 import { type ResizeMode, resize } from './resize.js';
 import * as rows from './rows.js';
@@ -194,6 +197,14 @@ export class WasmBackend implements Backend {
   }
   layerNormBackward(x: View, g: View, mean: View, rstd: View, weight: View | null): DataId {
     return this.output(sizeOf(x.shape), (ptr) => rows.layerNormBackward(this.rt, x, g, mean, rstd, weight, ptr));
+  }
+
+  // ----- optimizers -----
+  adamw(param: View, grad: View, m: View, v: View, p: AdamWParams): AdamWResult {
+    const n = sizeOf(param.shape);
+    const [next, m1, v1] = [this.alloc(n), this.alloc(n), this.alloc(n)];
+    adamw(this.rt, param, grad, m, v, p, { param: next.ptr, m: m1.ptr, v: v1.ptr });
+    return { param: next, m: m1, v: v1 };
   }
 
   // ----- linear algebra -----

@@ -194,6 +194,26 @@ export const LAYER_NORM_JOB = {
   TASKS: 9,
 } as const;
 
+/** Job fields of adamwTask (optim.ts). */
+export const ADAMW_JOB = {
+  PARAM: 0,
+  GRAD: 1,
+  M: 2,
+  V: 3,
+  PARAM_OUT: 4,
+  M_OUT: 5,
+  V_OUT: 6,
+  COUNT: 7, // elements
+  TASKS: 8,
+  DECAY: 9, // a float32, 1 − lr·weight decay
+  BETA1: 10, // a float32
+  BETA2: 11, // a float32
+  STEP_SIZE: 12, // a float32, lr / (1 − β₁ᵗ)
+  CORRECTION2: 13, // a float32, √(1 − β₂ᵗ)
+  EPS: 14, // a float32
+  SIGN: 15, // a float32, −1 to maximize
+} as const;
+
 /** Job fields of layerNormBackwardTask (rows.ts). */
 export const LAYER_NORM_BACKWARD_JOB = {
   X: 0,
