@@ -15,7 +15,7 @@ export { gather, scatterAdd } from './indexing';
 export { copyTask, fillTask, transposeTask } from './layout';
 export { adamwTask } from './optim';
 export { resizeTask } from './resize';
-export { layerNormBackwardTask, layerNormTask, reduceTask, softmaxTask } from './rows';
+export { layerNormBackwardTask, layerNormTask, reduceTask, softmaxBackwardTask, softmaxTask } from './rows';
 
 /** First byte after the module's static data: where the TypeScript allocator may start. */
 export function heapBase(): usize {

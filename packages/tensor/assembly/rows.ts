@@ -6,7 +6,7 @@
  */
 import { LAYER_NORM_BACKWARD_JOB, LAYER_NORM_JOB, REDUCE, REDUCE_JOB, SOFTMAX_JOB } from './generated/contract';
 import { at, boundary, field, fieldF32 } from './job';
-import { expV } from './vmath';
+import { expV, logV } from './vmath';
 
 // @inline
 function high(v: v128): v128 {
@@ -144,11 +144,20 @@ function expLane(x: f32): f32 {
   return f32x4.extract_lane(expV(f32x4.splat(x)), 0);
 }
 
-/** Softmax (or log-softmax) of each row, with the row's max subtracted so exp cannot overflow. */
+/**
+ * Softmax (or log-softmax) of x `[outer, cols, inner]` along the middle dim, max-subtracted so exp
+ * cannot overflow. inner = 1: each row at once, vectorised along the row. inner > 1 (the channels of
+ * NCHW images): four neighbouring lines at once, one per lane, so the loads stay contiguous.
+ */
 export function softmaxTask(job: usize, task: i32, _slot: i32): void {
+  if (field(job, SOFTMAX_JOB.INNER) === 1) softmaxRows(job, task);
+  else softmaxColumns(job, task);
+}
+
+function softmaxRows(job: usize, task: i32): void {
   const x = <usize>field(job, SOFTMAX_JOB.X);
   const out = <usize>field(job, SOFTMAX_JOB.OUT);
-  const rows = field(job, SOFTMAX_JOB.ROWS);
+  const rows = field(job, SOFTMAX_JOB.OUTER);
   const cols = field(job, SOFTMAX_JOB.COLS);
   const log = field(job, SOFTMAX_JOB.LOG) !== 0;
   const tasks = field(job, SOFTMAX_JOB.TASKS);
@@ -185,6 +194,134 @@ export function softmaxTask(job: usize, task: i32, _slot: i32): void {
       for (; i + 4 <= cols; i += 4) v128.store(at(q, i), f32x4.div(v128.load(at(q, i)), sv));
       for (; i < cols; i++) store<f32>(at(q, i), load<f32>(at(q, i)) / <f32>s);
     }
+  }
+}
+
+/** Lines (o, j) of `[outer, cols, inner]` in groups of four neighbours j..j+3; a last partial group lane by lane. */
+function softmaxColumns(job: usize, task: i32): void {
+  const x = <usize>field(job, SOFTMAX_JOB.X);
+  const out = <usize>field(job, SOFTMAX_JOB.OUT);
+  const outer = field(job, SOFTMAX_JOB.OUTER);
+  const cols = field(job, SOFTMAX_JOB.COLS);
+  const inner = field(job, SOFTMAX_JOB.INNER);
+  const log = field(job, SOFTMAX_JOB.LOG) !== 0;
+  const tasks = field(job, SOFTMAX_JOB.TASKS);
+  const groups = (inner + 3) >> 2;
+  const end = boundary(outer * groups, 1, tasks, task + 1);
+  for (let unit = boundary(outer * groups, 1, tasks, task); unit < end; unit++) {
+    const o = unit / groups;
+    const j = (unit % groups) << 2;
+    const first = (<usize>o * <usize>cols * <usize>inner + <usize>j) << 2; // byte offset of element (o, 0, j)
+    if (j + 4 <= inner) {
+      const px = x + first;
+      const po = out + first;
+      let m = v128.load(px);
+      for (let c = 1; c < cols; c++) m = f32x4.max(m, v128.load(at(px, c * inner)));
+      let s = f32x4.splat(0);
+      for (let c = 0; c < cols; c++) {
+        const e = expV(f32x4.sub(v128.load(at(px, c * inner)), m));
+        if (!log) v128.store(at(po, c * inner), e);
+        s = f32x4.add(s, e);
+      }
+      if (log) {
+        // (x − m) − log s, as the rows do: x − m is exact, m + log s would round at m's magnitude
+        const logS = logV(s);
+        for (let c = 0; c < cols; c++) v128.store(at(po, c * inner), f32x4.sub(f32x4.sub(v128.load(at(px, c * inner)), m), logS));
+      } else {
+        for (let c = 0; c < cols; c++) v128.store(at(po, c * inner), f32x4.div(v128.load(at(po, c * inner)), s));
+      }
+    } else {
+      for (let lane = 0; lane < inner - j; lane++) {
+        const px = x + first + ((<usize>lane) << 2);
+        const po = out + first + ((<usize>lane) << 2);
+        let m = load<f32>(px);
+        for (let c = 1; c < cols; c++) m = max(m, load<f32>(at(px, c * inner)));
+        let s: f32 = 0;
+        for (let c = 0; c < cols; c++) s += expLane(load<f32>(at(px, c * inner)) - m);
+        for (let c = 0; c < cols; c++) {
+          const v = load<f32>(at(px, c * inner));
+          store<f32>(at(po, c * inner), log ? v - m - Mathf.log(s) : expLane(v - m) / s);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * softmax's gradient along the middle dim of `[outer, cols, inner]`: dx = y·(g − Σ g·y) with y the
+ * softmax, or dx = g − e^y·Σ g with y the log-softmax. Lines taken as softmaxTask takes them.
+ */
+export function softmaxBackwardTask(job: usize, task: i32, _slot: i32): void {
+  const y = <usize>field(job, SOFTMAX_JOB.X);
+  const g = <usize>field(job, SOFTMAX_JOB.G);
+  const dx = <usize>field(job, SOFTMAX_JOB.OUT);
+  const outer = field(job, SOFTMAX_JOB.OUTER);
+  const cols = field(job, SOFTMAX_JOB.COLS);
+  const inner = field(job, SOFTMAX_JOB.INNER);
+  const log = field(job, SOFTMAX_JOB.LOG) !== 0;
+  const tasks = field(job, SOFTMAX_JOB.TASKS);
+  // a row (inner = 1) is one line of contiguous elements; otherwise lines are strided by inner
+  const lanes = inner === 1 ? 1 : 4;
+  const groups = inner === 1 ? 1 : (inner + 3) >> 2;
+  const end = boundary(outer * groups, 1, tasks, task + 1);
+  for (let unit = boundary(outer * groups, 1, tasks, task); unit < end; unit++) {
+    const o = unit / groups;
+    const j = (unit % groups) * lanes;
+    const first = (<usize>o * <usize>cols * <usize>inner + <usize>j) << 2; // byte offset of element (o, 0, j)
+    if (inner === 1) {
+      backwardLine(y + first, g + first, dx + first, cols, 1, log);
+    } else if (j + 4 <= inner) {
+      const py = y + first;
+      const pg = g + first;
+      const pd = dx + first;
+      let s = f32x4.splat(0);
+      for (let c = 0; c < cols; c++) {
+        const gc = v128.load(at(pg, c * inner));
+        s = f32x4.add(s, log ? gc : f32x4.mul(gc, v128.load(at(py, c * inner))));
+      }
+      for (let c = 0; c < cols; c++) {
+        const yc = v128.load(at(py, c * inner));
+        const gc = v128.load(at(pg, c * inner));
+        v128.store(at(pd, c * inner), log ? f32x4.sub(gc, f32x4.mul(expV(yc), s)) : f32x4.mul(yc, f32x4.sub(gc, s)));
+      }
+    } else {
+      for (let lane = 0; lane < inner - j; lane++) {
+        const shift = first + ((<usize>lane) << 2);
+        backwardLine(y + shift, g + shift, dx + shift, cols, inner, log);
+      }
+    }
+  }
+}
+
+/**
+ * One line of softmaxBackwardTask: elements p, p + step, ... (step in elements). A row (step 1) is
+ * vectorised along itself; a strided line, the tail of a group of four, goes element by element.
+ */
+function backwardLine(y: usize, g: usize, dx: usize, cols: i32, step: i32, log: bool): void {
+  let s: f32 = 0;
+  let i = 0;
+  if (step === 1) {
+    let acc = f32x4.splat(0);
+    for (; i + 4 <= cols; i += 4) {
+      const gi = v128.load(at(g, i));
+      acc = f32x4.add(acc, log ? gi : f32x4.mul(gi, v128.load(at(y, i))));
+    }
+    s = laneSum(acc);
+  }
+  for (let k = i; k < cols; k++) s += log ? load<f32>(at(g, k * step)) : load<f32>(at(g, k * step)) * load<f32>(at(y, k * step));
+  i = 0;
+  if (step === 1) {
+    const sv = f32x4.splat(s);
+    for (; i + 4 <= cols; i += 4) {
+      const yi = v128.load(at(y, i));
+      const gi = v128.load(at(g, i));
+      v128.store(at(dx, i), log ? f32x4.sub(gi, f32x4.mul(expV(yi), sv)) : f32x4.mul(yi, f32x4.sub(gi, sv)));
+    }
+  }
+  for (; i < cols; i++) {
+    const yi = load<f32>(at(y, i * step));
+    const gi = load<f32>(at(g, i * step));
+    store<f32>(at(dx, i * step), log ? gi - expLane(yi) * s : yi * (gi - s));
   }
 }
 

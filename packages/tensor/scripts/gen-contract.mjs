@@ -128,7 +128,10 @@ const JOBS = {
     ],
   },
   REDUCE_JOB: { kernel: 'reduceTask (rows.ts)', fields: ['OP: a REDUCE op', 'INT: 1 for int32', 'X', 'OUT', 'ROWS', 'COLS', 'TASKS'] },
-  SOFTMAX_JOB: { kernel: 'softmaxTask (rows.ts)', fields: ['X', 'OUT', 'ROWS', 'COLS', 'LOG: 1 for log-softmax', 'TASKS'] },
+  SOFTMAX_JOB: {
+    kernel: 'softmaxTask, softmaxBackwardTask (rows.ts); x is [OUTER, COLS, INNER], softmax along COLS',
+    fields: ['X', 'OUT', 'OUTER', 'COLS', 'INNER', 'LOG: 1 for log-softmax', 'TASKS', 'G: softmaxBackwardTask: the output gradient'],
+  },
   LAYER_NORM_JOB: {
     kernel: 'layerNormTask (rows.ts)',
     fields: ['X', 'Y', 'MEAN', 'RSTD', 'ROWS', 'COLS', 'WEIGHT: 0 when absent', 'BIAS: 0 when absent', 'EPS: a float32', 'TASKS'],

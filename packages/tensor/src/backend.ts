@@ -143,8 +143,17 @@ export interface Backend {
   // ----- reductions and rows (x contiguous `[rows, cols]`) -----
   /** Reduce each row of x (cols ≥ 1). */
   reduce(x: View, p: ReduceParams): DataId;
-  /** Softmax (or log-softmax) of each row of a float x, max-subtracted. */
+  /**
+   * Softmax (or log-softmax) of a float x, contiguous `[outer, cols, inner]`, along the middle dim,
+   * max-subtracted (inner = 1: along rows; inner > 1: e.g. over the channels of NCHW images).
+   */
   softmax(x: View, p: SoftmaxParams): DataId;
+  /**
+   * Fused, optional: softmax's gradient along the middle dim of contiguous `[outer, cols, inner]` y
+   * (softmax's output) and g: dx = y·(g − Σ g·y); with `log`, y is logSoftmax's output and
+   * dx = g − e^y·Σ g. Composed by `softmaxBackward` in ops/normalize.ts without it.
+   */
+  softmaxBackward?(y: View, g: View, p: SoftmaxParams): DataId;
   /** LayerNorm of each row of x; weight and bias (contiguous) have `cols` elements. */
   layerNorm(x: View, weight: View | null, bias: View | null, p: LayerNormParams): LayerNormResult;
   /**
@@ -254,7 +263,7 @@ export interface ScatterParams extends DimParams {
 }
 
 /** Fused kernels a backend may add for speed; the frontend composes their result from the required kernels where one is missing. */
-export const FUSED_KERNELS = ['layerNormBackward', 'adamw'] as const satisfies readonly (keyof Backend)[];
+export const FUSED_KERNELS = ['softmaxBackward', 'layerNormBackward', 'adamw'] as const satisfies readonly (keyof Backend)[];
 
 /** Every kernel a backend provides; the engine checks a new backend against this list. */
 export const KERNELS = [

@@ -268,12 +268,17 @@ const CASES: Case[] = [
   {
     name: 'softmax of rows with logits up to ±1000',
     inputs: [{ values: [...values(12, 16, -5, 5), 1000, 999, -1000, 0] }],
-    run: (b, v) => b.softmax(v({ i: 0, shape: [4, 4] }), { log: false }),
+    run: (b, v) => b.softmax(v({ i: 0, shape: [4, 4, 1] }), { log: false }),
+  },
+  {
+    name: 'softmax along the middle dim of [2, 5, 6] (the channels of an image: transposed, rows, transposed back)',
+    inputs: [{ values: values(60, 21, -5, 5) }],
+    run: (b, v) => b.softmax(v({ i: 0, shape: [2, 5, 6] }), { log: false }),
   },
   {
     name: 'logSoftmax of a 3 × 70000 input (chunked row statistics)',
     inputs: [{ values: values(210000, 17, -30, 30) }],
-    run: (b, v) => b.softmax(v({ i: 0, shape: [3, 70000] }), { log: true }),
+    run: (b, v) => b.softmax(v({ i: 0, shape: [3, 70000, 1] }), { log: true }),
     tol: { rtol: 1e-4, atol: 1e-4 },
   },
   {

@@ -12,24 +12,21 @@ import * as T from '@setr-ts/tensor';
 import { dataOf, record, type VariableLike } from '../record.js';
 import type { Variable } from '../variable.js';
 
-/** The softmax dim as a list for the reductions of the backward pass (none for a 0-d input). */
-const rowDims = (x: Variable, dim: number) => (x.rank === 0 ? [] : [dim]);
-
-/** exp(x) / Σ exp(x) along `dim`; gradient y ⊙ (g − Σ g⊙y). */
+/** exp(x) / Σ exp(x) along `dim`; gradient y ⊙ (g − Σ g⊙y), one fused kernel where the backend has it. */
 export function softmax(x: Variable, dim: number): Variable {
   const out = T.softmax(x.data, dim);
   return record('softmax', out, [x], (save) => {
     const [y] = save(out);
-    return (g) => [T.mul(y, T.sub(g, T.sum(T.mul(g, y), rowDims(x, dim), true)))];
+    return (g) => [T.softmaxBackward(y, g, dim)];
   });
 }
 
-/** log(softmax(x)) along `dim`; gradient g − softmax(x)·Σ g. */
+/** log(softmax(x)) along `dim`; gradient g − softmax(x)·Σ g = g − e^y·Σ g. */
 export function logSoftmax(x: Variable, dim: number): Variable {
   const out = T.logSoftmax(x.data, dim);
   return record('logSoftmax', out, [x], (save) => {
     const [y] = save(out);
-    return (g) => [T.sub(g, T.mul(T.exp(y), T.sum(g, rowDims(x, dim), true)))];
+    return (g) => [T.softmaxBackward(y, g, dim, true)];
   });
 }
 

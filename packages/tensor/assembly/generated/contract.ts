@@ -151,14 +151,16 @@ export namespace REDUCE_JOB {
   export const TASKS: i32 = 6;
 }
 
-/** Job fields of softmaxTask (rows.ts). */
+/** Job fields of softmaxTask, softmaxBackwardTask (rows.ts); x is [OUTER, COLS, INNER], softmax along COLS. */
 export namespace SOFTMAX_JOB {
   export const X: i32 = 0;
   export const OUT: i32 = 1;
-  export const ROWS: i32 = 2;
+  export const OUTER: i32 = 2;
   export const COLS: i32 = 3;
-  export const LOG: i32 = 4; // 1 for log-softmax
-  export const TASKS: i32 = 5;
+  export const INNER: i32 = 4;
+  export const LOG: i32 = 5; // 1 for log-softmax
+  export const TASKS: i32 = 6;
+  export const G: i32 = 7; // softmaxBackwardTask: the output gradient
 }
 
 /** Job fields of layerNormTask (rows.ts). */

@@ -1,31 +1,57 @@
 /**
- * Row-wise normalisations: softmax, logSoftmax and layerNorm. Like reductions, they move the
- * normalised dim(s) last and hand the backend a contiguous `[rows, cols]` buffer.
+ * Normalisations: softmax and logSoftmax along any dim, and layerNorm over trailing dims, with the
+ * fused gradients of softmax and layerNorm. The backend sees softmax's input as a contiguous
+ * `[outer, cols, inner]` buffer, the softmax dim in the middle, so no dim is ever moved (the channel
+ * dim of an NCHW image is softmaxed in place); layerNorm's as contiguous `[rows, cols]`.
  */
 import { op } from '../engine.js';
 import { fmt, normalizeDim, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { mul, sub } from './elementwise.js';
-import { mean as meanOf } from './reduce.js';
+import { exp, mul, sub } from './elementwise.js';
+import { mean as meanOf, sum as sumOf } from './reduce.js';
 import { backendOf, checkDtype, checkSameDtype, wrap } from './util.js';
-import { contiguous, reshape, transpose } from './view.js';
+import { contiguous, reshape } from './view.js';
+
+/** `[outer, cols, inner]`: the sizes before, of and after dim `d` of `shape` (a 0-d shape is [1, 1, 1]). */
+function around(shape: readonly number[], d: number): [number, number, number] {
+  if (shape.length === 0) return [1, 1, 1];
+  return [sizeOf(shape.slice(0, d)), shape[d], sizeOf(shape.slice(d + 1))];
+}
 
 function softmaxImpl(name: string, x: Tensor, dim: number, log: boolean): Tensor {
   const b = backendOf(name, x);
   checkDtype(name, x, ['float32', 'float64']);
   const d = normalizeDim(name, dim, Math.max(x.rank, 1)); // a 0-d input takes dim 0 or -1, as in PyTorch
-  const last = Math.max(x.rank - 1, 0);
-  const moved = transpose(x.rank === 0 ? reshape(x, [1]) : x, d, last); // the softmax dim last
-  const cols = moved.shape[last];
-  const rows = reshape(contiguous(moved), [moved.size / Math.max(cols, 1), cols]); // [rows, cols]
-  const y = wrap(b, b.softmax(rows, { log }), moved.shape, x.dtype);
-  return x.rank === 0 ? reshape(y, []) : transpose(y, d, last);
+  const x3 = reshape(contiguous(x), around(x.shape, d)); // [outer, cols, inner]
+  return wrap(b, b.softmax(x3, { log }), x.shape, x.dtype);
 }
 
 /** exp(x) / sum(exp(x)) along `dim`, with the row max subtracted first so exp cannot overflow. */
 export const softmax = op('softmax', (x: Tensor, dim: number) => softmaxImpl('softmax', x, dim, false));
 /** log(softmax(x)) along `dim`, computed as x − max − log(sum(exp(x − max))): stable for large logits. */
 export const logSoftmax = op('logSoftmax', (x: Tensor, dim: number) => softmaxImpl('logSoftmax', x, dim, true));
+
+/**
+ * The gradient of softmax (or, with `log`, of logSoftmax) along `dim`, from its output `y` and the
+ * output gradient `g`: dx = y·(g − Σ g·y) for softmax, dx = g − e^y·Σ g for logSoftmax, sums along
+ * `dim`. One pass with the backend's fused kernel; composed from elementwise ops and a sum otherwise.
+ */
+export const softmaxBackward = op('softmaxBackward', (y: Tensor, g: Tensor, dim: number, log = false): Tensor => {
+  const name = log ? 'logSoftmaxBackward' : 'softmaxBackward';
+  const b = backendOf(name, y, g);
+  checkDtype(name, y, ['float32', 'float64']);
+  checkSameDtype(name, y, g);
+  if (!shapesEqual(y.shape, g.shape)) throw new Error(`${name}: y ${fmt(y.shape)} and g ${fmt(g.shape)} differ`);
+  const d = normalizeDim(name, dim, Math.max(y.rank, 1));
+  const shape3 = around(y.shape, d);
+  if (b.softmaxBackward) {
+    const dx = b.softmaxBackward(reshape(contiguous(y), shape3), reshape(contiguous(g), shape3), { log });
+    return wrap(b, dx, y.shape, y.dtype);
+  }
+  const [y3, g3] = [reshape(y, shape3), reshape(g, shape3)]; // [outer, cols, inner]: sums over dim 1
+  const dx = log ? sub(g3, mul(exp(y3), sumOf(g3, 1, true))) : mul(y3, sub(g3, sumOf(mul(g3, y3), 1, true)));
+  return reshape(dx, y.shape);
+});
 
 export interface LayerNormOutput {
   /** The normalised output, shape of x. */

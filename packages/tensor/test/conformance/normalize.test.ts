@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { layerNorm, layerNormBackward, layerNormWithStats, logSoftmax, softmax, tensor } from '../../src/index.js';
+import { layerNorm, layerNormBackward, layerNormWithStats, logSoftmax, softmax, softmaxBackward, tensor } from '../../src/index.js';
 import { LARGE_SHAPES, type ShapeOptions, seedArb, shapeArb, viewArb, viewOracle } from '../support/arbitraries.js';
 import { EXACT, expectHostClose } from '../support/expect-close.js';
 import { describeBackends, property } from '../support/harness.js';
@@ -74,6 +74,41 @@ describeBackends('softmax, logSoftmax, layerNorm', (h) => {
 
   it('softmax and logSoftmax along any dim of a view, logits up to ±1000', () => checkSoftmax({ minRank: 1, maxRank: 4, maxDim: 4 }, 50));
   it('softmax and logSoftmax along any dim of a view, logits up to ±1000 — larger shapes', () => checkSoftmax(LARGE_SHAPES, 4));
+
+  const checkSoftmaxBackward = (shapes: ShapeOptions, numRuns: number) =>
+    property(
+      softmaxCase(shapes),
+      async ({ shape, view, dim, big, seed }) => {
+        // y is a softmax (or log-softmax) output, random g; the gradient written out in float64
+        const d = dim < 0 ? dim + shape.length : dim;
+        const logits = randomHost(shape, seed + 7);
+        const lse = hostReduce(logits, [d], true, 'float64', (v) => Math.log(v.reduce((s, u) => s + Math.exp(u), 0)));
+        const log = big; // reuse the case's boolean: log-softmax half the time
+        const y = build(shape, 'float32', (i) =>
+          log ? at(logits, i) - broadcastAt(lse, i) : Math.exp(at(logits, i) - broadcastAt(lse, i)),
+        );
+        const base = randomHost(view.baseShape, seed);
+        const g = viewOracle(view, base, shape);
+        const s = hostReduce(
+          build(shape, 'float64', (i) => (log ? at(g, i) : at(g, i) * at(y, i))),
+          [d],
+          true,
+          'float64',
+          (v) => v.reduce((a, u) => a + u, 0),
+        );
+        const want = build(shape, 'float32', (i) =>
+          log ? at(g, i) - Math.exp(at(y, i)) * broadcastAt(s, i) : at(y, i) * (at(g, i) - broadcastAt(s, i)),
+        );
+        const tol = looser(h.tol, ROW_TOL);
+        const [dx] = await h.agree([y, base], (yt, gt) => softmaxBackward(yt, view.make(gt), dim, log), tol);
+        expectHostClose(dx, want, tol, `${log ? 'logSoftmax' : 'softmax'}Backward along dim ${dim} of [${shape}] (${view.label})`);
+      },
+      numRuns,
+    );
+
+  it('softmaxBackward and its log form along any dim (rows, and the middle dim of [outer, cols, inner]), g any view', () =>
+    checkSoftmaxBackward({ minRank: 1, maxRank: 4, maxDim: 6 }, 40));
+  it('softmaxBackward — larger shapes', () => checkSoftmaxBackward(LARGE_SHAPES, 4));
 
   const checkLayerNorm = (shapes: ShapeOptions, numRuns: number) =>
     property(

@@ -151,9 +151,16 @@ export class GpujsBackend implements Backend {
     return reduceRows(this.buffers, p.op, x.dataId, rows, cols);
   }
   softmax(x: View, p: SoftmaxParams): DataId {
-    const [rows, cols] = x.shape;
-    if (rows * cols === 0) return this.buffers.upload(new Float32Array(0));
-    return softmaxRows(this.buffers, x.dataId, rows, cols, p.log);
+    const [outer, cols, inner] = x.shape;
+    if (outer * cols * inner === 0) return this.buffers.upload(new Float32Array(0));
+    if (inner === 1) return softmaxRows(this.buffers, x.dataId, outer, cols, p.log);
+    // along a middle dim: rows of the transposed copy [outer, inner, cols], then the result transposed back
+    const rows = this.contiguous({ ...x, shape: [outer, inner, cols], strides: [cols * inner, 1, inner] });
+    const y = softmaxRows(this.buffers, rows, outer * inner, cols, p.log);
+    const back = this.contiguous({ dataId: y, dtype: x.dtype, shape: x.shape, strides: [cols * inner, 1, cols], offset: 0 });
+    this.disposeData(rows);
+    this.disposeData(y);
+    return back;
   }
   layerNorm(x: View, weight: View | null, bias: View | null, p: LayerNormParams): LayerNormResult {
     const [rows, cols] = x.shape;

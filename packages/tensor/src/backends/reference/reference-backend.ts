@@ -38,7 +38,7 @@ import * as layout from './layout.js';
 import { matmul } from './matmul.js';
 import { adamwStep } from './optim.js';
 import * as resize from './resize.js';
-import { layerNormBackwardRows, layerNormRows, reduceRows, softmaxRows } from './rows.js';
+import { layerNormBackwardRows, layerNormRows, reduceRows, softmaxBackwardLines, softmaxLines } from './rows.js';
 import { get, type Strided } from './strided.js';
 
 /**
@@ -157,7 +157,10 @@ export class ReferenceBackend implements Backend {
     return this.store(reduceRows(p.op, this.s(x), this.out(dtype, x.shape[0])));
   }
   softmax(x: View, p: SoftmaxParams): DataId {
-    return this.store(softmaxRows(this.s(x), p.log, this.out(x.dtype, sizeOf(x.shape))));
+    return this.store(softmaxLines(this.s(x), p.log, this.out(x.dtype, sizeOf(x.shape))));
+  }
+  softmaxBackward(y: View, g: View, p: SoftmaxParams): DataId {
+    return this.store(softmaxBackwardLines(this.s(y), this.buf(g.dataId), p.log, this.out(y.dtype, sizeOf(y.shape))));
   }
   layerNorm(x: View, weight: View | null, bias: View | null, p: LayerNormParams): LayerNormResult {
     const rows = x.shape[0];

@@ -1,4 +1,4 @@
-/** Kernels over the rows of a contiguous `[rows, cols]` view: reductions, softmax and layerNorm. */
+/** Kernels over the rows of a contiguous `[rows, cols]` view (reductions, layerNorm) and along the middle dim of `[outer, cols, inner]` (softmax). */
 import type { ReduceOp } from '../../backend.js';
 import type { TypedArray } from '../../dtype.js';
 import type { Strided } from './strided.js';
@@ -29,18 +29,40 @@ export function reduceRows(op: ReduceOp, { data: x, shape: [rows, cols] }: Strid
   return out;
 }
 
-/** Softmax (or log-softmax) of each row, max-subtracted, into `out` (x's size). */
-export function softmaxRows({ data: x, shape: [rows, cols] }: Strided, log: boolean, out: TypedArray): TypedArray {
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
+/**
+ * Softmax (or log-softmax) of x `[outer, cols, inner]` along its middle dim, max-subtracted, into `out`
+ * (x's size). Element c of line (o, j) is at (o·cols + c)·inner + j.
+ */
+export function softmaxLines({ data: x, shape: [outer, cols, inner] }: Strided, log: boolean, out: TypedArray): TypedArray {
+  forEachLine(outer, cols, inner, (at) => {
     let m = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < cols; i++) m = Math.max(m, x[base + i]);
+    for (let c = 0; c < cols; c++) m = Math.max(m, x[at(c)]);
     let s = 0;
-    for (let i = 0; i < cols; i++) s += Math.exp(x[base + i] - m);
+    for (let c = 0; c < cols; c++) s += Math.exp(x[at(c)] - m);
     const logS = Math.log(s);
-    for (let i = 0; i < cols; i++) out[base + i] = log ? x[base + i] - m - logS : Math.exp(x[base + i] - m) / s;
-  }
+    for (let c = 0; c < cols; c++) out[at(c)] = log ? x[at(c)] - m - logS : Math.exp(x[at(c)] - m) / s;
+  });
   return out;
+}
+
+/** softmax's gradient along the middle dim: dx = y·(g − Σ g·y), or for log-softmax dx = g − e^y·Σ g. */
+export function softmaxBackwardLines(
+  { data: y, shape: [outer, cols, inner] }: Strided,
+  g: ArrayLike<number>,
+  log: boolean,
+  dx: TypedArray,
+): TypedArray {
+  forEachLine(outer, cols, inner, (at) => {
+    let s = 0;
+    for (let c = 0; c < cols; c++) s += log ? g[at(c)] : g[at(c)] * y[at(c)];
+    for (let c = 0; c < cols; c++) dx[at(c)] = log ? g[at(c)] - Math.exp(y[at(c)]) * s : y[at(c)] * (g[at(c)] - s);
+  });
+  return dx;
+}
+
+/** Calls `fn` once per line (o, j) of an `[outer, cols, inner]` buffer, with the position of its element c. */
+function forEachLine(outer: number, cols: number, inner: number, fn: (at: (c: number) => number) => void): void {
+  for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) fn((c) => (o * cols + c) * inner + j);
 }
 
 /** layerNorm's input gradient per row: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), x̂ = (x − mean)·rstd, ĝ = g·weight. */

@@ -23,15 +23,37 @@ export function reduce(rt: WasmRuntime, x: View, op: ReduceOp, out: number): voi
   rt.run('reduceTask', tasks);
 }
 
-/** Softmax (or log-softmax) of each row of x into `out`. */
+/** Softmax (or log-softmax) of x `[outer, cols, inner]` along the middle dim into `out`. */
 export function softmax(rt: WasmRuntime, x: View, log: boolean, out: number): void {
-  const [rows, cols] = x.shape;
-  if (rows * cols === 0) return;
-  const tasks = rt.tasksFor(rows * cols * 2, rows); // ~1.8 ns an element measured
+  alongMiddle(rt, 'softmaxTask', x, null, log, out, 2); // ~1.8 ns an element measured
+}
+
+/** softmax's (or log-softmax's) gradient from its output y and the output gradient g, `[outer, cols, inner]`, into `dx`. */
+export function softmaxBackward(rt: WasmRuntime, y: View, g: View, log: boolean, dx: number): void {
+  alongMiddle(rt, 'softmaxBackwardTask', y, g, log, dx, 1);
+}
+
+/** Runs a softmax-family job over the lines of `[outer, cols, inner]`: rows when inner is 1, groups of four lines otherwise. */
+function alongMiddle(
+  rt: WasmRuntime,
+  kernel: 'softmaxTask' | 'softmaxBackwardTask',
+  x: View,
+  g: View | null,
+  log: boolean,
+  out: number,
+  nsPerElement: number,
+): void {
+  const [outer, cols, inner] = x.shape;
+  if (outer * cols * inner === 0) return;
+  const units = inner === 1 ? outer : outer * Math.ceil(inner / 4);
+  const tasks = rt.tasksFor(outer * cols * inner * nsPerElement, units);
   const f = SOFTMAX_JOB;
-  const job = rt.job().set(f.X, addressOf(x)).set(f.OUT, out).set(f.ROWS, rows).set(f.COLS, cols);
-  job.set(f.LOG, log ? 1 : 0).set(f.TASKS, tasks);
-  rt.run('softmaxTask', tasks);
+  const job = rt.job().set(f.X, addressOf(x)).set(f.OUT, out).set(f.OUTER, outer).set(f.COLS, cols).set(f.INNER, inner);
+  job
+    .set(f.LOG, log ? 1 : 0)
+    .set(f.TASKS, tasks)
+    .set(f.G, g ? addressOf(g) : 0);
+  rt.run(kernel, tasks);
 }
 
 /** Where layerNorm writes: y (x's size), and one mean and rstd per row. */

@@ -18,6 +18,7 @@ const TASK_KERNELS = [
   'mapTask',
   'reduceTask',
   'softmaxTask',
+  'softmaxBackwardTask',
   'layerNormTask',
   'layerNormBackwardTask',
   'gemmTask',

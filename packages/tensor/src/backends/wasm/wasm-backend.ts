@@ -190,6 +190,9 @@ export class WasmBackend implements Backend {
   softmax(x: View, p: SoftmaxParams): DataId {
     return this.output(sizeOf(x.shape), (ptr) => rows.softmax(this.rt, x, p.log, ptr));
   }
+  softmaxBackward(y: View, g: View, p: SoftmaxParams): DataId {
+    return this.output(sizeOf(y.shape), (ptr) => rows.softmaxBackward(this.rt, y, g, p.log, ptr));
+  }
   layerNorm(x: View, weight: View | null, bias: View | null, p: LayerNormParams): LayerNormResult {
     const [y, mean, rstd] = [this.alloc(sizeOf(x.shape)), this.alloc(x.shape[0]), this.alloc(x.shape[0])];
     rows.layerNorm(this.rt, x, weight, bias, p.eps, { y: y.ptr, mean: mean.ptr, rstd: rstd.ptr });

@@ -170,14 +170,16 @@ export const REDUCE_JOB = {
   TASKS: 6,
 } as const;
 
-/** Job fields of softmaxTask (rows.ts). */
+/** Job fields of softmaxTask, softmaxBackwardTask (rows.ts); x is [OUTER, COLS, INNER], softmax along COLS. */
 export const SOFTMAX_JOB = {
   X: 0,
   OUT: 1,
-  ROWS: 2,
+  OUTER: 2,
   COLS: 3,
-  LOG: 4, // 1 for log-softmax
-  TASKS: 5,
+  INNER: 4,
+  LOG: 5, // 1 for log-softmax
+  TASKS: 6,
+  G: 7, // softmaxBackwardTask: the output gradient
 } as const;
 
 /** Job fields of layerNormTask (rows.ts). */
