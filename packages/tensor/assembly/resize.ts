@@ -4,6 +4,11 @@
  * side, in float64 by the functions every backend shares (src/resize-geometry.ts), and passed as tables:
  * bilinear — per output row (y0, y1, wy0, wy1) and per output column (x0, x1, wx0, wx1);
  * nearest — per output row y and per output column x. Threads split the planes.
+ *
+ * Bilinear is separable: an output row blends two input rows (wy0·row y0 + wy1·row y1, vectorised
+ * along the row) into a line, and each output pixel then blends two neighbours of that line. That is
+ * 2 loads a pixel where blending the four taps directly takes 4. The adjoint runs the same steps
+ * backwards: spread each gradient row onto a line, then add the line into the two input rows.
  */
 import { RESIZE_JOB } from './generated/contract';
 import { at, boundary, field } from './job';
@@ -21,6 +26,7 @@ export function resizeTask(job: usize, task: i32, _slot: i32): void {
   const outW = field(job, RESIZE_JOB.OUT_W);
   const yTab = <usize>field(job, RESIZE_JOB.Y_TAB);
   const xTab = <usize>field(job, RESIZE_JOB.X_TAB);
+  const line = at(<usize>field(job, RESIZE_JOB.LINES), task * w);
   const image = (<usize>(h * w)) << 2;
   const resized = (<usize>(outH * outW)) << 2;
   const planes = field(job, RESIZE_JOB.PLANES);
@@ -28,69 +34,91 @@ export function resizeTask(job: usize, task: i32, _slot: i32): void {
   for (let plane = boundary(planes, 1, field(job, RESIZE_JOB.TASKS), task); plane < end; plane++) {
     const src = <usize>field(job, RESIZE_JOB.SRC) + <usize>plane * (backward ? resized : image);
     const dst = <usize>field(job, RESIZE_JOB.DST) + <usize>plane * (backward ? image : resized);
-    if (backward) {
-      memory.fill(dst, 0, image);
-      walkPlane(dst, src, w, outH, outW, yTab, xTab, nearest, true);
+    if (backward) memory.fill(dst, 0, image);
+    if (nearest) {
+      if (backward) walkNearest(dst, src, w, outH, outW, yTab, xTab, true);
+      else walkNearest(src, dst, w, outH, outW, yTab, xTab, false);
+    } else if (backward) {
+      spreadBilinear(dst, src, w, outH, outW, yTab, xTab, line);
     } else {
-      walkPlane(src, dst, w, outH, outW, yTab, xTab, nearest, false);
+      blendBilinear(src, dst, w, outH, outW, yTab, xTab, line);
     }
   }
 }
 
 /**
- * Visits every output pixel's taps in one fixed order. Forward (`spread` false): resized[o] = Σ weight ·
- * image[tap]. Adjoint (`spread` true): image[tap] += weight · resized[o], the same taps read the other
- * way. `spread` is a constant at both call sites, so each gets its own loop.
+ * Nearest: resized[o] = image[tap] forward (`spread` false); image[tap] += resized[o] for the adjoint.
+ * `spread` is a constant at both call sites, so each gets its own loop.
  */
 // @inline
-function walkPlane(
-  image: usize,
-  resized: usize,
-  w: i32,
-  outH: i32,
-  outW: i32,
-  yTab: usize,
-  xTab: usize,
-  nearest: bool,
-  spread: bool,
-): void {
+function walkNearest(image: usize, resized: usize, w: i32, outH: i32, outW: i32, yTab: usize, xTab: usize, spread: bool): void {
   for (let oy = 0; oy < outH; oy++) {
     const o = at(resized, oy * outW);
-    if (nearest) {
-      const row = at(image, load<i32>(at(yTab, oy)) * w);
-      for (let ox = 0; ox < outW; ox++) {
-        const p = at(row, load<i32>(at(xTab, ox)));
-        if (spread) store<f32>(p, load<f32>(p) + load<f32>(at(o, ox)));
-        else store<f32>(at(o, ox), load<f32>(p));
-      }
-      continue;
+    const row = at(image, load<i32>(at(yTab, oy)) * w);
+    for (let ox = 0; ox < outW; ox++) {
+      const p = at(row, load<i32>(at(xTab, ox)));
+      if (spread) store<f32>(p, load<f32>(p) + load<f32>(at(o, ox)));
+      else store<f32>(at(o, ox), load<f32>(p));
+    }
+  }
+}
+
+/** Bilinear forward: per output row, line = wy0·row y0 + wy1·row y1, then resized[ox] = wx0·line[x0] + wx1·line[x1]. */
+function blendBilinear(image: usize, resized: usize, w: i32, outH: i32, outW: i32, yTab: usize, xTab: usize, line: usize): void {
+  for (let oy = 0; oy < outH; oy++) {
+    const ty = at(yTab, 4 * oy);
+    const r0 = at(image, load<i32>(ty) * w);
+    const r1 = at(image, load<i32>(ty, 4) * w);
+    const wy0 = load<f32>(ty, 8);
+    const wy1 = load<f32>(ty, 12);
+    const v0 = f32x4.splat(wy0);
+    const v1 = f32x4.splat(wy1);
+    let x = 0;
+    for (; x + 4 <= w; x += 4) {
+      v128.store(at(line, x), f32x4.add(f32x4.mul(v128.load(at(r0, x)), v0), f32x4.mul(v128.load(at(r1, x)), v1)));
+    }
+    for (; x < w; x++) store<f32>(at(line, x), wy0 * load<f32>(at(r0, x)) + wy1 * load<f32>(at(r1, x)));
+    const o = at(resized, oy * outW);
+    for (let ox = 0; ox < outW; ox++) {
+      const tx = at(xTab, 4 * ox);
+      store<f32>(
+        at(o, ox),
+        load<f32>(tx, 8) * load<f32>(at(line, load<i32>(tx))) + load<f32>(tx, 12) * load<f32>(at(line, load<i32>(tx, 4))),
+      );
+    }
+  }
+}
+
+/** Bilinear adjoint: per gradient row, line[x0] += wx0·g[ox], line[x1] += wx1·g[ox], then row y0 += wy0·line, row y1 += wy1·line. */
+function spreadBilinear(image: usize, resized: usize, w: i32, outH: i32, outW: i32, yTab: usize, xTab: usize, line: usize): void {
+  for (let oy = 0; oy < outH; oy++) {
+    memory.fill(line, 0, (<usize>w) << 2);
+    const o = at(resized, oy * outW);
+    for (let ox = 0; ox < outW; ox++) {
+      const tx = at(xTab, 4 * ox);
+      const g = load<f32>(at(o, ox));
+      const p0 = at(line, load<i32>(tx));
+      const p1 = at(line, load<i32>(tx, 4));
+      store<f32>(p0, load<f32>(p0) + load<f32>(tx, 8) * g);
+      store<f32>(p1, load<f32>(p1) + load<f32>(tx, 12) * g);
     }
     const ty = at(yTab, 4 * oy);
     const r0 = at(image, load<i32>(ty) * w);
     const r1 = at(image, load<i32>(ty, 4) * w);
     const wy0 = load<f32>(ty, 8);
     const wy1 = load<f32>(ty, 12);
-    for (let ox = 0; ox < outW; ox++) {
-      const tx = at(xTab, 4 * ox);
-      const p00 = at(r0, load<i32>(tx));
-      const p01 = at(r0, load<i32>(tx, 4));
-      const p10 = at(r1, load<i32>(tx));
-      const p11 = at(r1, load<i32>(tx, 4));
-      const wx0 = load<f32>(tx, 8);
-      const wx1 = load<f32>(tx, 12);
-      if (spread) {
-        const v = load<f32>(at(o, ox));
-        const top = wy0 * v;
-        const bottom = wy1 * v;
-        store<f32>(p00, load<f32>(p00) + wx0 * top);
-        store<f32>(p01, load<f32>(p01) + wx1 * top);
-        store<f32>(p10, load<f32>(p10) + wx0 * bottom);
-        store<f32>(p11, load<f32>(p11) + wx1 * bottom);
-      } else {
-        const top = wx0 * load<f32>(p00) + wx1 * load<f32>(p01);
-        const bottom = wx0 * load<f32>(p10) + wx1 * load<f32>(p11);
-        store<f32>(at(o, ox), wy0 * top + wy1 * bottom);
-      }
+    const v0 = f32x4.splat(wy0);
+    const v1 = f32x4.splat(wy1);
+    let x = 0;
+    for (; x + 4 <= w; x += 4) {
+      const l = v128.load(at(line, x));
+      v128.store(at(r0, x), f32x4.add(v128.load(at(r0, x)), f32x4.mul(l, v0)));
+      v128.store(at(r1, x), f32x4.add(v128.load(at(r1, x)), f32x4.mul(l, v1))); // r1 may be r0 (an edge row): both adds land
+    }
+    for (; x < w; x++) {
+      const l = load<f32>(at(line, x));
+      store<f32>(at(r0, x), load<f32>(at(r0, x)) + wy0 * l);
+      store<f32>(at(r1, x), load<f32>(at(r1, x)) + wy1 * l);
     }
   }
 }

@@ -222,6 +222,7 @@ const JOBS = {
       'Y_TAB: taps per output row',
       'X_TAB: taps per output column',
       'TASKS',
+      'LINES: bilinear: one row of W floats per task, for the blended input rows',
     ],
   },
   INDEX_JOB: {

@@ -294,6 +294,7 @@ export namespace RESIZE_JOB {
   export const Y_TAB: i32 = 9; // taps per output row
   export const X_TAB: i32 = 10; // taps per output column
   export const TASKS: i32 = 11;
+  export const LINES: i32 = 12; // bilinear: one row of W floats per task, for the blended input rows
 }
 
 /** Job fields of gather and scatterAdd (indexing.ts). */

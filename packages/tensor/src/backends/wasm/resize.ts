@@ -46,9 +46,10 @@ export function resize(rt: WasmRuntime, x: View, p: ResizeKernelParams, { neares
   const [imageH, imageW, resizedH, resizedW] = backward ? [p.outH, p.outW, h, w] : [h, w, p.outH, p.outW];
   const yTab = tapTable(rt, nearest, resizedH, imageH, p.scaleH, p.alignCorners);
   const xTab = tapTable(rt, nearest, resizedW, imageW, p.scaleW, p.alignCorners);
+  const tasks = rt.tasksFor(planes * resizedH * resizedW * (nearest ? 1 : 2), planes);
+  const lines = rt.allocator.alloc(4 * imageW * tasks); // bilinear: each task blends rows into a line of its own
   try {
     const f = RESIZE_JOB;
-    const tasks = rt.tasksFor(planes * resizedH * resizedW * (nearest ? 1 : 3), planes);
     const job = rt
       .job()
       .set(f.NEAREST, nearest ? 1 : 0)
@@ -56,10 +57,11 @@ export function resize(rt: WasmRuntime, x: View, p: ResizeKernelParams, { neares
       .set(f.SRC, addressOf(x))
       .set(f.DST, out);
     job.set(f.PLANES, planes).set(f.H, imageH).set(f.W, imageW).set(f.OUT_H, resizedH).set(f.OUT_W, resizedW);
-    job.set(f.Y_TAB, yTab).set(f.X_TAB, xTab).set(f.TASKS, tasks);
+    job.set(f.Y_TAB, yTab).set(f.X_TAB, xTab).set(f.TASKS, tasks).set(f.LINES, lines);
     rt.run('resizeTask', tasks);
   } finally {
     rt.allocator.release(yTab);
     rt.allocator.release(xTab);
+    rt.allocator.release(lines);
   }
 }

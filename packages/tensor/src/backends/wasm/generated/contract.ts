@@ -313,6 +313,7 @@ export const RESIZE_JOB = {
   Y_TAB: 9, // taps per output row
   X_TAB: 10, // taps per output column
   TASKS: 11,
+  LINES: 12, // bilinear: one row of W floats per task, for the blended input rows
 } as const;
 
 /** Job fields of gather and scatterAdd (indexing.ts). */
