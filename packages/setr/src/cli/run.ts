@@ -2,6 +2,7 @@
  * The `setr` command line: a thin layer that turns arguments into library calls. Every command is a
  * {@link Command} in its own file; errors reach the user as one line and a non-zero exit status.
  */
+import { bench } from './bench.js';
 import type { Command, Io } from './command.js';
 import { evalCommand } from './eval.js';
 import { forward } from './forward.js';
@@ -9,7 +10,7 @@ import { params } from './params.js';
 import { predict } from './predict.js';
 import { train } from './train.js';
 
-export const COMMANDS: Record<string, Command> = { train, eval: evalCommand, predict, params, forward };
+export const COMMANDS: Record<string, Command> = { train, eval: evalCommand, predict, params, forward, bench };
 
 function overview(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
