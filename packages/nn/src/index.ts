@@ -21,7 +21,7 @@ export { GELU, ReLU } from './layers/activation.js';
 export { MultiheadAttention, type MultiheadAttentionOptions } from './layers/attention.js';
 export { BatchNorm2d, type BatchNormOptions as BatchNorm2dOptions } from './layers/batch-norm.js';
 export { Identity, type Layer, ModuleList, Sequential } from './layers/containers.js';
-export { Conv2d, type Conv2dOptions } from './layers/conv2d.js';
+export { Conv2d, type Conv2dOptions, type Pair } from './layers/conv2d.js';
 export { Dropout, DropPath } from './layers/dropout.js';
 export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
 export { Linear, type LinearOptions } from './layers/linear.js';

@@ -32,7 +32,8 @@ export interface CreateOptions {
   backend?: Backend | string;
 }
 
-type Nested = number | readonly Nested[];
+/** A number or nested arrays of numbers, as `tensor()` takes them (`[[1, 2], [3, 4]]`). */
+export type Nested = number | readonly Nested[];
 
 /**
  * A tensor holding `values`, of `shape` and `dtype`. Values of another kind are converted (checked as

@@ -36,6 +36,7 @@ export type {
   View,
 } from './backend.js';
 export type { GpujsBackend } from './backends/gpujs/gpujs-backend.js';
+export type { CacheStats } from './backends/gpujs/kernel-cache.js';
 export { ReferenceBackend } from './backends/reference/reference-backend.js';
 export { WasmBackend, type WasmOptions, type WasmStats } from './backends/wasm/wasm-backend.js';
 export * from './creation.js';
@@ -53,6 +54,7 @@ export {
   registerReferences,
   setBackend,
   setLogger,
+  type Trackable,
   tidy,
   withBackend,
   withPhase,

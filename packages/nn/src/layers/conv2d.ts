@@ -6,7 +6,8 @@ import { Parameter } from '../parameter.js';
 import { defaultBias, defaultWeight } from './default-init.js';
 import { intPair, size } from './sizes.js';
 
-type Pair = number | readonly [number, number];
+/** One size for both spatial dims, or (height, width). */
+export type Pair = number | readonly [number, number];
 
 export interface Conv2dOptions extends CreateOptions {
   stride?: Pair;

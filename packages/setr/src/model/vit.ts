@@ -28,7 +28,8 @@ export interface EncoderOutput {
   readonly grid: [number, number];
 }
 
-type EncoderConfig = Pick<
+/** The fields of a SETR config the encoder reads. */
+export type EncoderConfig = Pick<
   SetrConfig,
   'imgSize' | 'patchSize' | 'embedDim' | 'depth' | 'numHeads' | 'mlpRatio' | 'lnEps' | 'dropRate' | 'attnDropRate' | 'dropPathRate'
 >;

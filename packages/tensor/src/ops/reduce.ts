@@ -12,7 +12,8 @@ import { abs, add, div, eq, exp, log, mul, sub, where } from './elementwise.js';
 import { backendOf, wrap } from './util.js';
 import { contiguous, permute, reshape } from './view.js';
 
-type Dims = number | readonly number[] | undefined;
+/** The dims a reduction covers: one, a list, or all of them (undefined, or an empty list). */
+export type Dims = number | readonly number[] | undefined;
 
 /** Output shape of reducing `dims` of `shape`. */
 function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {

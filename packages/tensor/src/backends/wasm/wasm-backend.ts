@@ -78,7 +78,11 @@ export class WasmBackend implements Backend {
   private readonly live = new Set<WasmBuffer>();
   private liveBytes = 0;
 
-  /** @param requestedThreads the threads asked for; fewer run where memory cannot be shared (a page without cross-origin isolation) */
+  /**
+   * Use `setBackend('wasm', options)`; the runtime is the package's own.
+   * @param requestedThreads the threads asked for; fewer run where memory cannot be shared (a page without cross-origin isolation)
+   * @internal
+   */
   constructor(
     private readonly rt: WasmRuntime,
     requestedThreads: number,
