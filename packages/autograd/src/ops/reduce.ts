@@ -3,14 +3,13 @@
  * reduced dims (a stride-0 view, no copy), times the local derivative — 1 for sum, 1/n for mean,
  * 2(x − mean)/(n − correction) for var, softmax for logsumexp, the arg-position mask for max/min.
  */
-import type { Tensor } from '@setr-ts/tensor';
+import type { Dims, Tensor } from '@setr-ts/tensor';
 import * as T from '@setr-ts/tensor';
 import { keptShape, reducedCount, reducedDims } from '../dims.js';
 import { record } from '../record.js';
 import type { Variable } from '../variable.js';
 
-/** Dims to reduce over: one, several, or all when undefined (negative dims count from the end). */
-export type Dims = number | readonly number[] | undefined;
+export type { Dims } from '@setr-ts/tensor';
 
 /** `g`, the gradient of a reduction over `dims` of a tensor of `shape`, broadcast back to `shape`. */
 function spreadBack(g: Tensor, shape: readonly number[], dims: readonly number[]): Tensor {
