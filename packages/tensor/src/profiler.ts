@@ -178,7 +178,12 @@ function record(backend: Backend, kernel: string, args: unknown[], run: (...args
   }
   const ms = performance.now() - t0;
   const views = args.flatMap((a) => (Array.isArray(a) ? a : [a])).filter(isView);
-  const params = args[args.length - 1] as Record<string, unknown>;
+  const last = args[args.length - 1];
+  // the params object, when the kernel has one (its last argument, which may also be a view or null)
+  const params = (typeof last === 'object' && last !== null && !Array.isArray(last) && !isView(last) ? last : {}) as Record<
+    string,
+    unknown
+  >;
   recording.push({
     kernel: typeof params?.op === 'string' ? `${kernel}:${params.op}` : kernel,
     op: runningOps()[0] ?? kernel,
@@ -246,8 +251,8 @@ function outputElements(kernel: string, v: readonly View[], p: Record<string, un
 /** 2·(multiply-adds) for matmul and the convolutions (all three passes do the same work); null otherwise. */
 function flopsOf(kernel: string, v: readonly View[], p: Record<string, unknown>): number | null {
   if (kernel === 'matmul') return 2 * v[0].shape[0] * v[0].shape[1] * v[0].shape[2] * v[1].shape[2];
-  const groups = (p as unknown as Conv2dParams).groups;
   if (kernel === 'conv2d') {
+    const groups = (p as unknown as Conv2dParams).groups;
     const [, , kh, kw] = v[1].shape;
     return 2 * outputElements(kernel, v, p) * (v[0].shape[1] / groups) * kh * kw;
   }

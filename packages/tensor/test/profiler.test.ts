@@ -50,6 +50,16 @@ describe('profile', () => {
     result.dispose();
   });
 
+  it('records kernels whose last argument is a view or null rather than params (layerNormBackward without a weight)', () => {
+    const x = T.randn([4, 6]);
+    const g = T.randn([4, 6]);
+    const { y, mean, rstd } = T.layerNormWithStats(x, [6]);
+    const { result, profile } = T.profile(() => T.layerNormBackward(x, g, mean, rstd, null));
+    expect(profile.calls.map((c) => c.kernel)).toContain('layerNormBackward');
+    expect(profile.calls.find((c) => c.kernel === 'layerNormBackward')?.flops).toBeNull();
+    for (const t of [x, g, y, mean, rstd, result]) t.dispose();
+  });
+
   it('stops recording when done, also when the function throws; profiles do not nest', () => {
     const x = T.randn([2, 3]);
     expect(() =>

@@ -30,6 +30,13 @@ export function logSoftmax(x: Variable, dim: number): Variable {
   });
 }
 
+/** layerNorm's output and the statistics it normalised with (`mean` and `rstd` = 1/√(biased var + eps), tensors over the leading dims). */
+export interface LayerNormWithStats {
+  readonly y: Variable;
+  readonly mean: Tensor;
+  readonly rstd: Tensor;
+}
+
 /**
  * Layer normalisation over the trailing `normalizedShape` dims (PyTorch's `F.layer_norm`), with
  * optional elementwise `weight` and `bias` of that shape.
@@ -42,7 +49,19 @@ export const layerNorm = T.op(
     weight: VariableLike | null = null,
     bias: VariableLike | null = null,
     eps = 1e-5,
-  ): Variable => {
+  ): Variable => layerNormWithStats(x, normalizedShape, weight, bias, eps).y, // an op: the statistics are freed on return
+);
+
+/** {@link layerNorm}, returning the statistics too (batchNorm's running averages are made of them). */
+export const layerNormWithStats = T.op(
+  'layerNorm',
+  (
+    x: Variable,
+    normalizedShape: readonly number[],
+    weight: VariableLike | null = null,
+    bias: VariableLike | null = null,
+    eps = 1e-5,
+  ): LayerNormWithStats => {
     const w = weight === null ? null : (dataOf(weight) as Tensor);
     const { y, mean, rstd } = T.layerNormWithStats(x.data, normalizedShape, w, bias === null ? null : (dataOf(bias) as Tensor), eps);
     const lead = x.rank - normalizedShape.length;
@@ -51,8 +70,7 @@ export const layerNorm = T.op(
     // with no leading dims there is nothing to sum over
     const overLead = (t: Tensor) => (lead === 0 ? t : T.sum(t, leadDims));
     // an absent weight or bias enters as the constant 0, which never asks for a gradient
-    // an op (one scope): the statistics are freed on return, the node keeps its own references
-    return record('layerNorm', y, [x, weight ?? 0, bias ?? 0], (save) => {
+    const out = record('layerNorm', y, [x, weight ?? 0, bias ?? 0], (save) => {
       const [xs, ms, rs] = save(x.data, mean, rstd);
       const ws = w === null ? null : save(w)[0];
       return (g, [nx, nw, nb]) => {
@@ -64,5 +82,6 @@ export const layerNorm = T.op(
         return [dx, overLead(T.mul(g, xhat)), nb ? overLead(g) : null];
       };
     });
+    return { y: out, mean, rstd };
   },
 );

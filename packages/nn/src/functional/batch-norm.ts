@@ -2,7 +2,7 @@
  * Batch normalisation (Ioffe & Szegedy 2015), PyTorch's `F.batch_norm` semantics. Channels are dim 1;
  * statistics are taken over every other dim (N, and H, W for images).
  */
-import { add, mean, mul, rsqrt, sub, type Variable, type VariableLike } from '@setr-ts/autograd';
+import { add, layerNormWithStats, mul, rsqrt, sub, type Variable, type VariableLike } from '@setr-ts/autograd';
 import { op, type Tensor } from '@setr-ts/tensor';
 
 export interface BatchNormOptions {
@@ -49,7 +49,6 @@ export const batchNorm = op(
     }
     if ((runningMean === null) !== (runningVar === null)) throw new Error('batchNorm: give both running statistics or neither');
     const useBatch = training || runningMean === null;
-    const dims = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
     const n = x.size / c;
     if (useBatch && n <= 1)
       throw new Error(`batchNorm: expected more than 1 value per channel when training, got input [${x.shape.join(',')}]`);
@@ -58,14 +57,19 @@ export const batchNorm = op(
     let newMean: Tensor | null = null;
     let newVar: Tensor | null = null;
     if (useBatch) {
-      const mu = mean(x, dims, true);
-      const centred = sub(x, mu);
-      const biasedVar = mean(mul(centred, centred), dims, true);
-      normalised = mul(centred, rsqrt(add(biasedVar, eps)));
+      // Normalising each channel by its batch statistics is layerNorm of the rows of x seen as
+      // [C, everything else]: one transposing copy, then layerNorm's fused kernels take the statistics
+      // and, in the backward pass, the gradient (instead of two reductions over strided dims each way).
+      const rest = [x.shape[0], ...x.shape.slice(2)];
+      const rows = x.transpose(0, 1).reshape([c, n]); // [C, n]
+      const { y: normRows, mean: mu, rstd } = layerNormWithStats(rows, [n], null, null, eps);
+      normalised = normRows.reshape([c, ...rest]).transpose(0, 1); // back to [N, C, ...] (a view)
       if (training && runningMean && runningVar) {
-        // the running averages are bookkeeping, not part of the graph: computed on the tensors
-        newMean = runningMean.mul(1 - momentum).add(mu.data.reshape([c]).mul(momentum));
-        newVar = runningVar.mul(1 - momentum).add(biasedVar.data.reshape([c]).mul((momentum * n) / (n - 1)));
+        // the running averages are bookkeeping, not part of the graph: computed on the tensors;
+        // the biased variance from rstd = 1/√(var + eps)
+        const biasedVar = rstd.square().pow(-1).sub(eps);
+        newMean = runningMean.mul(1 - momentum).add(mu.mul(momentum));
+        newVar = runningVar.mul(1 - momentum).add(biasedVar.mul((momentum * n) / (n - 1)));
       }
     } else {
       const m = (runningMean as Tensor).reshape(perChannel);
