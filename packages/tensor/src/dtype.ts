@@ -103,17 +103,6 @@ export function fitsInt32(v: number): boolean {
   return v > -2147483649 && v < 2147483648;
 }
 
-/**
- * The dtype a typed array stores. Only Float32Array, Int32Array and Float64Array are tensor storage;
- * anything else reaching here is refused by name rather than mistaken for float64.
- */
-export function dtypeOf(values: TypedArray): DType {
-  const dtype = storageDType(values);
-  if (dtype === undefined)
-    throw new Error(`dtypeOf: a ${typedArrayName(values)} is not tensor storage (Float32Array, Int32Array or Float64Array)`);
-  return dtype;
-}
-
 /** The dtype whose storage `values` is (by the array's kind, so arrays from another realm count), or undefined. */
 export function storageDType(values: unknown): DType | undefined {
   switch (typedArrayName(values)) {

@@ -47,7 +47,7 @@ export function resize(rt: WasmRuntime, x: View, p: ResizeKernelParams, { neares
   const yTab = tapTable(rt, nearest, resizedH, imageH, p.scaleH, p.alignCorners);
   const xTab = tapTable(rt, nearest, resizedW, imageW, p.scaleW, p.alignCorners);
   const tasks = rt.tasksFor(planes * resizedH * resizedW * (nearest ? 1 : 2), planes);
-  const lines = rt.allocator.alloc(4 * imageW * tasks); // bilinear: each task blends rows into a line of its own
+  const lines = nearest ? 0 : rt.allocator.alloc(4 * imageW * tasks); // bilinear: each task blends rows into a line of its own
   try {
     const f = RESIZE_JOB;
     const job = rt
@@ -62,6 +62,6 @@ export function resize(rt: WasmRuntime, x: View, p: ResizeKernelParams, { neares
   } finally {
     rt.allocator.release(yTab);
     rt.allocator.release(xTab);
-    rt.allocator.release(lines);
+    if (lines !== 0) rt.allocator.release(lines);
   }
 }
