@@ -8,9 +8,9 @@
  *   from exponent bits.
  * - log: x = 2ᵉ·m with m in [√½, √2), log m = 2·atanh(s) with s = (m−1)/(m+1), |s| < 0.172, by the odd
  *   series 2(s + s³/3 + s⁵/5 + …).
- * - erf: its Maclaurin series below 1.5; above, erfc(z) = e^(−z²)/√π / K(z) with K the continued fraction
- *   z + (1/2)/(z + 1/(z + (3/2)/(z + …))) (Abramowitz & Stegun 7.1.14), evaluated forwards as a ratio of
- *   convergents so that there is one division instead of one per level.
+ * - erf: its Maclaurin series below 1.5; above, 1 − erfc(z) with erfc(z) = t·e^(−z²)·e^(P(t)),
+ *   t = 1/(1 + z/2), P a degree-9 Chebyshev fit (Numerical Recipes' `erfcc`). GELU's normal CDF uses
+ *   that erfc on both sides of 0.
  * - tanh, sigmoid and GELU are written in terms of those.
  *
  * Every function takes and returns v128 and is inlined into the loops that call it.
@@ -139,7 +139,6 @@ export function sigmoidV(x: v128): v128 {
 }
 
 const TWO_OVER_SQRT_PI: f64 = 1.1283791670955126;
-const INV_SQRT_PI: f32 = 0.5641895835477563;
 /** erf below this is the Maclaurin series; above, 1 − erfc by the continued fraction. */
 const SERIES_LIMIT: f32 = 1.5;
 
@@ -187,30 +186,27 @@ function expMinusSquare(w: v128, s: f32): v128 {
 }
 
 /**
- * erfc(z) for z ≥ 1.5, where z² = s·w² (erf: w = z, s = 1; GELU: w = |x|, s = ½, z = w/√2 rounded,
- * so the exponent is taken from the exact w). The 24th convergent h/k of the continued fraction is
- * accurate to 3e-8 at z = 1.5 and better beyond; every term is positive, so the forward recurrences
- * h_n = z·h_(n−1) + (n/2)·h_(n−2) (and k likewise) lose nothing to cancellation. z is capped at 10,
- * where erfc has already underflowed, so h stays finite.
+ * erfc(z) for z ≥ 0, where z² = s·w² (erf: w = z, s = 1; GELU: w = |x|, s = ½, z = w/√2 rounded, so
+ * the exponent is taken from the exact w), given e^(−s·w²) = `gauss` (from `expMinusSquare`).
+ * Numerical Recipes' Chebyshev fit (Press et al., Numerical Recipes in C, 2nd ed., §6.2, `erfcc`):
+ * erfc(z) = t·e^(−z² + P(t)) with t = 1/(1 + z/2) and P a polynomial of degree 9, fractional error
+ * below 1.2e-7 for every z ≥ 0 (1.04e-7 measured in float64 on [0, 20]), so the left tail of GELU keeps
+ * its relative accuracy. It costs one division and one exp besides e^(−z²): a quarter of the continued
+ * fraction that it replaces. z is capped at 10, where erfc has underflowed (e^(−s·w²) is already 0).
  */
 // @inline
-function erfcFraction(z: v128, w: v128, s: f32): v128 {
-  const zc = f32x4.pmin(z, splat(10));
-  let hPrev = splat(1);
-  let h = zc;
-  let kPrev = splat(0);
-  let k = splat(1);
-  for (let n = 1; n <= 24; n++) {
-    const a = splat(<f32>n * 0.5);
-    const hNext = mulAdd(zc, h, f32x4.mul(a, hPrev));
-    const kNext = mulAdd(zc, k, f32x4.mul(a, kPrev));
-    hPrev = h;
-    h = hNext;
-    kPrev = k;
-    k = kNext;
-  }
-  const wc = f32x4.pmin(w, splat(s === 1 ? 10 : 14.1421356));
-  return f32x4.mul(f32x4.mul(expMinusSquare(wc, s), f32x4.div(k, h)), splat(INV_SQRT_PI));
+function erfcFit(z: v128, gauss: v128): v128 {
+  const t = f32x4.div(splat(1), mulAdd(f32x4.pmin(z, splat(10)), splat(0.5), splat(1)));
+  let p = mulAdd(splat(0.17087277), t, splat(-0.82215223));
+  p = mulAdd(p, t, splat(1.48851587));
+  p = mulAdd(p, t, splat(-1.13520398));
+  p = mulAdd(p, t, splat(0.27886807));
+  p = mulAdd(p, t, splat(-0.18628806));
+  p = mulAdd(p, t, splat(0.09678418));
+  p = mulAdd(p, t, splat(0.37409196));
+  p = mulAdd(p, t, splat(1.00002368));
+  p = mulAdd(p, t, splat(-1.26551223));
+  return f32x4.mul(f32x4.mul(t, gauss), expV(p));
 }
 
 // @inline
@@ -219,44 +215,45 @@ export function erfV(x: v128): v128 {
   const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
   let y = splat(0);
   if (v128.any_true(inSeries)) y = erfSeries(z);
-  if (!v128.all_true<i32>(inSeries)) y = v128.bitselect(y, f32x4.sub(splat(1), erfcFraction(z, z, 1)), inSeries);
+  if (!v128.all_true<i32>(inSeries)) {
+    const tail = f32x4.sub(splat(1), erfcFit(z, expMinusSquare(f32x4.pmin(z, splat(10)), 1)));
+    y = v128.bitselect(y, tail, inSeries);
+  }
   return copySign(y, x);
 }
 
 /**
- * The standard normal CDF Φ(x) = (1 + erf(x/√2))/2 for x ≥ 0 and erfc(|x|/√2)/2 for x < 0 — using erfc
- * on the negative side keeps the small values of the left tail accurate. The series and the continued
- * fraction are each computed at most once per vector, and only if some lane needs them.
+ * The standard normal CDF Φ(x) = 1 − erfc(x/√2)/2 for x ≥ 0 and erfc(|x|/√2)/2 for x < 0 — erfc on the
+ * negative side keeps the small values of the left tail accurate — given gauss = e^(−x²/2). Near 0
+ * (z = |x|/√2 < ½) the fit's polynomial sums terms of ±1.5 to nearly 0 and loses a few ulps there, so
+ * erfc is 1 − erf by the series instead, which cancels nothing that close to 0.
  */
 // @inline
-function normalCdfV(x: v128): v128 {
-  const w = f32x4.abs(x);
-  const z = f32x4.mul(w, splat(<f32>Math.SQRT1_2));
-  const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
-  let erf = splat(0);
-  let erfc = splat(0);
-  if (v128.any_true(inSeries)) {
-    erf = erfSeries(z);
-    erfc = f32x4.sub(splat(1), erf);
-  }
-  if (!v128.all_true<i32>(inSeries)) {
-    const c = erfcFraction(z, w, 0.5);
-    erf = v128.bitselect(erf, f32x4.sub(splat(1), c), inSeries);
-    erfc = v128.bitselect(erfc, c, inSeries);
-  }
-  const twice = v128.bitselect(f32x4.add(splat(1), erf), erfc, f32x4.ge(x, splat(0)));
-  return f32x4.mul(twice, splat(0.5));
+function normalCdfV(x: v128, gauss: v128): v128 {
+  const z = f32x4.mul(f32x4.abs(x), splat(<f32>Math.SQRT1_2));
+  let erfc = erfcFit(z, gauss);
+  const nearZero = f32x4.lt(z, splat(0.5));
+  if (v128.any_true(nearZero)) erfc = v128.bitselect(f32x4.sub(splat(1), erfSeries(z)), erfc, nearZero);
+  const half = f32x4.mul(erfc, splat(0.5));
+  return v128.bitselect(f32x4.sub(splat(1), half), half, f32x4.ge(x, splat(0)));
+}
+
+/** e^(−x²/2), exact in the exponent, for |x| capped where it has underflowed. */
+// @inline
+function gaussV(x: v128): v128 {
+  return expMinusSquare(f32x4.pmin(f32x4.abs(x), splat(14.1421356)), 0.5);
 }
 
 /** GELU, exact form: x·Φ(x). */
 // @inline
 export function geluV(x: v128): v128 {
-  return f32x4.mul(x, normalCdfV(x));
+  return f32x4.mul(x, normalCdfV(x, gaussV(x)));
 }
 
 /** GELU's derivative Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π) the normal density. */
 // @inline
 export function geluGradV(x: v128): v128 {
-  const density = f32x4.mul(expV(f32x4.mul(f32x4.mul(x, x), splat(-0.5))), splat(<f32>0.3989422804014327));
-  return f32x4.add(normalCdfV(x), f32x4.mul(x, density));
+  const gauss = gaussV(x);
+  const density = f32x4.mul(gauss, splat(<f32>0.3989422804014327));
+  return f32x4.add(normalCdfV(x, gauss), f32x4.mul(x, density));
 }
