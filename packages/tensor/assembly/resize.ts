@@ -89,19 +89,13 @@ function blendBilinear(image: usize, resized: usize, w: i32, outH: i32, outW: i3
   }
 }
 
-/** Bilinear adjoint: per gradient row, line[x0] += wx0·g[ox], line[x1] += wx1·g[ox], then row y0 += wy0·line, row y1 += wy1·line. */
+/**
+ * Bilinear adjoint: per gradient row, line[x0] += wx0·g[ox] and line[x1] += wx1·g[ox] (`spreadColumns`),
+ * then row y0 += wy0·line, row y1 += wy1·line.
+ */
 function spreadBilinear(image: usize, resized: usize, w: i32, outH: i32, outW: i32, yTab: usize, xTab: usize, line: usize): void {
   for (let oy = 0; oy < outH; oy++) {
-    memory.fill(line, 0, (<usize>w) << 2);
-    const o = at(resized, oy * outW);
-    for (let ox = 0; ox < outW; ox++) {
-      const tx = at(xTab, 4 * ox);
-      const g = load<f32>(at(o, ox));
-      const p0 = at(line, load<i32>(tx));
-      const p1 = at(line, load<i32>(tx, 4));
-      store<f32>(p0, load<f32>(p0) + load<f32>(tx, 8) * g);
-      store<f32>(p1, load<f32>(p1) + load<f32>(tx, 12) * g);
-    }
+    spreadColumns(at(resized, oy * outW), w, outW, xTab, line);
     const ty = at(yTab, 4 * oy);
     const r0 = at(image, load<i32>(ty) * w);
     const r1 = at(image, load<i32>(ty, 4) * w);
@@ -121,4 +115,40 @@ function spreadBilinear(image: usize, resized: usize, w: i32, outH: i32, outW: i
       store<f32>(at(r1, x), load<f32>(at(r1, x)) + wy1 * l);
     }
   }
+}
+
+/**
+ * line[0, w) = the columns' adjoint of one gradient row g[0, outW): line[x0] += wx0·g[ox], line[x1] +=
+ * wx1·g[ox]. Along a row x0 never decreases and x1 is x0 or x0 + 1 (`linearTaps`), so the sums for the
+ * two columns `col` and `col + 1` stay in registers until x0 moves on; adding into memory at every
+ * output pixel would chain each store to the next load of the same address (upsampling ×4 hits the
+ * same two columns four times in a row).
+ */
+// @inline
+function spreadColumns(g: usize, w: i32, outW: i32, xTab: usize, line: usize): void {
+  memory.fill(line, 0, (<usize>w) << 2);
+  let col = load<i32>(xTab);
+  let a0: f32 = 0; // line[col]'s share so far
+  let a1: f32 = 0; // line[col + 1]'s
+  for (let ox = 0; ox < outW; ox++) {
+    const tx = at(xTab, 4 * ox);
+    const x0 = load<i32>(tx);
+    if (x0 !== col) {
+      addColumns(line, w, col, a0, a1);
+      col = x0;
+      a0 = 0;
+      a1 = 0;
+    }
+    const v = load<f32>(at(g, ox));
+    a0 += load<f32>(tx, 8) * v;
+    if (load<i32>(tx, 4) === col) a0 += load<f32>(tx, 12) * v;
+    else a1 += load<f32>(tx, 12) * v;
+  }
+  addColumns(line, w, col, a0, a1);
+}
+
+// @inline
+function addColumns(line: usize, w: i32, col: i32, a0: f32, a1: f32): void {
+  store<f32>(at(line, col), load<f32>(at(line, col)) + a0);
+  if (col + 1 < w) store<f32>(at(line, col + 1), load<f32>(at(line, col + 1)) + a1);
 }
