@@ -12,6 +12,7 @@ import type { Node } from './node.js';
 
 import type { Variable } from './variable.js';
 
+/** Options of `Variable.backward` (PyTorch `tensor.backward(retain_graph=…)`). */
 export interface BackwardOptions {
   /** Keep the saved tensors so that backward can run through this graph again (default false). */
   retainGraph?: boolean;

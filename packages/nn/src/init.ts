@@ -62,7 +62,12 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * Fan-in and fan-out of a weight: `[out, in, ...kernel]` has fanIn = in·∏kernel and fanOut = out·∏kernel
  * (so a Linear `[out, in]` has fanIn = in).
  */
-export function fans(shape: Shape): { fanIn: number; fanOut: number } {
+export function fans(shape: Shape): {
+  /** Inputs feeding each output unit: `in · ∏kernel`. */
+  fanIn: number;
+  /** Outputs each input unit feeds: `out · ∏kernel`. */
+  fanOut: number;
+} {
   if (shape.length < 2) throw new Error(`fans: a weight needs at least 2 dims to have a fan-in and fan-out, got [${shape.join(',')}]`);
   const receptive = shape.slice(2).reduce((a, d) => a * d, 1);
   return { fanIn: shape[1] * receptive, fanOut: shape[0] * receptive };
@@ -86,8 +91,11 @@ export function normal(shape: Shape, mean = 0, std = 1, opts: CreateOptions = {}
   return initialised(shape, opts, mean, () => tidy(() => randn(shape, opts).mul(std).add(mean)));
 }
 
+/** Options of {@link truncNormal}: the normal's parameters and the cut-offs. */
 export interface TruncNormalOptions {
+  /** Mean of the normal (default 0). */
   mean?: number;
+  /** Standard deviation of the normal before truncation (default 1; ViT uses 0.02). */
   std?: number;
   /** Lower cut-off, in absolute units (not standard deviations), as timm's `trunc_normal_`. */
   a?: number;
@@ -130,8 +138,10 @@ export function truncNormal(shape: Shape, opts: TruncNormalOptions = {}, create:
   });
 }
 
+/** Which fan the Kaiming initialisers scale by: `fanIn` preserves activations' variance, `fanOut` gradients'. */
 export type FanMode = 'fanIn' | 'fanOut';
 
+/** Options of {@link kaimingUniform} and {@link kaimingNormal} (PyTorch `kaiming_*_`'s arguments). */
 export interface KaimingOptions {
   /** The negative slope of the leaky ReLU that follows (only used with 'leaky_relu'); default 0. */
   a?: number;

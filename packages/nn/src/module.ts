@@ -23,11 +23,26 @@ interface BufferSlot {
   readonly optional: boolean;
 }
 
+/** Options of {@link Module.loadStateDict} and {@link Module.load}. */
 export interface LoadStateDictOptions {
   /** Refuse missing and unexpected keys (default true). Mis-shaped keys are refused either way. */
   strict?: boolean;
 }
 
+/**
+ * The base class of every layer and model (PyTorch `nn.Module`): a tree of named parameters, buffers and
+ * child modules, with the state-dict, mode and checkpoint methods built on that tree. A subclass registers
+ * its parts in the constructor and adds its own `forward`.
+ * @example
+ * class Mlp extends Module {
+ *   readonly fc1 = this.registerModule('fc1', new Linear(768, 3072));
+ *   readonly fc2 = this.registerModule('fc2', new Linear(3072, 768));
+ *   forward(x: Variable): Variable {
+ *     return this.fc2.forward(F.gelu(this.fc1.forward(x)));
+ *   }
+ * }
+ * Object.keys(new Mlp().stateDict());   // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+ */
 export abstract class Module {
   /** Training mode (the default) or evaluation mode; Dropout, DropPath and BatchNorm behave differently. */
   training = true;
@@ -95,6 +110,7 @@ export abstract class Module {
   namedChildren(): [string, Module][] {
     return [...this.mods].filter((e): e is [string, Module] => e[1] !== null);
   }
+  /** Direct child modules, in registration order (PyTorch `children()`). */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -105,6 +121,7 @@ export abstract class Module {
     for (const [name, m] of this.namedChildren()) out.push(...m.namedModules(join(prefix, name)));
     return out;
   }
+  /** This module and every descendant, depth-first in registration order (PyTorch `modules()`). */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -126,6 +143,11 @@ export abstract class Module {
     }
     return out;
   }
+  /**
+   * Every parameter of this module and its descendants, each once even if shared (PyTorch
+   * `parameters()`): what an optimizer takes.
+   * @example const opt = new AdamW(model.parameters(), { lr: 1e-4 });
+   */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }
@@ -138,6 +160,7 @@ export abstract class Module {
     }
     return out;
   }
+  /** Every buffer of this module and its descendants (persistent or not), in registration order. */
   buffers(): Tensor[] {
     return this.namedBuffers().map(([, t]) => t);
   }
@@ -273,7 +296,15 @@ export abstract class Module {
    * Loads a safetensors file into this module (see {@link loadStateDict}); returns the keys that did
    * not match (only possible with `strict: false`) and the file's metadata.
    */
-  async load(path: string, opts: LoadStateDictOptions = {}): Promise<LoadResult & { metadata: Record<string, string> }> {
+  async load(
+    path: string,
+    opts: LoadStateDictOptions = {},
+  ): Promise<
+    LoadResult & {
+      /** The file's string metadata (as written by {@link save}). */
+      metadata: Record<string, string>;
+    }
+  > {
     // read into host memory (the reference backend holds every dtype); loadStateDict converts and moves
     const { tensors, metadata } = await readSafetensors(path, { backend: 'reference' });
     try {

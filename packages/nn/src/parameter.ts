@@ -7,6 +7,14 @@
 import { Variable } from '@setr-ts/autograd';
 import { keep, type Tensor } from '@setr-ts/tensor';
 
+/**
+ * A learnable tensor of a module (PyTorch `nn.Parameter`): a leaf Variable that requires a gradient by
+ * default and whose value an optimizer or a checkpoint load replaces with `assign`.
+ * @example
+ * const w = new Parameter(randn([4, 3]));
+ * w.mul(w).sum().backward();   // w.grad = 2·w
+ * w.assign(w.data.sub(w.grad!.mul(0.1)));
+ */
 export class Parameter extends Variable {
   // Variable's `data` and `requiresGrad` are readonly; a parameter is the one variable whose value and
   // trainability change over its life (optimizer steps, checkpoint loads, freezing).

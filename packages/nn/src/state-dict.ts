@@ -5,6 +5,7 @@
  */
 import { type Shape, shapesEqual, type Tensor } from '@setr-ts/tensor';
 
+/** What {@link Module.loadStateDict} returns: the keys that did not match (non-empty only with `strict: false`). */
 export interface LoadResult {
   /** Keys the module has and the dict lacks (left unchanged). */
   readonly missingKeys: string[];

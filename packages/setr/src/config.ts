@@ -72,11 +72,17 @@ export const REQUIRED_FIELDS = [
 
 /** The paper's values of everything else. */
 export const DEFAULTS = {
+  /** No dropout after the position embedding or in the MLP. */
   dropRate: 0,
+  /** No dropout on attention weights. */
   attnDropRate: 0,
+  /** No stochastic depth. */
   dropPathRate: 0,
+  /** ViT's LayerNorm epsilon. */
   lnEps: 1e-6,
+  /** The heads' bilinear resizes do not align corners. */
   alignCorners: false,
+  /** Each auxiliary loss weighs 0.4 against the main loss's 1. */
   auxWeight: 0.4,
 } as const satisfies Partial<SetrConfig>;
 

@@ -15,6 +15,7 @@ import type { Tensor } from '@setr-ts/tensor';
 import * as T from '@setr-ts/tensor';
 import type { Setr } from './model/segmentor.js';
 
+/** Options of {@link segment} and {@link segmentLogits}: mmseg's test-time settings (whole or sliding window, multi-scale, flip). */
 export interface InferenceOptions {
   /** 'whole' (default) or 'slide'. */
   mode?: 'whole' | 'slide';

@@ -10,6 +10,7 @@ import { F } from '@setr-ts/nn';
 import type { Tensor } from '@setr-ts/tensor';
 import type { SetrOutput } from './model/segmentor.js';
 
+/** Options of {@link setrLoss}. */
 export interface SetrLossOptions {
   /** Weight of each auxiliary loss (0.4). */
   auxWeight?: number;
@@ -19,6 +20,7 @@ export interface SetrLossOptions {
   classWeights?: Tensor | null;
 }
 
+/** What {@link setrLoss} returns: the total to differentiate, and its parts for logging. */
 export interface SetrLoss {
   /** The total, what `backward()` is called on. */
   readonly loss: Variable;

@@ -4,6 +4,7 @@
  */
 import type { Module } from '@setr-ts/nn';
 
+/** What {@link countParameters} returns: the model's parameter elements, in total and per top-level child. */
 export interface ParameterCount {
   /** Every parameter element. */
   readonly total: number;

@@ -10,11 +10,17 @@ import type { Tensor } from '@setr-ts/tensor';
 import { resizePosEmbed } from './model/pos-embed.js';
 import type { Setr } from './model/segmentor.js';
 
+/** What {@link importTimmViT} returns: what it left out and whether it resized the position embedding. */
 export interface TimmImportResult {
   /** Checkpoint keys not used (timm's classifier and final norm). */
   readonly dropped: string[];
   /** The checkpoint's patch grid and the config's, when the position embedding was resized. */
-  readonly resized: { from: [number, number]; to: [number, number] } | null;
+  readonly resized: {
+    /** The checkpoint's patch grid `[h, w]`. */
+    from: [number, number];
+    /** The model's patch grid `[h, w]`. */
+    to: [number, number];
+  } | null;
 }
 
 /** timm's parts that SETR does not have: the final norm, the classifier, pooling norms. */

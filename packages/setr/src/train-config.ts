@@ -15,6 +15,7 @@ export interface TrainConfig {
   optimizer: 'adamw' | 'sgd';
   /** Base learning rate (the encoder's). */
   lr: number;
+  /** Weight decay: decoupled for AdamW, L2 in the gradient for SGD. */
   weightDecay: number;
   /** SGD's momentum. */
   momentum: number;
@@ -22,9 +23,11 @@ export interface TrainConfig {
   headLrMult: number;
   /** Linear warmup from `warmupRatio`·lr to lr over this many steps. */
   warmupIters: number;
+  /** The warmup's starting lr as a fraction of lr, in [0, 1]. */
   warmupRatio: number;
   /** Poly decay: lr · (1 − t/T)^power down to `minLr` (mmsegmentation's schedule). */
   power: number;
+  /** The floor of the poly decay, reached at the last step. */
   minLr: number;
   /** The crop [H, W] training samples are cut or padded to (the config's imgSize when absent). */
   crop: [number, number] | null;
@@ -38,6 +41,7 @@ export interface TrainConfig {
   classWeights: boolean;
 }
 
+/** The training recipe's defaults: AdamW at lr 1e-3, batch 8, 60 epochs, short warmup, poly decay, random 0.5–2× rescale, crop and flip. */
 export const TRAIN_DEFAULTS: TrainConfig = {
   batchSize: 8,
   epochs: 60,

@@ -22,13 +22,19 @@ export type DataId = object;
 
 /** A buffer seen as an n-d tensor (see shape.ts for the indexing rule). */
 export interface View {
+  /** The buffer the view reads from. */
   readonly dataId: DataId;
+  /** The element type the buffer is stored as. */
   readonly dtype: DType;
+  /** The view's logical shape, e.g. `[N, C, H, W]`. */
   readonly shape: Shape;
+  /** Elements to step in the buffer per index step of each dim; 0 repeats (a broadcast dim). */
   readonly strides: readonly number[];
+  /** Index of element `[0, …, 0]` in the buffer, in elements (not bytes). */
   readonly offset: number;
 }
 
+/** The elementwise one-input kernels of {@link Backend.unary}; each keeps its input's shape and dtype. */
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'tanh' | 'sigmoid' | 'erf' | 'relu' | 'gelu' | 'floor';
 
 /**
@@ -59,9 +65,13 @@ export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
 
 /** conv2d hyper-parameters, already normalised to pairs (height, width). */
 export interface Conv2dParams {
+  /** Step of the kernel window, `[sh, sw]` (≥ 1). */
   readonly stride: readonly [number, number];
+  /** Zero padding added on both sides of each spatial dim, `[ph, pw]`. */
   readonly padding: readonly [number, number];
+  /** Spacing between kernel taps, `[dh, dw]` (1 = a dense kernel). */
   readonly dilation: readonly [number, number];
+  /** Channel groups: input and output channels split into `groups` independent convolutions (C = groups is depthwise). */
   readonly groups: number;
 }
 
@@ -72,11 +82,15 @@ export interface Conv2dParams {
  * `scaleW` are input/output size ratios, or `1/scaleFactor` when the caller gave a scale factor.
  */
 export interface ResizeParams {
+  /** Map corner pixel centres onto corner pixel centres (PyTorch `align_corners=True`). */
   readonly alignCorners: boolean;
+  /** Input/output height ratio (or `1/scaleFactor`) that maps an output row to a source row. */
   readonly scaleH: number;
+  /** Input/output width ratio (or `1/scaleFactor`) that maps an output column to a source column. */
   readonly scaleW: number;
 }
 
+/** What {@link Backend.layerNorm} returns: the output and the per-row statistics the backward pass reuses. */
 export interface LayerNormResult {
   /** Normalised, scaled and shifted rows, same shape as the input. */
   readonly y: DataId;
@@ -86,6 +100,7 @@ export interface LayerNormResult {
   readonly rstd: DataId;
 }
 
+/** A backend's own memory use, as {@link Backend.memory} reports it (the engine's {@link MemoryInfo} collects these). */
 export interface BackendMemory {
   /** Buffers alive on this backend. */
   readonly numBuffers: number;
@@ -118,6 +133,7 @@ export interface Backend {
   readSync(dataId: DataId, dtype: DType): TypedArray;
   /** Frees the buffer; the frontend guarantees no live tensor still views it. */
   disposeData(dataId: DataId): void;
+  /** How many buffers this backend holds and their bytes (a leak shows as a count that keeps growing). */
   memory(): BackendMemory;
   /** Releases everything the backend holds (workers, devices). */
   dispose?(): void | Promise<void>;
@@ -183,9 +199,11 @@ export interface Backend {
   conv2dBackwardWeight(x: View, dy: View, p: Conv2dWeightGradParams): DataId;
 
   // ----- resampling (x contiguous [N,C,H,W]); the output is `[N,C,p.outH,p.outW]` -----
+  /** Bilinear resampling of each `[H, W]` plane of x, PyTorch `interpolate(mode='bilinear')` semantics. */
   resizeBilinear(x: View, p: ResizeKernelParams): DataId;
   /** The adjoint of resizeBilinear: spreads dy back onto `[N,C,p.outH,p.outW]`, the forward's input size. */
   resizeBilinearBackward(dy: View, p: ResizeKernelParams): DataId;
+  /** Nearest-neighbour resampling of each `[H, W]` plane of x: each output pixel copies the input pixel at `floor(o * scale)`. */
   resizeNearest(x: View, p: ResizeKernelParams): DataId;
   /** The adjoint of resizeNearest: sums dy onto the input pixels each output copied. */
   resizeNearestBackward(dy: View, p: ResizeKernelParams): DataId;
@@ -197,32 +215,46 @@ export interface Backend {
   scatterAdd(index: View, src: View, p: ScatterParams): DataId;
 }
 
+/** Params of {@link Backend.cast}. */
 export interface CastParams {
+  /** The dtype to convert to. */
   readonly dtype: DType;
 }
 /** `pads[d] = [before, after]` for every dim of x (non-negative). */
 export interface PadParams {
+  /** `[before, after]` element counts for each dim, outermost first; one pair per dim of x. */
   readonly pads: readonly (readonly [number, number])[];
+  /** The constant the padded elements hold. */
   readonly value: number;
 }
 /** The dim an op works along, already normalised (non-negative). */
 export interface DimParams {
+  /** The dim, in `[0, rank)`. */
   readonly dim: number;
 }
+/** Params of {@link Backend.unary}. */
 export interface UnaryParams {
+  /** Which function to apply to each element. */
   readonly op: UnaryOp;
 }
+/** Params of {@link Backend.binary}. */
 export interface BinaryParams {
+  /** Which function to apply to each pair of elements. */
   readonly op: BinaryOp;
 }
+/** Params of {@link Backend.reduce}. */
 export interface ReduceParams {
+  /** Which reduction to run along each row. */
   readonly op: ReduceOp;
 }
+/** Params of {@link Backend.softmax} and {@link Backend.softmaxBackward}. */
 export interface SoftmaxParams {
   /** Log-softmax instead of softmax. */
   readonly log: boolean;
 }
+/** Params of {@link Backend.layerNorm}. */
 export interface LayerNormParams {
+  /** Added to the variance before the square root, for stability (PyTorch's default is 1e-5). */
   readonly eps: number;
 }
 export interface Conv2dInputGradParams extends Conv2dParams {
@@ -238,23 +270,35 @@ export interface Conv2dWeightGradParams extends Conv2dParams {
  * backward kernels: the forward input's size).
  */
 export interface ResizeKernelParams extends ResizeParams {
+  /** Height of the kernel's output (for the backward kernels: of the forward's input). */
   readonly outH: number;
+  /** Width of the kernel's output (for the backward kernels: of the forward's input). */
   readonly outW: number;
 }
 /** One AdamW step's hyper-parameters; `step` is t ≥ 1, the count including this step (for the bias corrections). */
 export interface AdamWParams {
+  /** Learning rate: the step size. */
   readonly lr: number;
+  /** Decay rate of the first-moment (mean of gradients) running average, typically 0.9. */
   readonly beta1: number;
+  /** Decay rate of the second-moment (mean of squared gradients) running average, typically 0.999. */
   readonly beta2: number;
+  /** Added to the denominator `sqrt(v̂) + eps` for stability, typically 1e-8. */
   readonly eps: number;
+  /** Decoupled weight decay: the parameter shrinks by `lr * weightDecay * param` each step (AdamW, not L2 in the gradient). */
   readonly weightDecay: number;
+  /** The step count t ≥ 1 including this step, for the bias corrections `1 − beta^t`. */
   readonly step: number;
   /** Ascend instead of descend (the gradient's sign flipped). */
   readonly maximize: boolean;
 }
+/** What {@link Backend.adamw} returns: three new buffers, each with the parameter's shape. */
 export interface AdamWResult {
+  /** The updated parameter. */
   readonly param: DataId;
+  /** The updated first moment (running mean of gradients). */
   readonly m: DataId;
+  /** The updated second moment (running mean of squared gradients). */
   readonly v: DataId;
 }
 export interface ScatterParams extends DimParams {

@@ -25,6 +25,7 @@ import { normal, uniform } from './random.js';
 import { fmt, type Shape, shapesEqual } from './shape.js';
 import type { Tensor } from './tensor.js';
 
+/** Options of the tensor-creating functions: the dtype and the backend of the new tensor. */
 export interface CreateOptions {
   /** float32 unless given (int32 for `arange` with integer arguments, as PyTorch). */
   dtype?: DType;
@@ -88,7 +89,18 @@ export function full(shape: Shape, value: number, opts: CreateOptions = {}): Ten
   return filled('full', shape, value, opts);
 }
 
+/**
+ * A tensor of `shape` filled with 0, float32 unless `opts.dtype` says otherwise (PyTorch `torch.zeros`).
+ * @example
+ * zeros([2, 3]).arraySync();                      // [[0, 0, 0], [0, 0, 0]]
+ * zeros([4], { dtype: 'int32', backend: 'reference' });
+ */
 export const zeros = (shape: Shape, opts: CreateOptions = {}) => filled('full', shape, 0, opts);
+/**
+ * A tensor of `shape` filled with 1, float32 unless `opts.dtype` says otherwise (PyTorch `torch.ones`).
+ * @example
+ * ones([2, 2]).arraySync();   // [[1, 1], [1, 1]]
+ */
 export const ones = (shape: Shape, opts: CreateOptions = {}) => filled('full', shape, 1, opts);
 /** Zeros of t's shape, with t's dtype and backend unless `opts` says otherwise. */
 export const zerosLike = (t: Tensor, opts: CreateOptions = {}) => filledLike('zerosLike', t, 0, opts);

@@ -14,9 +14,13 @@ interface Registration {
 
 /** Something the engine can track and dispose: a Tensor. */
 export interface Trackable {
+  /** The buffer it views; several trackables may share one. */
   readonly dataId: DataId;
+  /** The backend that owns the buffer. */
   readonly backend: Backend;
+  /** True once `dispose` ran; using it afterwards throws. */
   readonly isDisposed: boolean;
+  /** Releases this view; the buffer is freed when its last view goes. Safe to call twice. */
   dispose(): void;
 }
 
@@ -35,6 +39,11 @@ export function registerBackend(name: string, factory: BackendFactory, priority 
   registry.set(name, { factory, priority, available });
 }
 
+/**
+ * The names of every registered backend, available here or not, in registration order.
+ * @example
+ * registeredBackends(); // ['reference', 'gpujs', 'wasm']
+ */
 export function registeredBackends(): string[] {
   return [...registry.keys()];
 }
@@ -245,6 +254,7 @@ export function tidy<T>(fn: () => T): T {
  * An op: `fn` wrapped so that it runs in its own {@link tidy} scope. Whatever temporaries the op makes
  * (broadcast views, contiguous copies, casts) are freed when it returns, and everything it made is
  * freed when it throws, so no op can leak. Every op function of this package is made with it.
+ * @typeParam F - The wrapped function's type; the op has exactly the same signature.
  * @example
  * export const square = op('square', (x: Tensor) => mul(x, x));
  */
@@ -294,11 +304,20 @@ function reachable(value: unknown): Set<Trackable> {
   return out;
 }
 
+/** What {@link memory} reports: live tensors, and buffers and bytes per backend. */
 export interface MemoryInfo {
   /** Live tensors (views count separately). */
   readonly numTensors: number;
   /** Per backend name: buffers and bytes it holds. */
-  readonly backends: Record<string, { numBuffers: number; numBytes: number }>;
+  readonly backends: Record<
+    string,
+    {
+      /** Buffers alive on that backend. */
+      numBuffers: number;
+      /** Bytes those buffers hold. */
+      numBytes: number;
+    }
+  >;
   /** Sum of bytes over all backends. */
   readonly numBytes: number;
 }

@@ -31,9 +31,11 @@ export interface KernelCall {
   readonly op: string;
   /** `forward`, `backward`, `optimizer`, or what `withPhase` named. */
   readonly phase: string;
+  /** The name of the backend that ran it (`wasm`, `gpujs`, `reference`). */
   readonly backend: string;
   /** The shapes of the kernel's input views. */
   readonly shapes: readonly (readonly number[])[];
+  /** Milliseconds the call took, measured around the kernel (on async backends: the time to enqueue it). */
   readonly ms: number;
   /** Bytes the kernel reads (its input views) and writes (its output). */
   readonly bytes: number;
@@ -43,24 +45,34 @@ export interface KernelCall {
 
 /** One row of the table: the calls of one kernel for one op in one phase. */
 export interface ProfileRow {
+  /** The phase the calls ran in: `forward`, `backward`, `optimizer`, … (see {@link KernelCall.phase}). */
   readonly phase: string;
+  /** The op that asked for the kernel (see {@link KernelCall.op}). */
   readonly op: string;
+  /** The kernel, with its op for the families that take one, e.g. `binary:add`. */
   readonly kernel: string;
+  /** How many calls the row sums. */
   readonly calls: number;
+  /** Total milliseconds of those calls. */
   readonly ms: number;
+  /** Total bytes those calls read and wrote. */
   readonly bytes: number;
+  /** Total floating-point operations, null for kernels that do not count them. */
   readonly flops: number | null;
 }
 
 /** Achievable rates of a backend on this machine: a large float32 matmul, and a large elementwise add. */
 export interface Peaks {
+  /** Arithmetic rate of a large float32 matmul, in GFLOP/s. */
   readonly gflops: number;
+  /** Memory bandwidth of a large elementwise add (bytes read and written), in GB/s. */
   readonly gbps: number;
 }
 
 /** The calls of one profiled run, and the table made of them. */
 export class Profile {
   constructor(
+    /** Every kernel call of the run, in the order they ran. */
     readonly calls: readonly KernelCall[],
     /** Wall-clock milliseconds of the whole run, kernels and everything between them. */
     readonly wallMs: number,
@@ -150,7 +162,12 @@ let depth = 0;
  * const { result: loss, profile: p } = profile(() => model.forward(x).sum());
  * console.log(p.table({ peaks: measurePeaks() }));
  */
-export function profile<T>(fn: () => T): { result: T; profile: Profile } {
+export function profile<T>(fn: () => T): {
+  /** What `fn` returned. */
+  result: T;
+  /** The kernel calls `fn` made. */
+  profile: Profile;
+} {
   if (recording !== null) throw new Error('profile: a profile is already running (profiles do not nest)');
   const calls: KernelCall[] = [];
   recording = calls;

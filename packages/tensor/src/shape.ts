@@ -35,6 +35,12 @@ export function isContiguous(shape: Shape, strides: readonly number[]): boolean 
   return true;
 }
 
+/**
+ * True when two shapes have the same rank and the same size in every dim.
+ * @example
+ * shapesEqual([2, 3], [2, 3]);   // true
+ * shapesEqual([6], [2, 3]);      // false (same size, different shape)
+ */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -20,8 +20,14 @@ export function shapeFromArgs(args: ShapeArgs): number[] {
   return Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
 }
 
+/**
+ * The methods and properties `Tensor` and autograd's `Variable` share, with PyTorch's names; `Self` is
+ * what an op returns, `Operand` what a binary op accepts beside it.
+ */
 export interface TensorMethods<Self, Operand> {
+  /** Size of each dim, outermost first, e.g. `[N, C, H, W]`; `[]` for a 0-d (scalar) tensor. */
   readonly shape: Shape;
+  /** Element type: `float32`, `int32` or `float64`. */
   readonly dtype: DType;
   /** Number of dimensions. */
   readonly rank: number;

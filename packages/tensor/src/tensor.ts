@@ -17,20 +17,35 @@ import { type ShapeArgs, shapeFromArgs, type TensorMethods } from './tensor-meth
 
 let nextId = 0;
 
+/** A plain number where an op accepts a constant operand, e.g. `x.add(1)`. */
 export type Scalar = number;
+/** An operand of a binary op: a tensor, or a number taken as a 0-d tensor of the other operand's dtype. */
 export type TensorLike = Tensor | Scalar;
 
+/**
+ * An immutable n-d array on one backend: a view (shape, strides, offset) of a buffer, with a dtype.
+ * Make one with `tensor`, `zeros`, `randn`, …; free it with `dispose` or inside `tidy`.
+ * @example
+ * const x = tensor([[1, 2], [3, 4]]);
+ * x.add(1).mul(x).sum(1).arraySync();   // [8, 32]
+ */
 export class Tensor implements View, TensorMethods<Tensor, TensorLike> {
   /** A process-unique id, handy in debugging and in autograd's graph. */
   readonly id = nextId++;
   private disposed = false;
 
   constructor(
+    /** The backend that owns the buffer; ops between tensors of different backends throw. */
     readonly backend: Backend,
+    /** The buffer this tensor views (shared with every other view of it). */
     readonly dataId: DataId,
+    /** Size of each dim, outermost first, e.g. `[N, C, H, W]`; `[]` for a 0-d tensor. */
     readonly shape: Shape,
+    /** Element type: `float32`, `int32` or `float64`. */
     readonly dtype: DType,
+    /** Elements to step in the buffer per index step of each dim (row-major by default; 0 for a broadcast dim). */
     readonly strides: readonly number[] = contiguousStrides(shape),
+    /** Index in the buffer, in elements, of element `[0, …, 0]`. */
     readonly offset = 0,
     /** Elements in the whole buffer; a view may see fewer. */
     readonly bufferSize = sizeOf(shape),
@@ -78,6 +93,7 @@ export class Tensor implements View, TensorMethods<Tensor, TensorLike> {
   keep(): this {
     return keep(this);
   }
+  /** Throws an error naming `op` and this tensor when it has been disposed; ops call it on each operand. */
   assertAlive(op: string): void {
     if (this.disposed) throw new Error(`${op}: tensor ${this.id} of shape [${this.shape.join(',')}] was disposed`);
   }

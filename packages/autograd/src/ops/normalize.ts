@@ -32,8 +32,11 @@ export function logSoftmax(x: Variable, dim: number): Variable {
 
 /** layerNorm's output and the statistics it normalised with (`mean` and `rstd` = 1/√(biased var + eps), tensors over the leading dims). */
 export interface LayerNormWithStats {
+  /** The normalised, scaled and shifted output, x's shape; gradients flow through it. */
   readonly y: Variable;
+  /** Per-row mean over the normalised dims, shape of x's leading dims (a constant: no gradient). */
   readonly mean: Tensor;
+  /** Per-row 1/√(biased var + eps), shape of x's leading dims (a constant: no gradient). */
   readonly rstd: Tensor;
 }
 

@@ -2,11 +2,13 @@
 import { matmul, mul, softmax, transpose, type Variable } from '@setr-ts/autograd';
 import { dropout } from './dropout.js';
 
+/** Options of {@link scaledDotProductAttention} and {@link attend}. */
 export interface AttentionOptions {
   /** Multiplier of the scores; default 1/√(head dim). */
   scale?: number;
   /** Dropout on the attention weights (training only). */
   dropoutP?: number;
+  /** Apply `dropoutP` (true) or not (false, the default: no dropout); pass the module's `training`. */
   training?: boolean;
 }
 
@@ -28,7 +30,17 @@ export function scaledDotProductAttention(q: Variable, k: Variable, v: Variable,
  * costs nothing extra, they are the intermediate the output is made from.
  * @example const { out, weights } = attend(q, k, v)   // weights [B, heads, N, N]
  */
-export function attend(q: Variable, k: Variable, v: Variable, opts: AttentionOptions = {}): { out: Variable; weights: Variable } {
+export function attend(
+  q: Variable,
+  k: Variable,
+  v: Variable,
+  opts: AttentionOptions = {},
+): {
+  /** The attention output `[..., Lq, dv]`, as {@link scaledDotProductAttention} returns it. */
+  out: Variable;
+  /** The attention weights `[..., Lq, Lk]`, before dropout; each row sums to 1. */
+  weights: Variable;
+} {
   const d = q.shape[q.rank - 1];
   if (k.shape[k.rank - 1] !== d || k.shape[k.rank - 2] !== v.shape[v.rank - 2]) {
     throw new Error(

@@ -5,20 +5,27 @@
 import { add, layerNormWithStats, mul, rsqrt, sub, type Variable, type VariableLike } from '@setr-ts/autograd';
 import { op, type Tensor } from '@setr-ts/tensor';
 
+/** Options of {@link batchNorm} (PyTorch `F.batch_norm`'s keyword arguments). */
 export interface BatchNormOptions {
+  /** Per-channel scale γ, `[C]`; none (1) by default. */
   weight?: VariableLike | null;
+  /** Per-channel shift β, `[C]`; none (0) by default. */
   bias?: VariableLike | null;
   /** Normalise with the batch's statistics and update the running ones (true), or use the running ones. */
   training?: boolean;
   /** Weight of the new batch in the running averages: running = (1 − m)·running + m·batch. Default 0.1. */
   momentum?: number;
+  /** Added to the variance before the square root. Default 1e-5. */
   eps?: number;
 }
 
+/** What {@link batchNorm} returns: the output, and the running statistics to store back (PyTorch updates them in place). */
 export interface BatchNormResult {
+  /** The normalised output, x's shape. */
   readonly y: Variable;
   /** The updated running mean (training with running stats given), else null. New tensors the caller owns. */
   readonly runningMean: Tensor | null;
+  /** The updated running variance (with the unbiased batch variance), under the same conditions; else null. */
   readonly runningVar: Tensor | null;
 }
 

@@ -7,6 +7,7 @@ import { add, div, gather, logSoftmax, mul, neg, sum, type Variable } from '@set
 import type { Tensor } from '@setr-ts/tensor';
 import * as T from '@setr-ts/tensor';
 
+/** Options of {@link crossEntropy} (PyTorch `F.cross_entropy`'s keyword arguments). */
 export interface CrossEntropyOptions {
   /** Targets equal to this contribute nothing (neither loss nor weight). PyTorch's default is −100; segmentation uses 255. */
   ignoreIndex?: number;

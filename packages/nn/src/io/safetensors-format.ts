@@ -16,13 +16,19 @@ import { type HeaderEntry, readHeader } from './safetensors-header.js';
 
 /** One tensor as the format sees it: a dtype of ours, a shape, and row-major values. */
 export interface TensorRecord {
+  /** The dtype the values are in (the file's dtype widened or narrowed to one of ours on decode). */
   readonly dtype: DType;
+  /** The tensor's shape; `[]` for a scalar. */
   readonly shape: readonly number[];
+  /** The elements, row-major; their count is the shape's size. */
   readonly values: TypedArray;
 }
 
+/** A whole safetensors file in memory, as `decodeSafetensors` returns it and `encodeSafetensors` takes it. */
 export interface SafetensorsContents {
+  /** Every tensor of the file, by name (e.g. `blocks.0.attn.qkv.weight`). */
   readonly tensors: Record<string, TensorRecord>;
+  /** The header's `__metadata__`: free-form string pairs (empty when the file has none). */
   readonly metadata: Record<string, string>;
 }
 

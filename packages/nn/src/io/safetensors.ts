@@ -21,6 +21,7 @@ export async function saveSafetensors(path: string, tensors: Record<string, Tens
   writeFileAtomic(path, encodeSafetensors(records, metadata));
 }
 
+/** Options of {@link loadSafetensors} and {@link readSafetensors}. */
 export interface LoadOptions {
   /** Where the tensors are created; the current backend unless given. */
   backend?: Backend | string;
@@ -34,7 +35,12 @@ export interface LoadOptions {
 export async function readSafetensors(
   path: string,
   opts: LoadOptions = {},
-): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
+): Promise<{
+  /** Every tensor of the file, by name, on the chosen backend; the caller owns them. */
+  tensors: Record<string, Tensor>;
+  /** The file's `__metadata__` string pairs. */
+  metadata: Record<string, string>;
+}> {
   let contents: SafetensorsContents;
   try {
     contents = decodeSafetensors(await readFile(path), path);

@@ -4,6 +4,7 @@ import { Module } from '../module.js';
 
 /** max(0, x) (PyTorch's `nn.ReLU`). */
 export class ReLU extends Module {
+  /** `relu(x)` elementwise; any shape. */
   forward(x: Variable): Variable {
     return relu(x);
   }
@@ -11,6 +12,7 @@ export class ReLU extends Module {
 
 /** x·Φ(x), the exact (erf) form (PyTorch's `nn.GELU()` default, and ViT's). */
 export class GELU extends Module {
+  /** `gelu(x)` elementwise (exact erf form); any shape. */
   forward(x: Variable): Variable {
     return gelu(x);
   }

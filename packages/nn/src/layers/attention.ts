@@ -7,6 +7,7 @@ import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
 import { size } from './sizes.js';
 
+/** Options of {@link MultiheadAttention}, plus the dtype and backend of its parameters. */
 export interface MultiheadAttentionOptions extends CreateOptions {
   /** Bias on the qkv projection (timm's `qkv_bias`, true for ViT). */
   qkvBias?: boolean;
@@ -25,15 +26,24 @@ export interface MultiheadAttentionOptions extends CreateOptions {
  * @example new MultiheadAttention(768, 12).forward(tokens)   // [B, 577, 768] -> [B, 577, 768]
  */
 export class MultiheadAttention extends Module {
+  /** Channels per head, `dim / numHeads` (64 for ViT-B). */
   readonly headDim: number;
+  /** The factor applied to q·kᵀ before the softmax, `headDim^−0.5`. */
   readonly scale: number;
+  /** The joint q, k, v projection: `Linear(dim, 3·dim)` (state-dict name `qkv`). */
   readonly qkv: Linear;
+  /** Dropout on the attention weights (state-dict name `attn_drop`). */
   readonly attnDrop: Dropout;
+  /** The output projection `Linear(dim, dim)` (state-dict name `proj`). */
   readonly proj: Linear;
+  /** Dropout after the output projection (state-dict name `proj_drop`). */
   readonly projDrop: Dropout;
 
+  /** @throws When `dim` does not divide by `numHeads`. */
   constructor(
+    /** Token width C of the input `[B, N, C]`. */
     readonly dim: number,
+    /** Number of attention heads. */
     readonly numHeads: number,
     opts: MultiheadAttentionOptions = {},
   ) {
@@ -50,6 +60,7 @@ export class MultiheadAttention extends Module {
     this.projDrop = this.registerModule('proj_drop', new Dropout(opts.projDrop ?? 0));
   }
 
+  /** Attends tokens `[B, N, dim]` to each other; output `[B, N, dim]`. Throws on any other input shape. */
   forward(x: Variable): Variable {
     return this.forwardWithWeights(x).out;
   }
@@ -58,7 +69,12 @@ export class MultiheadAttention extends Module {
    * The forward pass that also returns the attention weights `[B, heads, N, N]` (row i: how token i
    * attends to every token, before attention dropout), for attention maps.
    */
-  forwardWithWeights(x: Variable): { out: Variable; weights: Variable } {
+  forwardWithWeights(x: Variable): {
+    /** The layer's output `[B, N, dim]`, as {@link forward} returns it. */
+    out: Variable;
+    /** The attention weights `[B, heads, N, N]`; each row sums to 1. */
+    weights: Variable;
+  } {
     const [b, n, c] = x.shape;
     if (x.rank !== 3 || c !== this.dim)
       throw new Error(`MultiheadAttention: expected tokens [B, N, ${this.dim}], got [${x.shape.join(',')}]`);

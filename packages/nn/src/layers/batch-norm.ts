@@ -7,7 +7,9 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { size } from './sizes.js';
 
+/** Options of {@link BatchNorm2d} (exported as `BatchNorm2dOptions`), plus the dtype and backend of its parameters and buffers. */
 export interface BatchNormOptions extends CreateOptions {
+  /** Added to the variance before the square root (default 1e-5, as PyTorch). */
   eps?: number;
   /**
    * Weight of each new batch in the running statistics (default 0.1); null for a cumulative average
@@ -26,12 +28,17 @@ export interface BatchNormOptions extends CreateOptions {
  * @example const bn = new BatchNorm2d(256); bn.forward(x); bn.eval();
  */
 export class BatchNorm2d extends Module {
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Weight of each new batch in the running statistics; null for a cumulative average. */
   readonly momentum: number | null;
+  /** The per-channel scale γ, `[numFeatures]`, ones at creation; null without `affine`. */
   readonly weight: Parameter | null;
+  /** The per-channel shift β, `[numFeatures]`, zeros at creation; null without `affine`. */
   readonly bias: Parameter | null;
 
   constructor(
+    /** Channels C of the input `[N, C, H, W]`. */
     readonly numFeatures: number,
     opts: BatchNormOptions = {},
   ) {
@@ -49,16 +56,23 @@ export class BatchNorm2d extends Module {
     this.registerBuffer('num_batches_tracked', full([], 0, { dtype: 'int32', backend: opts.backend }), { optional: true });
   }
 
+  /** The buffer `running_mean`, `[numFeatures]`: the per-channel mean evaluation normalises with. */
   get runningMean() {
     return this.getBuffer('running_mean');
   }
+  /** The buffer `running_var`, `[numFeatures]`: the per-channel (unbiased) variance evaluation normalises with. */
   get runningVar() {
     return this.getBuffer('running_var');
   }
+  /** Training batches seen so far (the buffer `num_batches_tracked`, read as a number). */
   get numBatchesTracked(): number {
     return this.getBuffer('num_batches_tracked').item();
   }
 
+  /**
+   * Normalises x `[N, C, H, W]` per channel: with the batch's statistics in training mode (updating the
+   * running ones), with the running statistics in eval mode. Throws unless x is 4-D with `numFeatures` channels.
+   */
   forward(x: Variable): Variable {
     if (x.rank !== 4 || x.shape[1] !== this.numFeatures)
       throw new Error(`BatchNorm2d: expected input [N, ${this.numFeatures}, H, W], got [${x.shape.join(',')}]`);

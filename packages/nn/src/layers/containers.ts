@@ -4,11 +4,13 @@ import { Module } from '../module.js';
 
 /** A module that maps one variable to one variable: what Sequential chains. */
 export interface Layer extends Module {
+  /** Computes the module's output from `x`; recorded for autograd when `x` requires a gradient. */
   forward(x: Variable): Variable;
 }
 
 /** Returns its input (PyTorch's `nn.Identity`): a placeholder where a layer is optional. */
 export class Identity extends Module {
+  /** Returns `x` unchanged (the same object). */
   forward(x: Variable): Variable {
     return x;
   }
@@ -37,9 +39,11 @@ export class ModuleList<M extends Module = Module> extends Module {
     if (!m) throw new Error(`${this.typeName}: index ${i} is out of range for ${this.items.length} modules`);
     return m;
   }
+  /** How many modules the list holds. */
   get length(): number {
     return this.items.length;
   }
+  /** Iterates over the modules in index order: `for (const block of blocks) x = block.forward(x);`. */
   [Symbol.iterator](): Iterator<M> {
     return this.items[Symbol.iterator]();
   }
@@ -53,6 +57,7 @@ export class Sequential extends ModuleList<Layer> {
   constructor(...layers: Layer[]) {
     super(layers);
   }
+  /** Feeds `x` through every layer in order, each layer's output the next one's input. */
   forward(x: Variable): Variable {
     let y = x;
     for (const layer of this) y = layer.forward(y);

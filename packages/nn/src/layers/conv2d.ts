@@ -9,9 +9,13 @@ import { intPair, size } from './sizes.js';
 /** One size for both spatial dims, or (height, width). */
 export type Pair = number | readonly [number, number];
 
+/** Options of {@link Conv2d} (PyTorch `nn.Conv2d`'s keyword arguments), plus the dtype and backend of its parameters. */
 export interface Conv2dOptions extends CreateOptions {
+  /** Step of the kernel window (default 1). */
   stride?: Pair;
+  /** Zeros added on each side of H and W (default 0); `(k − 1) / 2` keeps the size for odd k at stride 1. */
   padding?: Pair;
+  /** Spacing between kernel taps (default 1: a dense kernel). */
   dilation?: Pair;
   /** Split channels into groups convolved separately (groups = channels: depthwise). Default 1. */
   groups?: number;
@@ -27,16 +31,29 @@ export interface Conv2dOptions extends CreateOptions {
  * patchEmbed.forward(images);   // [B, 3, 384, 384] -> [B, 768, 24, 24]
  */
 export class Conv2d extends Module {
+  /** The kernel, `[outChannels, inChannels / groups, kh, kw]`. */
   readonly weight: Parameter;
+  /** The per-output-channel bias, `[outChannels]`; null when created with `bias: false`. */
   readonly bias: Parameter | null;
+  /** Kernel height and width. */
   readonly kernelSize: [number, number];
+  /** Step of the window, `[sh, sw]`. */
   readonly stride: [number, number];
+  /** Zero padding on each side, `[ph, pw]`. */
   readonly padding: [number, number];
+  /** Spacing between kernel taps, `[dh, dw]`. */
   readonly dilation: [number, number];
+  /** Channel groups (1: every output channel sees every input channel). */
   readonly groups: number;
 
+  /**
+   * @param kernelSize - Kernel size, one number for a square kernel or `[kh, kw]`.
+   * @throws When a size is not a positive integer, or the channels do not divide by `groups`.
+   */
   constructor(
+    /** Channels C of the input `[N, C, H, W]`. */
     readonly inChannels: number,
+    /** Channels of the output, the number of filters. */
     readonly outChannels: number,
     kernelSize: Pair,
     opts: Conv2dOptions = {},
@@ -58,6 +75,7 @@ export class Conv2d extends Module {
     this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(defaultBias(outChannels, fanIn, opts)));
   }
 
+  /** Convolves x `[N, inChannels, H, W]` -> `[N, outChannels, Ho, Wo]`, `Ho = floor((H + 2·ph − dh·(kh − 1) − 1) / sh) + 1`. */
   forward(x: Variable): Variable {
     return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }

@@ -8,10 +8,14 @@ import { Module } from '../module.js';
  * evaluation (PyTorch's `nn.Dropout`).
  */
 export class Dropout extends Module {
-  constructor(readonly p = 0.5) {
+  constructor(
+    /** Probability of zeroing each element, in [0, 1] (default 0.5); out of range throws. */
+    readonly p = 0.5,
+  ) {
     super();
     checkP('Dropout', p);
   }
+  /** `x` with elements dropped and the rest scaled by 1/(1 − p) in training mode; `x` itself in eval mode. */
   forward(x: Variable): Variable {
     return dropout(x, this.p, this.training);
   }
@@ -26,10 +30,14 @@ export class Dropout extends Module {
  * with depth.
  */
 export class DropPath extends Module {
-  constructor(readonly p = 0) {
+  constructor(
+    /** Probability of dropping the branch for each sample, in [0, 1] (default 0: the identity); out of range throws. */
+    readonly p = 0,
+  ) {
     super();
     checkP('DropPath', p);
   }
+  /** `x` `[B, ...]` with whole samples zeroed (the rest scaled by 1/(1 − p)) in training mode; `x` itself in eval mode. */
   forward(x: Variable): Variable {
     return dropPath(x, this.p, this.training);
   }

@@ -6,6 +6,7 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { size } from './sizes.js';
 
+/** Options of {@link LayerNorm}, plus the dtype and backend of its parameters. */
 export interface LayerNormOptions extends CreateOptions {
   /** Added to the variance; PyTorch's default is 1e-5, ViT (timm) uses 1e-6. */
   eps?: number;
@@ -19,9 +20,13 @@ export interface LayerNormOptions extends CreateOptions {
  * @example new LayerNorm(768, { eps: 1e-6 }).forward(tokens)   // [B, N, 768] -> [B, N, 768]
  */
 export class LayerNorm extends Module {
+  /** The trailing dims normalised over, e.g. `[768]`. */
   readonly normalizedShape: number[];
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** The per-element scale, `normalizedShape`, ones at creation; null without `elementwiseAffine`. */
   readonly weight: Parameter | null;
+  /** The per-element shift, `normalizedShape`, zeros at creation; null without `elementwiseAffine`. */
   readonly bias: Parameter | null;
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
@@ -34,6 +39,7 @@ export class LayerNorm extends Module {
     this.bias = this.registerParameter('bias', affine ? new Parameter(zeros(this.normalizedShape, opts)) : null);
   }
 
+  /** Normalises x `[..., ...normalizedShape]` over its trailing dims; same shape out. */
   forward(x: Variable): Variable {
     return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
   }

@@ -7,6 +7,7 @@ import { Parameter } from '../parameter.js';
 import { defaultBias, defaultWeight } from './default-init.js';
 import { size } from './sizes.js';
 
+/** Options of {@link Linear}: whether it has a bias, and the dtype and backend of its parameters. */
 export interface LinearOptions extends CreateOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
@@ -20,11 +21,15 @@ export interface LinearOptions extends CreateOptions {
  * fc.forward(x);   // x [B, N, 768] -> [B, N, 3072]
  */
 export class Linear extends Module {
+  /** The weight, `[outFeatures, inFeatures]`, uniform in ±1/√inFeatures at creation (PyTorch's default). */
   readonly weight: Parameter;
+  /** The bias, `[outFeatures]`; null when created with `bias: false`. */
   readonly bias: Parameter | null;
 
   constructor(
+    /** Size of each input's last dim. */
     readonly inFeatures: number,
+    /** Size of each output's last dim. */
     readonly outFeatures: number,
     opts: LinearOptions = {},
   ) {
@@ -35,6 +40,7 @@ export class Linear extends Module {
     this.bias = this.registerParameter('bias', opts.bias === false ? null : new Parameter(defaultBias(outFeatures, inFeatures, opts)));
   }
 
+  /** `x · weightᵀ + bias`: x `[..., inFeatures]` -> `[..., outFeatures]`. */
   forward(x: Variable): Variable {
     return linear(x, this.weight, this.bias);
   }

@@ -10,9 +10,13 @@ import { Module } from '../module.js';
  * @example new Upsample({ scaleFactor: 2, mode: 'bilinear' }).forward(x)   // [B, 256, 24, 24] -> [B, 256, 48, 48]
  */
 export class Upsample extends Module {
-  constructor(readonly options: InterpolateOptions) {
+  constructor(
+    /** The target `size` or `scaleFactor`, `mode` and `alignCorners`, as `interpolate` takes them. */
+    readonly options: InterpolateOptions,
+  ) {
     super();
   }
+  /** `x` `[N, C, H, W]` resized to `[N, C, H', W']`. */
   forward(x: Variable): Variable {
     return interpolate(x, this.options);
   }

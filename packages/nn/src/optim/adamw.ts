@@ -3,11 +3,15 @@ import { adamwUpdate, type Tensor } from '@setr-ts/tensor';
 import type { Parameter } from '../parameter.js';
 import { type BaseHyper, Optimizer, type ParamGroupInput, type ParamState } from './optimizer.js';
 
+/** AdamW's hyper-parameters (PyTorch `torch.optim.AdamW`'s arguments, camel-cased). */
 export interface AdamWHyper extends BaseHyper {
+  /** Decay rates `[β₁, β₂]` of the first- and second-moment running averages, each in [0, 1); default `[0.9, 0.999]`. */
   betas: readonly [number, number];
+  /** Added to the denominator `√v̂ + eps` for stability; default 1e-8. */
   eps: number;
   /** Normalise by the largest second moment seen so far (Reddi et al. 2018). */
   amsgrad: boolean;
+  /** Ascend instead of descend (the gradient's sign flipped); default false. */
   maximize: boolean;
 }
 
@@ -34,7 +38,17 @@ export class AdamW extends Optimizer<AdamWHyper> {
     if (!(h.eps >= 0)) throw new Error(`AdamW: invalid eps ${h.eps}`);
   }
 
-  protected update(p: Tensor, grad: Tensor, state: Readonly<ParamState>, h: AdamWHyper): { value: Tensor; state: ParamState } {
+  protected update(
+    p: Tensor,
+    grad: Tensor,
+    state: Readonly<ParamState>,
+    h: AdamWHyper,
+  ): {
+    /** The parameter after this step. */
+    value: Tensor;
+    /** The parameter's state after this step. */
+    state: ParamState;
+  } {
     const step = ((state.step as number | undefined) ?? 0) + 1;
     const moment = (k: string) => (state[k] as Tensor | undefined) ?? null;
     // one fused kernel per parameter where the backend has it; the formula is in the tensor package's ops/adamw.ts

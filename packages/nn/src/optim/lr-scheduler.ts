@@ -2,8 +2,11 @@
 import type { BaseHyper, Optimizer } from './optimizer.js';
 import type { Schedule } from './schedules.js';
 
+/** A scheduler's state as plain JSON, for checkpoints: {@link LrScheduler.stateDict} makes it, `loadStateDict` restores it. */
 export interface LrSchedulerState {
+  /** Iterations stepped so far. */
   iter: number;
+  /** Each group's lr when the scheduler was made: what the schedule scales. */
   baseLrs: number[];
 }
 
@@ -20,7 +23,9 @@ export class LrScheduler {
   private baseLrs: number[];
 
   constructor(
+    /** The optimizer whose groups' `lr` the scheduler sets. */
     readonly optimizer: Optimizer<BaseHyper>,
+    /** Maps (base lr, iteration) to the lr of that iteration, e.g. `poly({ maxIters })`. */
     readonly schedule: Schedule,
   ) {
     this.baseLrs = optimizer.paramGroups.map((g) => g.lr);

@@ -9,7 +9,9 @@ import type { Parameter } from '../parameter.js';
 
 /** Hyper-parameters every optimizer has; each subclass adds its own (momentum, betas, ...). */
 export interface BaseHyper {
+  /** Learning rate: the step size (a scheduler changes it per group as training goes). */
   lr: number;
+  /** Weight decay λ: coupled L2 in SGD, decoupled shrinkage in AdamW. */
   weightDecay: number;
 }
 
@@ -17,10 +19,16 @@ export interface BaseHyper {
 export type HyperValue = number | boolean | readonly number[];
 
 /** A group of parameters as given to a constructor: any hyper-parameter left out takes the default. */
-export type ParamGroupInput<H> = { params: Iterable<Parameter> } & Partial<H>;
+export type ParamGroupInput<H> = {
+  /** The group's parameters; a parameter may belong to one group only. */
+  params: Iterable<Parameter>;
+} & Partial<H>;
 
 /** A group as the optimizer holds it; schedulers change `lr` here. */
-export type ParamGroup<H> = H & { params: Parameter[] };
+export type ParamGroup<H> = H & {
+  /** The group's parameters, in the order given. */
+  params: Parameter[];
+};
 
 /** One parameter's state: tensors (momentum buffers, moment estimates) and numbers (step counts). */
 export type ParamState = Record<string, Tensor | number>;
@@ -30,14 +38,25 @@ export type ParamState = Record<string, Tensor | number>;
  * the groups in order, and each group lists its hyper-parameters and the indices of its parameters.
  */
 export interface OptimizerStateDict {
+  /** Per-parameter state by global parameter index; parameters without state (no step yet) are absent. */
   state: Record<number, ParamState>;
-  paramGroups: (Record<string, HyperValue> & { params: number[] })[];
+  /** Each group's hyper-parameters, and the global indices of its parameters. */
+  paramGroups: (Record<string, HyperValue> & {
+    /** Global indices of the group's parameters (counting through the groups in order). */
+    params: number[];
+  })[];
 }
 
 /** The metadata key under which `save` stores the non-tensor part of the state dict. */
 const META_KEY = 'setr-ts.optimizer';
 
+/**
+ * The base of every optimizer (PyTorch `torch.optim.Optimizer`): holds parameter groups and per-parameter
+ * state, and runs `step`, `zeroGrad`, `stateDict`, `loadStateDict` and checkpoints; a subclass supplies
+ * the update rule (see {@link SGD}, {@link AdamW}).
+ */
 export abstract class Optimizer<H extends BaseHyper> {
+  /** The groups with their current hyper-parameters; set `paramGroups[i].lr` to change a learning rate by hand. */
   readonly paramGroups: ParamGroup<H>[];
   private readonly state = new Map<Parameter, ParamState>();
 
@@ -75,7 +94,17 @@ export abstract class Optimizer<H extends BaseHyper> {
    * value and the new state. Runs inside `tidy`, so temporaries need no disposing; returned tensors
    * are kept, and the old value and state tensors are disposed after.
    */
-  protected abstract update(value: Tensor, grad: Tensor, state: Readonly<ParamState>, h: H): { value: Tensor; state: ParamState };
+  protected abstract update(
+    value: Tensor,
+    grad: Tensor,
+    state: Readonly<ParamState>,
+    h: H,
+  ): {
+    /** The parameter's new value. */
+    value: Tensor;
+    /** The parameter's new state. */
+    state: ParamState;
+  };
 
   /**
    * Updates every parameter that has a gradient (parameters without one, or frozen, are skipped, as in

@@ -3,9 +3,13 @@ import type { Tensor } from '@setr-ts/tensor';
 import type { Parameter } from '../parameter.js';
 import { type BaseHyper, Optimizer, type ParamGroupInput, type ParamState } from './optimizer.js';
 
+/** SGD's hyper-parameters (PyTorch `torch.optim.SGD`'s arguments, camel-cased). */
 export interface SGDHyper extends BaseHyper {
+  /** Momentum factor μ (default 0: plain SGD); SETR uses 0.9. */
   momentum: number;
+  /** Dampening of the gradient added to the momentum buffer, `(1 − dampening)·g` (default 0). */
   dampening: number;
+  /** Nesterov momentum (default false); needs momentum > 0 and zero dampening, else the constructor throws. */
   nesterov: boolean;
   /** Ascend instead of descend. */
   maximize: boolean;
@@ -38,7 +42,17 @@ export class SGD extends Optimizer<SGDHyper> {
       throw new Error('SGD: nesterov momentum requires a momentum and zero dampening');
   }
 
-  protected update(p: Tensor, grad: Tensor, state: Readonly<ParamState>, h: SGDHyper): { value: Tensor; state: ParamState } {
+  protected update(
+    p: Tensor,
+    grad: Tensor,
+    state: Readonly<ParamState>,
+    h: SGDHyper,
+  ): {
+    /** The parameter after this step. */
+    value: Tensor;
+    /** The parameter's state after this step. */
+    state: ParamState;
+  } {
     let g = h.maximize ? grad.neg() : grad;
     if (h.weightDecay !== 0) g = g.add(p.mul(h.weightDecay));
     let buf = state.momentum_buffer as Tensor | undefined;

@@ -60,7 +60,16 @@ function classesMixed(label: Raster, top: number, left: number, height: number, 
  * const rng = new Rng(0);
  * const { image, label } = augmentSample(dataset.get(0), rng, { cropSize: [96, 128], photometric: true });
  */
-export function augmentSample(sample: { image: Raster; label: Raster }, rng: Rng, opts: AugmentOptions): { image: Raster; label: Raster } {
+export function augmentSample(
+  sample: { image: Raster; label: Raster },
+  rng: Rng,
+  opts: AugmentOptions,
+): {
+  /** The augmented RGB image, at most `cropSize`. */
+  image: Raster;
+  /** The label map, cropped and flipped with the image (resized nearest-neighbour, so classes stay whole). */
+  label: Raster;
+} {
   const { cropSize, scaleRange = [0.5, 2], catMaxRatio = 1, flipProb = 0.5, photometric = false } = opts;
   const r = rng.uniform(scaleRange[0], scaleRange[1]);
   const size = [Math.max(1, Math.round(sample.image.height * r)), Math.max(1, Math.round(sample.image.width * r))] as const;

@@ -12,6 +12,7 @@ import { type Backend, fromTypedArray, type Tensor } from '@setr-ts/tensor';
 import { labelsInto, normalizeInto } from './normalize.js';
 import type { Raster } from './raster.js';
 
+/** One batch of samples as tensors, what {@link TrainLoader} and {@link evalBatches} yield. */
 export interface Batch {
   /** float32 `[B, 3, H, W]`, normalised with the ImageNet mean and std. */
   readonly images: Tensor;

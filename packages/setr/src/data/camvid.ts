@@ -17,6 +17,7 @@ import { CAMVID_CLASSES, CAMVID_PALETTE, CAMVID_VOID } from './camvid-classes.js
 import { IGNORE_INDEX, SegmentationDataset } from './dataset.js';
 import { readImage, readLabelImage } from './image-io.js';
 
+/** Options of {@link loadCamVid}. */
 export interface CamVidOptions {
   /** [height, width] every picture is resized to; the first photo's size when omitted. */
   size?: readonly [number, number];

@@ -20,14 +20,19 @@ export interface Sample {
   readonly name: string;
 }
 
+/** What a {@link SegmentationDataset} is made from: packed pixels, packed labels and the class table. */
 export interface DatasetParts {
   /** [N, H, W, 3] RGB. */
   readonly images: Uint8Array;
   /** [N, H, W], values in [0, classNames.length) or 255. */
   readonly labels: Uint8Array;
+  /** One name per sample (e.g. the source file's), N of them: N is read from here. */
   readonly names: readonly string[];
+  /** Height H of every sample, in pixels. */
   readonly height: number;
+  /** Width W of every sample, in pixels. */
   readonly width: number;
+  /** The class names, in label-value order (label k is `classNames[k]`). */
   readonly classNames: readonly string[];
   /** An RGB colour per class, for pictures of label maps. */
   readonly palette: readonly (readonly [number, number, number])[];
@@ -40,12 +45,19 @@ export interface DatasetParts {
  * ds.get(0).label.data; // Uint8Array [H·W]
  */
 export class SegmentationDataset {
+  /** All images packed, `[N, H, W, 3]` RGB bytes. */
   readonly images: Uint8Array;
+  /** All label maps packed, `[N, H, W]`: class indices, or 255 (ignored). */
   readonly labels: Uint8Array;
+  /** One name per sample. */
   readonly names: readonly string[];
+  /** Height of every sample. */
   readonly height: number;
+  /** Width of every sample. */
   readonly width: number;
+  /** The class names, in label-value order. */
   readonly classNames: readonly string[];
+  /** An RGB colour per class, for pictures of label maps. */
   readonly palette: readonly (readonly [number, number, number])[];
 
   constructor(parts: DatasetParts) {

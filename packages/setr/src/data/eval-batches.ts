@@ -8,7 +8,9 @@ import type { Backend } from '@setr-ts/tensor';
 import { assembleBatch, type Batch, prefetch, toBatch } from './batch.js';
 import type { SegmentationDataset } from './dataset.js';
 
+/** Options of {@link evalBatches}. */
 export interface EvalBatchOptions {
+  /** Samples per batch; the last batch may be smaller. */
   batchSize: number;
   /** Where the batch tensors are created; the current backend unless given. */
   backend?: Backend | string;

@@ -16,6 +16,7 @@ import { hsvToRgb, rgbToHsv } from './hsv.js';
 import type { Raster } from './raster.js';
 import type { Rng } from './rng.js';
 
+/** Options of {@link photometricDistortion}: the ranges of mmseg's `PhotoMetricDistortion`. */
 export interface PhotometricOptions {
   /** β is drawn from U(−brightnessDelta, brightnessDelta); default 32. */
   brightnessDelta?: number;

@@ -6,10 +6,15 @@
  *   data[(y·width + x)·channels + c]
  */
 
+/** An 8-bit HWC image or label map: `data[(y·width + x)·channels + c]`. */
 export interface Raster {
+  /** The pixels, row-major with interleaved channels; `height · width · channels` bytes. */
   readonly data: Uint8Array;
+  /** Rows. */
   readonly height: number;
+  /** Columns. */
   readonly width: number;
+  /** Bytes per pixel: 3 (RGB) for a photo, 1 for a label map. */
   readonly channels: number;
 }
 

@@ -16,6 +16,7 @@
  */
 import { type Raster, raster } from './raster.js';
 
+/** How {@link resize} samples: `area` for shrinking photos, `bilinear` for enlarging them, `nearest` for label maps. */
 export type ResizeFilter = 'area' | 'bilinear' | 'nearest';
 
 /** Per-axis taps in compressed form: output o reads `index[k]·weight[k]` for k in [start[o], start[o+1]). */

@@ -12,7 +12,9 @@
 
 /** The saved state: the two 64-bit words as 16 hex digits each. */
 export interface RngState {
+  /** The 64-bit state word, 16 hex digits. */
   readonly state: string;
+  /** The 64-bit stream increment (odd), 16 hex digits. */
   readonly inc: string;
 }
 

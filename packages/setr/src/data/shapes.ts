@@ -24,6 +24,7 @@ export const SHAPES_PALETTE: readonly (readonly [number, number, number])[] = [
   [60, 90, 235],
 ];
 
+/** Options of {@link makeShapesDataset}, the synthetic dataset of coloured shapes. */
 export interface ShapesOptions {
   /** Number of pictures. */
   count: number;

@@ -18,7 +18,9 @@ import { assembleBatch, type Batch, type HostBatch, prefetch, toBatch } from './
 import type { SegmentationDataset } from './dataset.js';
 import { Rng, type RngState } from './rng.js';
 
+/** Options of {@link TrainLoader}. */
 export interface TrainLoaderOptions {
+  /** Samples per batch (a positive integer). */
   batchSize: number;
   /** Seeds the shuffles and the augmentation; default 0. */
   seed?: number;
@@ -40,6 +42,7 @@ export interface LoaderState {
   readonly position: number;
   /** This epoch's order of sample indices. */
   readonly order: readonly number[];
+  /** The generator's state at that point, so shuffles and augmentations continue identically. */
   readonly rng: RngState;
 }
 
@@ -60,7 +63,9 @@ interface Scheduled {
  * // resuming: new TrainLoader(train, sameOptions).loadState(saved.loader)
  */
 export class TrainLoader {
+  /** The samples batches are drawn from. */
   readonly dataset: SegmentationDataset;
+  /** Samples per batch. */
   readonly batchSize: number;
   private readonly shuffle: boolean;
   private readonly dropLast: boolean;

@@ -25,7 +25,9 @@ function valuesOf(map: LabelMap, role: string): { values: ArrayLike<number>; sha
  * segmentationScores(cm).meanIoU;
  */
 export class ConfusionMatrix {
+  /** K, the number of classes; labels and predictions must lie in [0, K) unless ignored. */
   readonly numClasses: number;
+  /** The true label whose pixels are not counted (default 255: void and padding). */
   readonly ignoreIndex: number;
   /** Row-major K×K: `counts[t·K + p]`; float64 holds integers exactly up to 2⁵³. */
   readonly counts: Float64Array;

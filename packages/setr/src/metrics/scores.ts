@@ -13,6 +13,7 @@
  */
 import type { ConfusionMatrix } from './confusion-matrix.js';
 
+/** The standard segmentation metrics of a confusion matrix, as {@link segmentationScores} computes them (mmseg's names). */
 export interface SegmentationScores {
   /** Per class; NaN for a class in neither truth nor prediction. */
   readonly iou: number[];

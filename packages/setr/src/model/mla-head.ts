@@ -25,6 +25,7 @@ import { Conv2d, LayerNorm, Module, ModuleList, Sequential } from '@setr-ts/nn';
 import { ConvModule } from './conv-module.js';
 import { tokensToMap } from './tokens-to-map.js';
 
+/** Options of {@link MlaHead}; the segmentor fills them from the config. */
 export interface MlaHeadOptions {
   /** The blocks feeding the streams, shallowest first. */
   taps: readonly number[];
@@ -34,19 +35,38 @@ export interface MlaHeadOptions {
   mlaChannels: number;
   /** Ch, each stream's head width. */
   headChannels: number;
+  /** K, the number of classes (channels of the logits). */
   numClasses: number;
+  /** Epsilon of the per-tap LayerNorms. */
   lnEps: number;
+  /** alignCorners of the final resize to the input size (the ×4 stream upsampling always aligns). */
   alignCorners: boolean;
 }
 
+/**
+ * SETR-MLA's decoder: per-tap LayerNorm and 1×1 lateral convs, top-down sums, 3×3 smoothing, two 3×3
+ * convs and ×4 upsampling per stream, then concatenation, a 3×3 classifier and a resize to the input.
+ * Its two halves are {@link aggregate} (the neck) and {@link forward} (the head).
+ * @example
+ * const head = new MlaHead({ taps: [5, 11, 17, 23], inChannels: 1024, mlaChannels: 256, headChannels: 128, numClasses: 12, lnEps: 1e-6, alignCorners: false });
+ * const logits = head.forward(head.aggregate(blocks, [24, 24]), [384, 384]);   // [B, 12, 384, 384]
+ */
 export class MlaHead extends Module {
+  /** One LayerNorm per tap, on the tapped block's tokens (state-dict `norms.i`). */
   readonly norms: ModuleList<LayerNorm>;
+  /** One 1×1 ConvModule D → Cm per tap (state-dict `lateral.i`). */
   readonly lateral: ModuleList<ConvModule>;
+  /** One 3×3 ConvModule Cm → Cm per tap, after the top-down sums (state-dict `smooth.i`). */
   readonly smooth: ModuleList<ConvModule>;
+  /** Per tap, two 3×3 ConvModules Cm → Ch → Ch (state-dict `streams.i.0`, `streams.i.1`). */
   readonly streams: ModuleList<Sequential>;
+  /** The 3×3 classifier M·Ch → K, with bias (state-dict `conv_seg`). */
   readonly convSeg: Conv2d;
 
-  constructor(readonly opts: MlaHeadOptions) {
+  constructor(
+    /** The head's configuration, kept for `aggregate` and `forward`. */
+    readonly opts: MlaHeadOptions,
+  ) {
     super();
     const { taps, inChannels: d, mlaChannels: cm, headChannels: ch } = opts;
     const perTap = <M extends Module>(make: () => M): M[] => taps.map(() => make());
@@ -90,19 +110,26 @@ export class MlaHead extends Module {
  *   s_i [B, Cm, h, w] → conv_seg → [B, K, h, w] → resize → [B, K, H, W]
  */
 export class MlaAuxHead extends Module {
+  /** The 1×1 classifier Cm → K, without bias (state-dict `conv_seg`). */
   readonly convSeg: Conv2d;
 
+  /**
+   * @param mlaChannels - Cm, the width of the aggregated streams.
+   * @param numClasses - K, the number of classes.
+   */
   constructor(
     /** Which stream (index into the MLA taps) it reads. */
     readonly stream: number,
     mlaChannels: number,
     numClasses: number,
+    /** alignCorners of the resize to the input size. */
     readonly alignCorners: boolean,
   ) {
     super();
     this.convSeg = this.registerModule('conv_seg', new Conv2d(mlaChannels, numClasses, 1, { bias: false }));
   }
 
+  /** The aggregated streams (from {@link MlaHead.aggregate}) and the output size [H, W] → logits `[B, K, H, W]`. */
   forward(streams: readonly Variable[], size: readonly [number, number]): Variable {
     const logits = this.convSeg.forward(streams[this.stream]); // [B, K, h, w]
     return interpolate(logits, { size: [size[0], size[1]], mode: 'bilinear', alignCorners: this.alignCorners }); // [B, K, H, W]

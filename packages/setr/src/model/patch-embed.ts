@@ -10,11 +10,19 @@
 import type { Variable } from '@setr-ts/autograd';
 import { Conv2d, Module } from '@setr-ts/nn';
 
+/**
+ * Cuts images into non-overlapping `patchSize`² patches and embeds each as a D-vector (timm's `PatchEmbed`).
+ * @example
+ * const { tokens, grid } = new PatchEmbed(16, 768).forward(images);   // [B, 3, 384, 384] -> tokens [B, 576, 768], grid [24, 24]
+ */
 export class PatchEmbed extends Module {
+  /** The patch projection: `Conv2d(3, embedDim, patchSize, { stride: patchSize })`. */
   readonly proj: Conv2d;
 
   constructor(
+    /** Side p of each square patch, in pixels (16 in SETR). */
     readonly patchSize: number,
+    /** D, the width of each token. */
     readonly embedDim: number,
   ) {
     super();
@@ -22,7 +30,12 @@ export class PatchEmbed extends Module {
   }
 
   /** Images `[B, 3, H, W]` (H, W divisible by the patch) → tokens `[B, N, D]` and the grid [H/p, W/p]. */
-  forward(x: Variable): { tokens: Variable; grid: [number, number] } {
+  forward(x: Variable): {
+    /** The patch embeddings `[B, N, D]`, row-major over the grid. */
+    tokens: Variable;
+    /** The patch grid `[H/p, W/p]`. */
+    grid: [number, number];
+  } {
     const [, c, h, w] = x.shape;
     const p = this.patchSize;
     if (x.rank !== 4 || c !== 3) throw new Error(`PatchEmbed: expected images [B, 3, H, W], got [${x.shape.join(',')}]`);

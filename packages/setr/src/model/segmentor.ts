@@ -17,6 +17,7 @@ import { MlaAuxHead, MlaHead } from './mla-head.js';
 import { UpHead, type UpHeadOptions } from './up-head.js';
 import { VisionTransformer } from './vit.js';
 
+/** What {@link Setr.forward} returns: the logits, the auxiliary logits and, when asked for, attention maps. */
 export interface SetrOutput {
   /** The decoder's class logits `[B, K, H, W]`. */
   readonly logits: Variable;
@@ -70,7 +71,9 @@ function buildHeads(c: SetrConfig): Heads {
  * const { logits, aux } = model.forward(variable(images));   // images [B, 3, 96, 128] -> logits [B, 11, 96, 128]
  */
 export class Setr extends Module {
+  /** The checked configuration, defaults filled in. */
   readonly config: SetrConfig;
+  /** The ViT encoder (state-dict prefix `backbone.`). */
   readonly backbone: VisionTransformer;
   private readonly heads: Heads;
 
@@ -83,9 +86,11 @@ export class Setr extends Module {
     this.registerModule('auxiliary_heads', this.heads.aux);
   }
 
+  /** The decoder (state-dict prefix `decode_head.`): an {@link UpHead} for Naive and PUP, an {@link MlaHead} for MLA. */
   get decodeHead(): UpHead | MlaHead {
     return this.heads.decode;
   }
+  /** The auxiliary heads, in `auxTaps` order (state-dict prefix `auxiliary_heads.i.`); `forward` runs them in training mode or with `aux: true`. */
   get auxiliaryHeads(): (UpHead | MlaAuxHead)[] {
     return [...this.heads.aux];
   }

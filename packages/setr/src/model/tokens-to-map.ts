@@ -8,6 +8,11 @@
 import type { Variable } from '@setr-ts/autograd';
 import type { LayerNorm } from '@setr-ts/nn';
 
+/**
+ * A block's tokens `[B, 1+N, D]` (cls token first) → a feature map `[B, D, h, w]`, after `norm`; throws
+ * unless N = h·w.
+ * @example tokensToMap(head.norm, blocks[23], [24, 24])   // [B, 577, 1024] -> [B, 1024, 24, 24]
+ */
 export function tokensToMap(norm: LayerNorm, tokens: Variable, grid: readonly [number, number]): Variable {
   const [b, n, d] = tokens.shape;
   const [h, w] = grid;

@@ -25,6 +25,7 @@ import { Conv2d, LayerNorm, Module, ModuleList } from '@setr-ts/nn';
 import { ConvModule } from './conv-module.js';
 import { tokensToMap } from './tokens-to-map.js';
 
+/** Options of {@link UpHead}; the segmentor fills them from the config and decoder kind. */
 export interface UpHeadOptions {
   /** The block whose tokens this head reads. */
   tap: number;
@@ -32,6 +33,7 @@ export interface UpHeadOptions {
   inChannels: number;
   /** C, the width of the conv stages. */
   channels: number;
+  /** K, the number of classes (channels of the logits). */
   numClasses: number;
   /** Number of conv-BN-ReLU stages (1 for Naive, log2(patch) for PUP). */
   numConvs: number;
@@ -41,16 +43,32 @@ export interface UpHeadOptions {
   upScale: number;
   /** How many stages, from the first, are followed by an upsampling. */
   numUpsamples: number;
+  /** Epsilon of the LayerNorm on the tapped tokens. */
   lnEps: number;
+  /** alignCorners of every bilinear resize of the head. */
   alignCorners: boolean;
 }
 
+/**
+ * The decoder of SETR-Naive and SETR-PUP, and their auxiliary heads (mmseg's `SETRUPHead`): LayerNorm,
+ * tokens to a map, conv-BN-ReLU stages with bilinear upsampling, a 1×1 classifier, a resize to the input.
+ * @example
+ * // SETR-PUP's decoder on ViT-L tokens:
+ * const head = new UpHead({ tap: 23, inChannels: 1024, channels: 256, numClasses: 12, numConvs: 4, kernelSize: 3, upScale: 2, numUpsamples: 3, lnEps: 1e-6, alignCorners: false });
+ * head.forward(blocks, [24, 24], [384, 384]);   // [B, 12, 384, 384]
+ */
 export class UpHead extends Module {
+  /** LayerNorm on the tapped block's tokens (state-dict `norm`). */
   readonly norm: LayerNorm;
+  /** The `numConvs` conv-BN-ReLU stages (state-dict `convs.i`). */
   readonly convs: ModuleList<ConvModule>;
+  /** The 1×1 classifier C → K (state-dict `conv_seg`). */
   readonly convSeg: Conv2d;
 
-  constructor(readonly opts: UpHeadOptions) {
+  constructor(
+    /** The head's configuration, kept for `forward`. */
+    readonly opts: UpHeadOptions,
+  ) {
     super();
     const { inChannels, channels, numConvs, kernelSize } = opts;
     this.norm = this.registerModule('norm', new LayerNorm(inChannels, { eps: opts.lnEps }));

@@ -34,11 +34,22 @@ export type EncoderConfig = Pick<
   'imgSize' | 'patchSize' | 'embedDim' | 'depth' | 'numHeads' | 'mlpRatio' | 'lnEps' | 'dropRate' | 'attnDropRate' | 'dropPathRate'
 >;
 
+/**
+ * SETR's encoder: a ViT without final norm that returns every block's tokens (timm's parameter names).
+ * @example
+ * const vit = new VisionTransformer(preset('setr-tiny-pup'));
+ * const { blocks, grid } = vit.forward(variable(images));   // blocks: depth × [B, 1+N, D]
+ */
 export class VisionTransformer extends Module {
+  /** Patches to tokens (state-dict `patch_embed`). */
   readonly patchEmbed: PatchEmbed;
+  /** The learned cls token `[1, 1, D]`, prepended to the patch tokens (state-dict `cls_token`). */
   readonly clsToken: Parameter;
+  /** The learned position embedding `[1, 1+N, D]` for {@link grid}; resized for other input sizes (state-dict `pos_embed`). */
   readonly posEmbed: Parameter;
+  /** Dropout after adding the position embedding (state-dict `pos_drop`). */
   readonly posDrop: Dropout;
+  /** The `depth` transformer blocks (state-dict `blocks.i`). */
   readonly blocks: ModuleList<Block>;
   /** The grid the position embedding was learned for. */
   readonly grid: [number, number];

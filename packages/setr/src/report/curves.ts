@@ -9,14 +9,24 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { EpochRecord } from '../train/history.js';
 
+/** One validation mIoU of another run, drawn as a point beside this run's curve. */
 export interface ReferencePoint {
+  /** The epoch the score was measured after. */
   readonly epoch: number;
+  /** Validation mean IoU, in [0, 1]. */
   readonly valMeanIoU: number;
 }
 
+/** Options of the training-curves chart (loss and validation mIoU per epoch). */
 export interface CurvesOptions {
   /** Named mIoU points of another run to compare with (points on the mIoU panel). */
-  readonly reference?: { readonly label: string; readonly points: readonly ReferencePoint[] };
+  readonly reference?: {
+    /** The legend entry of the points, e.g. `paper (SETR-PUP)`. */
+    readonly label: string;
+    /** The points, by epoch. */
+    readonly points: readonly ReferencePoint[];
+  };
+  /** A title above both panels; none when omitted. */
   readonly title?: string;
 }
 

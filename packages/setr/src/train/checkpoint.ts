@@ -19,6 +19,7 @@ import type { LoaderState } from '../data/train-loader.js';
 import type { Setr } from '../model/segmentor.js';
 import type { EpochRecord } from './history.js';
 
+/** The JSON part of a training checkpoint (`checkpoint.json`): everything a resumed run needs besides the weight files. */
 export interface CheckpointState {
   /** The config the run trains (a resumed run must have the same). */
   readonly config: SetrConfig;
@@ -30,14 +31,23 @@ export interface CheckpointState {
   readonly step: number;
   /** The epoch count of the schedule. */
   readonly epochs: number;
+  /** The learning-rate scheduler's state. */
   readonly scheduler: LrSchedulerState;
+  /** Where the training loader stands: epoch, position, order and its generator. */
   readonly loader: LoaderState;
   /** The tensor package's generator (`getRngState`). */
   readonly rng: number[];
+  /** One record per completed epoch. */
   readonly history: EpochRecord[];
   /** Wall-clock seconds of training so far. */
   readonly seconds: number;
-  readonly files: { readonly model: string; readonly optimizer: string };
+  /** The weight files beside `checkpoint.json`, by file name. */
+  readonly files: {
+    /** The model's safetensors file, e.g. `epoch-012.model.safetensors`. */
+    readonly model: string;
+    /** The optimizer's safetensors file, e.g. `epoch-012.optim.safetensors`. */
+    readonly optimizer: string;
+  };
 }
 
 export const CHECKPOINT_FILE = 'checkpoint.json';

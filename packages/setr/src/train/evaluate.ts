@@ -9,8 +9,11 @@ import { ConfusionMatrix } from '../metrics/confusion-matrix.js';
 import { type SegmentationScores, segmentationScores } from '../metrics/scores.js';
 import type { Setr } from '../model/segmentor.js';
 
+/** What {@link evaluate} returns: the scores, and the confusion matrix they come from. */
 export interface Evaluation {
+  /** mIoU, per-class IoU and accuracies over the whole dataset. */
   readonly scores: SegmentationScores;
+  /** The K×K pixel counts (true class × predicted class). */
   readonly confusion: ConfusionMatrix;
 }
 

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '@setr-ts/nn';
 
+/** One epoch of a training run, as `metrics.json` and the checkpoint store it. */
 export interface EpochRecord {
   /** 1-based: the number of epochs completed. */
   readonly epoch: number;
@@ -15,23 +16,39 @@ export interface EpochRecord {
   readonly lr: number;
   /** Validation mean IoU, per-class IoU (NaN written as null), pixel accuracy and mean class accuracy. */
   readonly valMeanIoU: number;
+  /** Validation IoU per class, in class order; null for a class in neither truth nor prediction. */
   readonly valIoU: (number | null)[];
+  /** Validation pixel accuracy: correct pixels over counted pixels. */
   readonly valPixelAccuracy: number;
+  /** Validation accuracy averaged over the classes present in the truth. */
   readonly valMeanClassAccuracy: number;
   /** Seconds: the epoch's training steps, of which waiting for data, and the validation. */
   readonly trainSeconds: number;
+  /** Seconds of `trainSeconds` spent waiting for the loader (high: the data pipeline is the bottleneck). */
   readonly dataWaitSeconds: number;
+  /** Seconds the validation took. */
   readonly evalSeconds: number;
   /** Training images per second over the epoch (steps only). */
   readonly imagesPerSecond: number;
 }
 
+/** The contents of a run's `metrics.json`: its setup, every epoch, and the best one. */
 export interface RunMetrics {
+  /** The run's SETR config, as trained. */
   readonly config: unknown;
+  /** The seed the run started from. */
   readonly seed: number;
+  /** The class names, in the order of `valIoU`. */
   readonly classNames: readonly string[];
+  /** One record per completed epoch. */
   readonly epochs: EpochRecord[];
-  readonly best: { readonly epoch: number; readonly valMeanIoU: number } | null;
+  /** The epoch with the highest validation mIoU; null before the first epoch ends. */
+  readonly best: {
+    /** Its 1-based epoch number. */
+    readonly epoch: number;
+    /** Its validation mean IoU. */
+    readonly valMeanIoU: number;
+  } | null;
   /** Wall-clock seconds of the whole run so far (resumed runs add up their parts). */
   readonly seconds: number;
 }

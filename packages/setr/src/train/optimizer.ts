@@ -8,8 +8,11 @@ import { AdamW, type BaseHyper, LrScheduler, linearWarmup, type Optimizer, poly,
 import type { Setr } from '../model/segmentor.js';
 import type { TrainConfig } from '../train-config.js';
 
+/** What {@link buildOptimization} returns: the optimizer and the scheduler that drives its learning rates. */
 export interface Optimization {
+  /** AdamW or SGD over two groups: the encoder at `lr`, the heads at `lr · headLrMult`. */
   readonly optimizer: Optimizer<BaseHyper>;
+  /** Linear warmup then poly decay over the run's steps; call `step()` after each optimizer step. */
   readonly scheduler: LrScheduler;
 }
 

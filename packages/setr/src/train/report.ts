@@ -15,9 +15,13 @@ import { type CurvesOptions, renderCurves } from '../report/curves.js';
 import { predictionGrid } from '../report/prediction-grid.js';
 import type { EpochRecord } from './history.js';
 
+/** The pictures a finished run writes into its folder, by path. */
 export interface RunReportFiles {
+  /** The loss and validation-mIoU curves, as SVG (`curves.svg`). */
   readonly curvesSvg: string;
+  /** The same curves as PNG (`curves.png`). */
   readonly curvesPng: string;
+  /** A grid of validation images, their truth and the best model's predictions (`predictions.png`). */
   readonly predictions: string;
 }
 

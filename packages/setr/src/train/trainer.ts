@@ -24,10 +24,13 @@ import { bestOf, type EpochRecord, writeMetrics } from './history.js';
 import { buildOptimization } from './optimizer.js';
 import { type RunReportFiles, writeRunReport } from './report.js';
 
+/** Options of {@link trainSetr}: the model, the data, the run folder, and how long and how to report. */
 export interface TrainRunOptions {
   /** The model and recipe (ignored when resuming, where the checkpoint's config is used; giving another is an error). */
   config: SetrConfig;
+  /** The training split; its class count must equal the config's `numClasses`. */
   train: SegmentationDataset;
+  /** The validation split, evaluated after every epoch to pick `best.safetensors`. */
   val: SegmentationDataset;
   /** The run folder: checkpoints, metrics.json, best.safetensors. */
   out: string;
@@ -49,27 +52,44 @@ export interface TrainRunOptions {
   report?: CurvesOptions | false;
 }
 
+/** What {@link TrainRunOptions.onStep} receives after each optimizer step, for progress output. */
 export interface StepProgress {
   /** 0-based epoch and its step, the steps per epoch, the epochs of the schedule, the steps taken. */
   readonly epoch: number;
+  /** Steps done in this epoch, counting this one: 1 to `batches`. */
   readonly batch: number;
+  /** Steps per epoch. */
   readonly batches: number;
+  /** Epochs of the schedule. */
   readonly epochs: number;
+  /** Optimizer steps taken so far in the whole run. */
   readonly step: number;
+  /** This step's total loss (main + weighted auxiliary). */
   readonly loss: number;
+  /** The encoder's learning rate after this step's scheduler update, i.e. the next step's. */
   readonly lr: number;
   /** Training images per second over this epoch so far. */
   readonly imagesPerSecond: number;
 }
 
+/** What {@link trainSetr} resolves to. */
 export interface TrainRunResult {
+  /** The model as trained at the end (the best epoch's weights are in `out/best.safetensors`); the caller disposes it. */
   readonly model: Setr;
+  /** Every completed epoch's record, including those of earlier calls of a resumed run. */
   readonly history: EpochRecord[];
-  readonly best: { readonly epoch: number; readonly valMeanIoU: number } | null;
+  /** The epoch with the highest validation mIoU; null when no epoch completed. */
+  readonly best: {
+    /** Its 1-based epoch number. */
+    readonly epoch: number;
+    /** Its validation mean IoU. */
+    readonly valMeanIoU: number;
+  } | null;
   /** Every step's total loss in this call, in order (what the resume test compares bit for bit). */
   readonly losses: number[];
   /** True when `minutes` ran out before the schedule's end. */
   readonly stoppedEarly: boolean;
+  /** Wall-clock seconds of the whole run, earlier calls of a resumed run included. */
   readonly seconds: number;
   /** The curves and prediction pictures written at the end (null when `report: false`). */
   readonly report: RunReportFiles | null;

@@ -25,9 +25,13 @@ export interface AdamWHyper extends AdamWParams {
 
 /** A parameter's value and AdamW state after a step (`maxV` with amsgrad only). */
 export interface AdamWState {
+  /** The updated parameter. */
   readonly param: Tensor;
+  /** The new first moment: running mean of gradients. */
   readonly m: Tensor;
+  /** The new second moment: running mean of squared gradients. */
   readonly v: Tensor;
+  /** With amsgrad, the elementwise largest `v` so far; null without amsgrad. */
   readonly maxV: Tensor | null;
 }
 

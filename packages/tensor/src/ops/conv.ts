@@ -9,10 +9,15 @@ import type { Tensor } from '../tensor.js';
 import { backendOf, checkDtype, checkSameDtype, wrap } from './util.js';
 import { contiguous } from './view.js';
 
+/** Options of {@link conv2d} (PyTorch `F.conv2d`'s keyword arguments); a number means the same for height and width. */
 export interface Conv2dOptions {
+  /** Step of the kernel window, number or `[sh, sw]`; default 1. Output size is `floor((H + 2p − d·(k − 1) − 1) / s) + 1`. */
   stride?: number | readonly [number, number];
+  /** Zeros added on each side of H and W, number or `[ph, pw]`; default 0. */
   padding?: number | readonly [number, number];
+  /** Spacing between kernel taps, number or `[dh, dw]`; default 1 (dense). */
   dilation?: number | readonly [number, number];
+  /** Channel groups; default 1. C and Co must both divide by it; `groups = C` is a depthwise convolution. */
   groups?: number;
 }
 

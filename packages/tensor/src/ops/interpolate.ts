@@ -13,11 +13,13 @@ import type { Tensor } from '../tensor.js';
 import { backendOf, checkDtype, wrap } from './util.js';
 import { contiguous } from './view.js';
 
+/** Options of {@link interpolate} (PyTorch `F.interpolate`'s keyword arguments); give exactly one of `size` and `scaleFactor`. */
 export interface InterpolateOptions {
   /** Output `[H, W]` (or one number for both). */
   size?: number | readonly [number, number];
   /** Multiplier of the input size (or `[sh, sw]`). */
   scaleFactor?: number | readonly [number, number];
+  /** Resampling: `'nearest'` (the default, as PyTorch) copies pixels; `'bilinear'` blends the four nearest. */
   mode?: 'bilinear' | 'nearest';
   /** Bilinear only; PyTorch's default is false. */
   alignCorners?: boolean;
@@ -28,7 +30,14 @@ export function resizeParams(
   op: string,
   xShape: readonly number[],
   opts: InterpolateOptions,
-): { outH: number; outW: number; p: ResizeParams } {
+): {
+  /** Output height. */
+  outH: number;
+  /** Output width. */
+  outW: number;
+  /** The coordinate map to pass to the resize kernels. */
+  p: ResizeParams;
+} {
   if (xShape.length !== 4) throw new Error(`${op}: expected input [N,C,H,W], got ${fmt(xShape)}`);
   const [, , h, w] = xShape;
   if (h < 1 || w < 1) throw new Error(`${op}: input ${fmt(xShape)} has no pixels to resize (H and W must be at least 1)`);

@@ -9,6 +9,16 @@ import type { Tensor } from '../tensor.js';
 import { backendOf, checkDtype, wrap } from './util.js';
 import { expand, reshape, unsqueeze } from './view.js';
 
+/**
+ * Matrix product with PyTorch `torch.matmul`'s rules: `[..., M, K] @ [..., K, N] -> [..., M, N]`, leading
+ * (batch) dims broadcast, and a 1-D operand is treated as a row (left) or column (right) vector whose dim
+ * is then dropped. float32 or float64; both operands must share a dtype. Throws when the inner dims
+ * differ or an operand is 0-d.
+ * @example
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]])).arraySync();   // [[17], [39]]
+ * matmul(randn([8, 12, 197, 64]), randn([8, 12, 64, 197])).shape;      // [8, 12, 197, 197]
+ * matmul(randn([2, 3]), randn([3])).shape;                             // [2]
+ */
 export const matmul = op('matmul', (a: Tensor, b: Tensor): Tensor => {
   const backend = backendOf('matmul', a, b);
   if (a.rank === 0 || b.rank === 0) throw new Error(`matmul: both operands need at least 1 dim, got ${fmt(a.shape)} and ${fmt(b.shape)}`);

@@ -53,6 +53,7 @@ export const softmaxBackward = op('softmaxBackward', (y: Tensor, g: Tensor, dim:
   return reshape(dx, y.shape);
 });
 
+/** What `layerNormWithStats` returns: the output and the statistics its backward pass reuses. */
 export interface LayerNormOutput {
   /** The normalised output, shape of x. */
   y: Tensor;

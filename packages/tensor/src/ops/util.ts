@@ -60,10 +60,23 @@ export function checkDtype(op: string, t: Tensor, allowed: readonly DType[]): vo
   if (!allowed.includes(t.dtype)) throw new Error(`${op}: expected dtype ${allowed.join(' or ')}, got ${t.dtype} (shape ${fmt(t.shape)})`);
 }
 
+/**
+ * A tensor's elements, row-major, as a new typed array, synchronously (what `t.dataSync()` calls). A view
+ * that is not its whole buffer is copied out first. Throws on backends that can only read asynchronously
+ * (gpujs in WebGPU mode): use {@link read} there.
+ * @example
+ * readSync(tensor([[1, 2], [3, 4]]).T);   // Float32Array [1, 3, 2, 4]
+ */
 export function readSync(t: Tensor): TypedArray {
   return withWholeBuffer(t, (c) => t.backend.readSync(c.dataId, t.dtype));
 }
 
+/**
+ * A tensor's elements, row-major, as a new typed array (what `await t.data()` calls); works on every
+ * backend, including those that compute asynchronously.
+ * @example
+ * await read(tensor([1, 2, 3]));   // Float32Array [1, 2, 3]
+ */
 export async function read(t: Tensor): Promise<TypedArray> {
   return withWholeBuffer(t, (c) => t.backend.read(c.dataId, t.dtype));
 }

@@ -57,6 +57,11 @@ export async function createGpujsBackend(options: BackendOptions = {}): Promise<
   return new GpujsBackend(await chooseMode(options.mode));
 }
 
+/**
+ * The gpu.js backend: every kernel compiled by gpu.js in one of its modes (webgpu, headlessgl, webgl2,
+ * webasm, cpu). Stores float32 and int32 (as float32, exact up to 2^24), not float64. Exported as a type
+ * only: create it with `setBackend('gpujs', { mode })`.
+ */
 export class GpujsBackend implements Backend {
   readonly name = 'gpujs';
   readonly description: string;
@@ -85,7 +90,10 @@ export class GpujsBackend implements Backend {
   }
 
   /** Kernel cache counters and how many compiled kernels it holds. */
-  kernelStats(): CacheStats & { cached: number } {
+  kernelStats(): CacheStats & {
+    /** Compiled kernels in the cache now. */
+    cached: number;
+  } {
     return { ...this.cache.stats, cached: this.cache.size };
   }
 

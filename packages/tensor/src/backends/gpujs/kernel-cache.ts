@@ -13,6 +13,7 @@
 import type { GPU, IGPUKernelSettings, IKernelRunShortcut } from 'gpu.js';
 import { KERNEL_FUNCTIONS } from './kernel-math.js';
 
+/** Counters of the gpujs backend's compiled-kernel cache (see `GpujsBackend.kernelStats`); a high `compiled` count means kernels keep being rebuilt. */
 export interface CacheStats {
   /** Kernels built (each a translation and, for webasm, a wasm compile). */
   compiled: number;

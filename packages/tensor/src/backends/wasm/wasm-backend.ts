@@ -46,6 +46,7 @@ import { type ResizeMode, resize } from './resize.js';
 import * as rows from './rows.js';
 import { WasmRuntime } from './runtime.js';
 
+/** Options of the wasm backend, as `setBackend('wasm', options)` takes them. */
 export interface WasmOptions {
   /** Threads in all, the caller included (default: SETR_THREADS, else the machine's cores). */
   readonly threads?: number;
@@ -57,11 +58,15 @@ export interface WasmOptions {
 
 /** What the pool and the memory are doing, for tests and benchmarks. */
 export interface WasmStats {
+  /** Threads in all, the caller included. */
   readonly threads: number;
+  /** Worker threads started so far (0 until the first job split across threads, then up to threads − 1). */
   readonly readyWorkers: number;
   /** Tasks run by worker threads (not the caller) so far. */
   readonly workerTasks: number;
+  /** Current size of the wasm linear memory, in bytes. */
   readonly memoryBytes: number;
+  /** Blocks waiting on the allocator's free lists, ready for reuse. */
   readonly freeBlocks: number;
 }
 
@@ -94,6 +99,7 @@ export class WasmBackend implements Backend {
     this.maxBufferBytes = rt.maxBufferBytes;
   }
 
+  /** Threads this backend computes with, the caller included. */
   get threads(): number {
     return this.rt.threads;
   }
@@ -103,6 +109,7 @@ export class WasmBackend implements Backend {
     return this.rt.pool.whenReady();
   }
 
+  /** What the thread pool and the memory are doing now, for tests and benchmarks. */
   stats(): WasmStats {
     const a = this.rt.allocator.stats();
     return {
