@@ -1,17 +1,23 @@
 /**
  * A trained model on disk: a safetensors state dict whose metadata carries the config it was built
  * from (and, from `setr train`, the class names and colours), so `setr eval` and `setr predict` need
- * nothing but the file.
+ * nothing but the file. `trainedModelFromBytes` does the same from the file's bytes, where there is no
+ * file system (a browser that fetched them).
  */
-import { readSafetensors } from '@setr-ts/nn';
+import { decodeSafetensors, readSafetensors } from '@setr-ts/nn';
+import { fromTypedArray, type Tensor } from '@setr-ts/tensor';
 import { parseConfig, type SetrConfig } from './config.js';
 import { Setr } from './model/segmentor.js';
 
+/** A model rebuilt from a model file: the network with its weights loaded, and what the file says about it. */
 export interface TrainedModel {
+  /** The network, weights loaded, already in evaluation mode; the caller disposes it. */
   readonly model: Setr;
+  /** The config it was built from: the file's own, or the one given in its place. */
   readonly config: SetrConfig;
   /** From the metadata when present. */
   readonly classNames: readonly string[] | null;
+  /** An RGB colour per class, from the metadata when present (for drawing predictions). */
   readonly palette: readonly (readonly [number, number, number])[] | null;
 }
 
@@ -31,6 +37,33 @@ export function modelMetadata(
  */
 export async function loadTrainedModel(path: string, config?: SetrConfig): Promise<TrainedModel> {
   const { tensors, metadata } = await readSafetensors(path, { backend: 'reference' });
+  return buildTrainedModel(path, tensors, metadata, config);
+}
+
+/**
+ * `setr predict`'s loading of a model file, from the file's bytes (`name` is for messages): how a browser
+ * loads a checkpoint it fetched or was given. The model is built on the current backend.
+ * @example const { model } = trainedModelFromBytes(new Uint8Array(await (await fetch(url)).arrayBuffer()), url);
+ */
+export function trainedModelFromBytes(bytes: Uint8Array, name: string, config?: SetrConfig): TrainedModel {
+  const { tensors: records, metadata } = decodeSafetensors(bytes, name);
+  const tensors: Record<string, Tensor> = Object.create(null); // no prototype: a key named __proto__ stays a key
+  try {
+    for (const [key, r] of Object.entries(records)) tensors[key] = fromTypedArray(r.values, r.shape, r.dtype, 'reference');
+  } catch (e) {
+    for (const t of Object.values(tensors)) t.dispose();
+    throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
+  }
+  return buildTrainedModel(name, tensors, metadata, config);
+}
+
+/** The model from a state dict and its file's metadata; disposes the state dict's tensors. */
+function buildTrainedModel(
+  path: string,
+  tensors: Record<string, Tensor>,
+  metadata: Record<string, string>,
+  config?: SetrConfig,
+): TrainedModel {
   try {
     const parse = (key: string) => {
       try {

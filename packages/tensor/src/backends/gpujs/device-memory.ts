@@ -273,7 +273,9 @@ export class DeviceMemory implements Runner {
   /** gpu.js quietly falls back to its cpu backend when a kernel uses a feature its mode lacks; here that is a bug. */
   private checkMode(run: { kernel: unknown }, op: string): void {
     const ran = (run.kernel as { constructor: { mode?: string } }).constructor.mode;
-    if (ran !== this.mode) throw new KernelError(`${this.label}: ${op} ran on gpu.js '${ran}' instead of '${this.mode}'`);
+    // gpu.js's GL kernel classes (WebGL2Kernel, HeadlessGLKernel) inherit WebGLKernel's mode, 'gpu'
+    const expected = this.mode === 'webgl2' || this.mode === 'headlessgl' ? 'gpu' : this.mode;
+    if (ran !== expected) throw new KernelError(`${this.label}: ${op} ran on gpu.js '${ran}' instead of '${this.mode}'`);
   }
 }
 

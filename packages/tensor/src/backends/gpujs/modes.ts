@@ -49,11 +49,11 @@ export async function probe(mode: GpujsMode): Promise<Probe> {
 }
 
 /**
- * Resolves the requested mode (`undefined` → environment → auto) to one that works here, or throws
+ * Resolves the requested mode (`undefined` → the SETR_GPUJS_MODE environment variable in Node → auto) to one that works here, or throws
  * why not. `probeMode` is a parameter so tests can stand in for the machine.
  */
 export async function chooseMode(requested: unknown, probeMode: (mode: GpujsMode) => Promise<Probe> = probe): Promise<ModeChoice> {
-  const wanted = requested ?? process.env.SETR_GPUJS_MODE ?? 'auto';
+  const wanted = requested ?? globalThis.process?.env?.SETR_GPUJS_MODE ?? 'auto'; // a browser has no process
   if (wanted === 'auto') {
     const probes: string[] = [];
     for (const mode of MODES) {

@@ -35,7 +35,10 @@ export class ThreadPool {
     private readonly options: PoolOptions,
     private readonly runLocal: LocalRunner,
   ) {
-    this.control = new Int32Array(new SharedArrayBuffer(CONTROL.WORDS * 4));
+    // a page that is not cross-origin isolated has no SharedArrayBuffer: there the pool is the caller
+    // alone (threads = 1) and Atomics work on a plain buffer
+    const words = options.platform.canShareMemory ? new SharedArrayBuffer(CONTROL.WORDS * 4) : new ArrayBuffer(CONTROL.WORDS * 4);
+    this.control = new Int32Array(words);
   }
 
   get threads(): number {

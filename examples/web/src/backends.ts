@@ -1,0 +1,132 @@
+/**
+ * The backends the page offers, what this browser can run, and — after a run — what actually ran.
+ * All of them are the tensor package's own backends, chosen with `setBackend` as in Node:
+ *
+ * - `wasm` with all cores: WebAssembly SIMD on Web Workers sharing one memory; needs a cross-origin
+ *   isolated page (SharedArrayBuffer), which the demo's server provides (COOP/COEP headers);
+ * - `wasm` on one thread: the same kernels on the page's own thread, which works anywhere;
+ * - `gpujs` in `webgl2` or `webgpu` mode: gpu.js kernels as GLSL fragment shaders or WGSL compute
+ *   shaders on the reader's GPU.
+ */
+import type { Backend, WasmBackend } from '@setr-ts/tensor';
+import * as T from '@setr-ts/tensor';
+import gpujs from 'gpu.js';
+import { type GpuKernelReport, gpuKernelReport, watchGpuKernels } from './gpu-probe.js';
+
+export type BackendId = 'wasm-threads' | 'wasm-1' | 'gpujs-webgl2' | 'gpujs-webgpu';
+
+export interface BackendChoice {
+  readonly id: BackendId;
+  readonly label: string;
+  /** Why it cannot run here, or null. */
+  readonly unavailable: string | null;
+}
+
+/** What ran, read back from the backend and (for gpu.js) from the kernels themselves. */
+export interface ActualBackend {
+  readonly id: BackendId;
+  /** The backend's own description, e.g. `wasm (relaxed SIMD, 2 threads)` or `gpujs (webgl2, WebGL2)`. */
+  readonly description: string;
+  /** wasm: threads in the pool, and tasks the workers (not the page's thread) ran during the run. */
+  readonly threads?: number;
+  readonly workerTasks?: number;
+  /** gpujs: the kernel classes gpu.js holds now, and the GPU. */
+  readonly gpu?: GpuKernelReport & { adapter: string | null };
+  /** One line for the page: the description, plus what gpu.js's kernels really are. */
+  readonly summary: string;
+}
+
+export async function backendChoices(): Promise<BackendChoice[]> {
+  const cores = navigator.hardwareConcurrency || 1;
+  const isolated = globalThis.crossOriginIsolated === true;
+  const webgpu = await webgpuAdapter();
+  return [
+    {
+      id: 'wasm-threads',
+      label: `wasm, ${cores} threads (WebAssembly SIMD on Web Workers)`,
+      unavailable: !isolated ? 'the page is not cross-origin isolated (no SharedArrayBuffer)' : cores < 2 ? 'one core' : null,
+    },
+    { id: 'wasm-1', label: 'wasm, 1 thread (WebAssembly SIMD)', unavailable: null },
+    {
+      id: 'gpujs-webgl2',
+      label: 'gpujs, WebGL2 (GLSL on the GPU)',
+      unavailable: gpujs.GPU.isWebGL2Supported ? null : 'this browser has no WebGL2',
+    },
+    {
+      id: 'gpujs-webgpu',
+      label: 'gpujs, WebGPU (WGSL compute shaders)',
+      unavailable: webgpu.ok ? null : webgpu.why,
+    },
+  ];
+}
+
+interface GpuAdapterLike {
+  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+}
+
+let adapterProbe: Promise<{ ok: true; name: string } | { ok: false; why: string }> | null = null;
+
+/** Whether `navigator.gpu` gives an adapter, and its name. */
+function webgpuAdapter() {
+  adapterProbe ??= (async () => {
+    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+    if (!gpu) return { ok: false as const, why: 'this browser has no WebGPU (navigator.gpu)' };
+    try {
+      const adapter = await gpu.requestAdapter();
+      if (!adapter) return { ok: false as const, why: 'navigator.gpu offers no adapter' };
+      const i = adapter.info ?? {};
+      const name = [i.vendor, i.architecture, i.device, i.description].filter(Boolean).join(' ') || 'unnamed adapter';
+      return { ok: true as const, name };
+    } catch (e) {
+      return { ok: false as const, why: `requestAdapter failed: ${(e as Error).message}` };
+    }
+  })();
+  return adapterProbe;
+}
+
+/** Makes `id` the current backend (created on first use; the tensor package caches instances). */
+export async function useBackend(id: BackendId): Promise<Backend> {
+  switch (id) {
+    case 'wasm-threads': {
+      const b = (await T.setBackend('wasm', { threads: navigator.hardwareConcurrency || 1 })) as WasmBackend;
+      await b.whenReady(); // start the workers now, not in the middle of the first run
+      return b;
+    }
+    case 'wasm-1':
+      return T.setBackend('wasm', { threads: 1 });
+    case 'gpujs-webgl2':
+      watchGpuKernels();
+      return T.setBackend('gpujs', { mode: 'webgl2' });
+    case 'gpujs-webgpu':
+      watchGpuKernels();
+      return T.setBackend('gpujs', { mode: 'webgpu' });
+  }
+}
+
+/** wasm: the worker task counter before a run, to tell afterwards whether the workers took part. */
+export function workerTasks(b: Backend): number {
+  return b.name === 'wasm' ? (b as WasmBackend).stats().workerTasks : 0;
+}
+
+/** What ran: read back after a run. `tasksBefore` is {@link workerTasks} before it. */
+export async function actualBackend(id: BackendId, b: Backend, tasksBefore: number): Promise<ActualBackend> {
+  if (b.name === 'wasm') {
+    const s = (b as WasmBackend).stats();
+    const ran = s.workerTasks - tasksBefore;
+    const summary = s.threads > 1 ? `${b.description}; the workers ran ${ran} tasks of this run` : b.description;
+    return { id, description: b.description, threads: s.threads, workerTasks: ran, summary };
+  }
+  const mode = id === 'gpujs-webgpu' ? 'webgpu' : 'webgl2';
+  const report = gpuKernelReport(mode);
+  const adapterInfo = mode === 'webgpu' ? await webgpuAdapter() : null;
+  const adapter = adapterInfo?.ok ? adapterInfo.name : null;
+  const kernels = Object.entries(report.kernels)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  const on = report.renderer ?? adapter;
+  // SwiftShader, llvmpipe: a CPU running the shaders (gpujs's description says so for WebGPU, not for WebGL2)
+  const software =
+    on && /swiftshader|llvmpipe|lavapipe|softpipe/i.test(on) && !b.description.includes('software') ? ', a software rasteriser' : '';
+  const summary = `${b.description}; gpu.js kernels now: ${kernels || 'none'}${on ? `; on ${on}${software}` : ''}`;
+  return { id, description: b.description, gpu: { ...report, adapter }, summary };
+}

@@ -1,0 +1,101 @@
+/**
+ * The demo page's build and servers. Three plugins:
+ *
+ * - `isolation`: Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers, which make the
+ *   page cross-origin isolated, the condition for SharedArrayBuffer and so for the wasm backend's
+ *   worker threads (a request with `?isolation=off` gets none: the page then runs wasm on one thread);
+ * - `repoFiles`: the checkpoint (models/setr-tiny-mla-camvid/) and the CamVid validation photos from
+ *   the repository, served as they are in development and copied into dist/ by the build, so the page
+ *   fetches them from its own origin;
+ * - `nodeBuiltinStubs`: the packages' Node-only code paths (nn's safetensors file I/O) import `node:`
+ *   modules; in the page those imports get stand-ins whose every function throws a clear error, instead
+ *   of vite's warnings about externalized modules. Nothing the page runs calls them.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The files the page fetches, by their path on the site (the same as in the repository). */
+function siteFiles(): string[] {
+  const val = 'data/camvid/96x128/val';
+  return [
+    'models/setr-tiny-mla-camvid/model.safetensors',
+    'models/setr-tiny-mla-camvid/metrics.json',
+    'data/camvid/96x128/val.txt',
+    ...readdirSync(join(repo, val))
+      .filter((f) => f.endsWith('.png'))
+      .map((f) => `${val}/${f}`),
+  ];
+}
+
+const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+type Next = () => void;
+
+function isolationMiddleware(req: IncomingMessage, res: ServerResponse, next: Next): void {
+  if (!req.url?.includes('isolation=off')) for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
+  next();
+}
+
+function isolation(): Plugin {
+  return {
+    name: 'setr-isolation',
+    configureServer: (server) => void server.middlewares.use(isolationMiddleware),
+    configurePreviewServer: (server) => void server.middlewares.use(isolationMiddleware),
+  };
+}
+
+const TYPES: Record<string, string> = { '.png': 'image/png', '.json': 'application/json', '.txt': 'text/plain' };
+
+function repoFiles(): Plugin {
+  return {
+    name: 'setr-repo-files',
+    configureServer(server) {
+      const files = new Set(siteFiles());
+      server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]).replace(/^\//, '');
+        if (!files.has(path)) return next();
+        const ext = path.slice(path.lastIndexOf('.'));
+        res.setHeader('Content-Type', TYPES[ext] ?? 'application/octet-stream');
+        res.end(readFileSync(join(repo, path)));
+      });
+    },
+    generateBundle() {
+      for (const path of siteFiles()) this.emitFile({ type: 'asset', fileName: path, source: readFileSync(join(repo, path)) });
+    },
+  };
+}
+
+const STUB = '\0setr-node-stub:';
+
+function nodeBuiltinStubs(): Plugin {
+  const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+  return {
+    name: 'setr-node-builtin-stubs',
+    enforce: 'pre',
+    resolveId: (id) => (builtins.has(id) ? STUB + id : null),
+    async load(id) {
+      if (!id.startsWith(STUB)) return null;
+      const name = id.slice(STUB.length);
+      const real = (await import(name)) as Record<string, unknown>;
+      const fail = `() => { throw new Error(${JSON.stringify(`${name} is Node-only: this code path does not run in a browser`)}); }`;
+      const exports = Object.keys(real).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
+      return [`const fail = ${fail};`, ...exports.map((k) => `export const ${k} = fail;`), 'export default {};'].join('\n');
+    },
+  };
+}
+
+export default defineConfig({
+  base: './',
+  plugins: [isolation(), repoFiles(), nodeBuiltinStubs()],
+  // no minifying: gpu.js reads the source text of the functions kernels call (divFloor, erf32, ...;
+  // `Function.prototype.toString`), and a minifier renames and rewrites them into what it cannot
+  // translate (the WebGL2 build of conv2d then fails with "Identifier is not defined ... o")
+  build: { target: 'es2022', minify: false, chunkSizeWarningLimit: 4000 },
+  worker: { format: 'es' },
+});

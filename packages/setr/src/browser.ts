@@ -1,0 +1,39 @@
+/**
+ * @setr-ts/setr for browsers: what the package's `browser` export condition resolves to (bundlers such
+ * as vite pick it). The same modules as the Node entry (index.ts), less those that need Node — reading
+ * and writing image files (sharp), the CamVid loader, the batch loaders and training (the file system,
+ * Node's timers), config files and the training report. A browser decodes pictures itself (a canvas
+ * gives RGBA pixels: build a `raster` from them) and loads a model from fetched bytes with
+ * `trainedModelFromBytes`. `test/browser-entry.test.ts` checks that nothing Node-only is reachable from here.
+ */
+export { DEFAULTS, type DecoderKind, gridOf, parseConfig, REQUIRED_FIELDS, type SetrConfig } from './config.js';
+export { type AugmentOptions, augmentSample } from './data/augment.js';
+export { CAMVID_CLASS_WEIGHTS, CAMVID_CLASSES, CAMVID_PALETTE, CAMVID_VOID } from './data/camvid-classes.js';
+export { colorizeLabels } from './data/colorize.js';
+export { type DatasetParts, IGNORE_INDEX, type Sample, SegmentationDataset } from './data/dataset.js';
+export { hsvToRgb, rgbToHsv } from './data/hsv.js';
+export { IMAGENET_MEAN, IMAGENET_STD, imagesToTensor, labelsInto, normalizeImage, normalizeInto } from './data/normalize.js';
+export { type PhotometricOptions, photometricDistortion } from './data/photometric.js';
+export { crop, flipHorizontal, type Raster, raster } from './data/raster.js';
+export { type ResizeFilter, resize, resizeImage, resizeLabels } from './data/resize.js';
+export { Rng, type RngState } from './data/rng.js';
+export { makeShapesDataset, SHAPES_CLASSES, SHAPES_PALETTE, type ShapesOptions } from './data/shapes.js';
+export { type InferenceOptions, segment, segmentLogits } from './inference.js';
+export { type SetrLoss, type SetrLossOptions, setrLoss } from './loss.js';
+export * from './metrics/index.js';
+export { Block, type BlockOptions, Mlp } from './model/block.js';
+export { ConvModule } from './model/conv-module.js';
+export { MlaAuxHead, MlaHead, type MlaHeadOptions } from './model/mla-head.js';
+export { PatchEmbed } from './model/patch-embed.js';
+export { resizePosEmbed } from './model/pos-embed.js';
+export { Setr, type SetrOutput } from './model/segmentor.js';
+export { tokensToMap } from './model/tokens-to-map.js';
+export { UpHead, type UpHeadOptions } from './model/up-head.js';
+export { type EncoderConfig, type EncoderOutput, VisionTransformer } from './model/vit.js';
+export { type TrainedModel, trainedModelFromBytes } from './model-file.js';
+export { countParameters, type ParameterCount } from './parameter-count.js';
+export { preset, presetNames } from './presets.js';
+export { overlay, paletteFor } from './report/overlay.js';
+export { importTimmViT, type TimmImportResult } from './timm-import.js';
+export { buildOptimization, type Optimization } from './train/optimizer.js';
+export { parseTrainConfig, TRAIN_DEFAULTS, type TrainConfig } from './train-config.js';
