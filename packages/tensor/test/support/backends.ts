@@ -28,8 +28,9 @@ const ALL: BackendUnderTest[] = [
   { label: 'gpujs:webgpu', name: 'gpujs', options: { mode: 'webgpu' }, rtol: 1e-4, atol: 1e-5 },
   { label: 'gpujs:cpu', name: 'gpujs', options: { mode: 'cpu' }, rtol: 1e-4, atol: 1e-5 },
   { label: 'wasm', name: 'wasm', options: {}, rtol: 1e-4, atol: 1e-5 },
-  // every job split over two threads, however small: the suite's tiny shapes then reach the partitioning code
-  { label: 'wasm:split', name: 'wasm', options: { threads: 2, minParallelMicros: 0 }, rtol: 1e-4, atol: 1e-5 },
+  // every job split over two threads, however small: the suite's tiny shapes then reach the partitioning
+  // code; and the portable build (mul then add), where 'wasm' runs the relaxed one (fused multiply-add)
+  { label: 'wasm:split', name: 'wasm', options: { threads: 2, minParallelMicros: 0, relaxedSimd: false }, rtol: 1e-4, atol: 1e-5 },
 ];
 
 export function backendsUnderTest(): BackendUnderTest[] {

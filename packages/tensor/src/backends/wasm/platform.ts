@@ -6,6 +6,7 @@
  */
 import type * as NodeFs from 'node:fs';
 import type * as NodeOs from 'node:os';
+import type * as NodeV8 from 'node:v8';
 import type * as NodeWorkers from 'node:worker_threads';
 
 /** A started worker thread. */
@@ -28,6 +29,12 @@ export interface Platform {
   fetchBytes(url: URL): Promise<Uint8Array>;
   /** Starts a worker running `source` (a script) with `data` as its start-up argument. */
   spawnWorker(source: string, data: unknown): WorkerHandle;
+  /**
+   * Turns on relaxed SIMD where the engine has it behind a flag (Node 20–21: V8's
+   * `--experimental-wasm-relaxed-simd`; on by default from Node 22 and in current browsers). Null
+   * where no such switch exists.
+   */
+  readonly enableRelaxedSimd: (() => void) | null;
 }
 
 interface NodeProcess {
@@ -44,6 +51,7 @@ function nodePlatform(proc: NodeProcess): Platform | null {
   const fs = get('node:fs') as typeof NodeFs;
   const os = get('node:os') as typeof NodeOs;
   const workers = get('node:worker_threads') as typeof NodeWorkers;
+  const v8 = get('node:v8') as typeof NodeV8;
   return {
     name: 'node',
     cores: os.availableParallelism(),
@@ -57,6 +65,8 @@ function nodePlatform(proc: NodeProcess): Platform | null {
       w.unref(); // idle workers must never keep the process alive
       return w;
     },
+    // a V8 flag set at run time applies to modules validated and compiled after it, workers included
+    enableRelaxedSimd: () => v8.setFlagsFromString('--experimental-wasm-relaxed-simd'),
   };
 }
 
@@ -77,6 +87,7 @@ function browserPlatform(): Platform {
       w.postMessage(data);
       return w;
     },
+    enableRelaxedSimd: null,
   };
 }
 

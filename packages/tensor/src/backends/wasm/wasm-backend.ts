@@ -54,6 +54,12 @@ export interface WasmOptions {
   readonly maxMemoryMB?: number;
   /** Jobs estimated under this many microseconds stay on the calling thread (default 200). */
   readonly minParallelMicros?: number;
+  /**
+   * Use relaxed SIMD's fused multiply-add where the engine has it (default true; SETR_WASM_RELAXED=0
+   * turns it off). On Node 20–21, where it sits behind V8's `--experimental-wasm-relaxed-simd`, the
+   * backend turns that flag on for the process; `false` keeps the portable build (mul then add).
+   */
+  readonly relaxedSimd?: boolean;
 }
 
 /** What the pool and the memory are doing, for tests and benchmarks. */
@@ -262,7 +268,7 @@ export class WasmBackend implements Backend {
   }
 }
 
-const OPTION_KEYS = ['threads', 'maxMemoryMB', 'minParallelMicros'];
+const OPTION_KEYS = ['threads', 'maxMemoryMB', 'minParallelMicros', 'relaxedSimd'];
 
 function parseOptions(options: BackendOptions, platform: Platform): Required<WasmOptions> {
   const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
@@ -276,7 +282,13 @@ function parseOptions(options: BackendOptions, platform: Platform): Required<Was
   if (!(maxMemoryMB >= 1 && maxMemoryMB <= 4096)) throw new Error(`wasm backend: maxMemoryMB must be in [1, 4096], got ${maxMemoryMB}`);
   const minParallelMicros = o.minParallelMicros ?? 200;
   if (!(minParallelMicros >= 0)) throw new Error(`wasm backend: minParallelMicros must be non-negative, got ${minParallelMicros}`);
-  return { threads, maxMemoryMB, minParallelMicros };
+  const relaxedEnv = platform.env('SETR_WASM_RELAXED');
+  if (o.relaxedSimd !== undefined && typeof o.relaxedSimd !== 'boolean')
+    throw new Error(`wasm backend: relaxedSimd must be true or false, got ${String(o.relaxedSimd)}`);
+  if (relaxedEnv !== undefined && relaxedEnv !== '0' && relaxedEnv !== '1')
+    throw new Error(`wasm backend: SETR_WASM_RELAXED must be 0 or 1, got '${relaxedEnv}'`);
+  const relaxedSimd = o.relaxedSimd ?? relaxedEnv !== '0';
+  return { threads, maxMemoryMB, minParallelMicros, relaxedSimd };
 }
 
 function build(platform: Platform, loaded: LoadedModule, o: Required<WasmOptions>): WasmBackend {
@@ -296,9 +308,9 @@ export function createWasmBackend(options: BackendOptions = {}): WasmBackend | P
   const platform = currentPlatform();
   if (!platform) throw new Error('wasm backend: needs Node ≥ 20.16 (process.getBuiltinModule) or a browser');
   const o = parseOptions(options, platform);
-  const loaded = loadModuleSync(platform, o.threads > 1);
+  const loaded = loadModuleSync(platform, o.threads > 1, o.relaxedSimd);
   if (loaded) return build(platform, loaded, o);
-  return loadModule(platform, o.threads > 1).then((l) => build(platform, l, o));
+  return loadModule(platform, o.threads > 1, o.relaxedSimd).then((l) => build(platform, l, o));
 }
 
 /** Whether the backend can run here: WebAssembly SIMD validates and (in Node) the module has been built. */
