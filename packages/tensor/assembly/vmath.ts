@@ -59,14 +59,24 @@ const ROUNDER: f32 = 12582912;
 
 // @inline
 export function expV(x: v128): v128 {
+  return expSum(x, splat(0));
+}
+
+/**
+ * e^(hi + lo) without rounding hi + lo first: hi carries the size (it may be large, and must be exact),
+ * lo a small correction. Only n = round((hi + lo)·log2 e) is taken from the rounded sum; the reduced
+ * argument r = hi − n·ln2 + lo is formed from hi itself, where hi − n·LN2_HI is exact.
+ */
+// @inline
+function expSum(hi: v128, lo: v128): v128 {
   // e^89 overflows and e^−104 underflows to 0; clamping keeps n in range. (pmax/pmin are one
   // instruction each; with x first they return x when it is NaN, so NaN propagates.)
-  const xc = f32x4.pmin(f32x4.pmax(x, splat(-104)), splat(89));
+  const xc = f32x4.pmin(f32x4.pmax(hi, splat(-104)), splat(89));
   // n = round(x·log2 e), as a float and, from the bits of the rounded sum, as an integer
-  const t = mulAdd(xc, splat(LOG2E), splat(ROUNDER));
+  const t = mulAdd(f32x4.add(xc, lo), splat(LOG2E), splat(ROUNDER));
   const n = f32x4.sub(t, splat(ROUNDER));
   const ni = i32x4.sub(t, splat(ROUNDER));
-  const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO)));
+  const r = f32x4.add(f32x4.sub(f32x4.sub(xc, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO))), lo);
   let p = mulAdd(splat(ratio(1.0, 5040)), r, splat(ratio(1.0, 720)));
   p = mulAdd(p, r, splat(ratio(1.0, 120)));
   p = mulAdd(p, r, splat(ratio(1.0, 24)));
@@ -169,33 +179,28 @@ function erfSeries(z: v128): v128 {
 }
 
 /**
- * e^(−s·w²) for s = 1 or ½, without the error of rounding w²: a rounding error δ in the exponent
- * becomes a relative error δ in the result, ~1e-5 at w² = 70. So w is split into wh (its top 12 bits,
- * so wh² is exact) and the rest: s·w² = s·wh² + d with d = s·(w − wh)(w + wh) < 0.05, and
- * e^(−s·w²) = e^(−s·wh²)·(1 − d + d²/2 − d³/6 + d⁴/24).
+ * e^(−s·w² + c) for s = 1 or ½ and a small c, without the error of rounding w²: an error δ in the
+ * exponent becomes a relative error δ in the result, ~1e-5 at w² = 70. So w is split into wh (its top
+ * 12 bits, so s·wh² is exact) and the rest: s·w² = s·wh² + d with d = s·(w − wh)(w + wh) < 0.05, and
+ * `expSum` takes −s·wh² and c − d apart.
  */
 // @inline
-function expMinusSquare(w: v128, s: f32): v128 {
+function expMinusSquarePlus(w: v128, s: f32, c: v128): v128 {
   const wh = v128.and(w, i32x4.splat(0xfffff000));
   const d = f32x4.mul(f32x4.mul(f32x4.sub(w, wh), f32x4.add(w, wh)), splat(s));
-  let c = mulAdd(d, splat(ratio(1, 24)), splat(ratio(-1, 6)));
-  c = mulAdd(c, d, splat(0.5));
-  c = mulAdd(c, d, splat(-1));
-  c = mulAdd(c, d, splat(1));
-  return f32x4.mul(expV(f32x4.neg(f32x4.mul(f32x4.mul(wh, wh), splat(s)))), c);
+  return expSum(f32x4.neg(f32x4.mul(f32x4.mul(wh, wh), splat(s))), f32x4.sub(c, d));
 }
 
 /**
  * erfc(z) for z ≥ 0, where z² = s·w² (erf: w = z, s = 1; GELU: w = |x|, s = ½, z = w/√2 rounded, so
- * the exponent is taken from the exact w), given e^(−s·w²) = `gauss` (from `expMinusSquare`).
- * Numerical Recipes' Chebyshev fit (Press et al., Numerical Recipes in C, 2nd ed., §6.2, `erfcc`):
- * erfc(z) = t·e^(−z² + P(t)) with t = 1/(1 + z/2) and P a polynomial of degree 9, fractional error
- * below 1.2e-7 for every z ≥ 0 (1.04e-7 measured in float64 on [0, 20]), so the left tail of GELU keeps
- * its relative accuracy. It costs one division and one exp besides e^(−z²): a quarter of the continued
- * fraction that it replaces. z is capped at 10, where erfc has underflowed (e^(−s·w²) is already 0).
+ * the exponent is taken from the exact w). Numerical Recipes' Chebyshev fit (Press et al., Numerical
+ * Recipes in C, 2nd ed., §6.2, `erfcc`): erfc(z) = t·e^(−z² + P(t)) with t = 1/(1 + z/2) and P a
+ * polynomial of degree 9, fractional error below 1.2e-7 for every z ≥ 0 (1.04e-7 measured in float64
+ * on [0, 20]), so the left tail of GELU keeps its relative accuracy. One division and one exp: a
+ * quarter of the continued fraction it replaces. w is capped where erfc has underflowed.
  */
 // @inline
-function erfcFit(z: v128, gauss: v128): v128 {
+function erfcFit(z: v128, w: v128, s: f32): v128 {
   const t = f32x4.div(splat(1), mulAdd(f32x4.pmin(z, splat(10)), splat(0.5), splat(1)));
   let p = mulAdd(splat(0.17087277), t, splat(-0.82215223));
   p = mulAdd(p, t, splat(1.48851587));
@@ -206,7 +211,7 @@ function erfcFit(z: v128, gauss: v128): v128 {
   p = mulAdd(p, t, splat(0.37409196));
   p = mulAdd(p, t, splat(1.00002368));
   p = mulAdd(p, t, splat(-1.26551223));
-  return f32x4.mul(f32x4.mul(t, gauss), expV(p));
+  return f32x4.mul(t, expMinusSquarePlus(f32x4.pmin(w, splat(s === 1 ? 10 : 14.1421356)), s, p));
 }
 
 // @inline
@@ -216,7 +221,7 @@ export function erfV(x: v128): v128 {
   let y = splat(0);
   if (v128.any_true(inSeries)) y = erfSeries(z);
   if (!v128.all_true<i32>(inSeries)) {
-    const tail = f32x4.sub(splat(1), erfcFit(z, expMinusSquare(f32x4.pmin(z, splat(10)), 1)));
+    const tail = f32x4.sub(splat(1), erfcFit(z, z, 1));
     y = v128.bitselect(y, tail, inSeries);
   }
   return copySign(y, x);
@@ -224,36 +229,31 @@ export function erfV(x: v128): v128 {
 
 /**
  * The standard normal CDF Φ(x) = 1 − erfc(x/√2)/2 for x ≥ 0 and erfc(|x|/√2)/2 for x < 0 — erfc on the
- * negative side keeps the small values of the left tail accurate — given gauss = e^(−x²/2). Near 0
- * (z = |x|/√2 < ½) the fit's polynomial sums terms of ±1.5 to nearly 0 and loses a few ulps there, so
- * erfc is 1 − erf by the series instead, which cancels nothing that close to 0.
+ * negative side keeps the small values of the left tail accurate. Near 0 (z = |x|/√2 < ½) the fit's
+ * polynomial sums terms of ±1.5 to nearly 0 and loses a few ulps there, so erfc is 1 − erf by the
+ * series instead, which cancels nothing that close to 0.
  */
 // @inline
-function normalCdfV(x: v128, gauss: v128): v128 {
-  const z = f32x4.mul(f32x4.abs(x), splat(<f32>Math.SQRT1_2));
-  let erfc = erfcFit(z, gauss);
+function normalCdfV(x: v128): v128 {
+  const w = f32x4.abs(x);
+  const z = f32x4.mul(w, splat(<f32>Math.SQRT1_2));
+  let erfc = erfcFit(z, w, 0.5);
   const nearZero = f32x4.lt(z, splat(0.5));
   if (v128.any_true(nearZero)) erfc = v128.bitselect(f32x4.sub(splat(1), erfSeries(z)), erfc, nearZero);
   const half = f32x4.mul(erfc, splat(0.5));
   return v128.bitselect(f32x4.sub(splat(1), half), half, f32x4.ge(x, splat(0)));
 }
 
-/** e^(−x²/2), exact in the exponent, for |x| capped where it has underflowed. */
-// @inline
-function gaussV(x: v128): v128 {
-  return expMinusSquare(f32x4.pmin(f32x4.abs(x), splat(14.1421356)), 0.5);
-}
-
 /** GELU, exact form: x·Φ(x). */
 // @inline
 export function geluV(x: v128): v128 {
-  return f32x4.mul(x, normalCdfV(x, gaussV(x)));
+  return f32x4.mul(x, normalCdfV(x));
 }
 
-/** GELU's derivative Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π) the normal density. */
+/** GELU's derivative Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π) the normal density (exact in the exponent). */
 // @inline
 export function geluGradV(x: v128): v128 {
-  const gauss = gaussV(x);
+  const gauss = expMinusSquarePlus(f32x4.pmin(f32x4.abs(x), splat(14.1421356)), 0.5, splat(0));
   const density = f32x4.mul(gauss, splat(<f32>0.3989422804014327));
-  return f32x4.add(normalCdfV(x, gauss), f32x4.mul(x, density));
+  return f32x4.add(normalCdfV(x), f32x4.mul(x, density));
 }
