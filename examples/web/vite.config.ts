@@ -1,19 +1,20 @@
 /**
- * The demo page's build and servers. Three plugins:
+ * The demo page's build and servers. Two plugins:
  *
  * - `isolation`: Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers, which make the
  *   page cross-origin isolated, the condition for SharedArrayBuffer and so for the wasm backend's
  *   worker threads (a request with `?isolation=off` gets none: the page then runs wasm on one thread);
  * - `repoFiles`: the checkpoint (models/setr-tiny-mla-camvid/) and the CamVid validation photos from
  *   the repository, served as they are in development and copied into dist/ by the build, so the page
- *   fetches them from its own origin;
- * - `nodeBuiltinStubs`: the packages' Node-only code paths (nn's safetensors file I/O) import `node:`
- *   modules; in the page those imports get stand-ins whose every function throws a clear error, instead
- *   of vite's warnings about externalized modules. Nothing the page runs calls them.
+ *   fetches them from its own origin.
+ *
+ * Nothing else is needed to bundle the packages for a browser: none of them imports a `node:` module
+ * (tensor and nn reach Node's modules through `process.getBuiltinModule` where they run in Node),
+ * setr's `browser` export condition leaves out its Node-only modules, and tensor's `browser` field
+ * leaves out Dawn, the WebGPU of Node.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
@@ -71,28 +72,9 @@ function repoFiles(): Plugin {
   };
 }
 
-const STUB = '\0setr-node-stub:';
-
-function nodeBuiltinStubs(): Plugin {
-  const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-  return {
-    name: 'setr-node-builtin-stubs',
-    enforce: 'pre',
-    resolveId: (id) => (builtins.has(id) ? STUB + id : null),
-    async load(id) {
-      if (!id.startsWith(STUB)) return null;
-      const name = id.slice(STUB.length);
-      const real = (await import(name)) as Record<string, unknown>;
-      const fail = `() => { throw new Error(${JSON.stringify(`${name} is Node-only: this code path does not run in a browser`)}); }`;
-      const exports = Object.keys(real).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
-      return [`const fail = ${fail};`, ...exports.map((k) => `export const ${k} = fail;`), 'export default {};'].join('\n');
-    },
-  };
-}
-
 export default defineConfig({
   base: './',
-  plugins: [isolation(), repoFiles(), nodeBuiltinStubs()],
+  plugins: [isolation(), repoFiles()],
   // no minifying: gpu.js reads the source text of the functions kernels call (divFloor, erf32, ...;
   // `Function.prototype.toString`), and a minifier renames and rewrites them into what it cannot
   // translate (the WebGL2 build of conv2d then fails with "Identifier is not defined ... o")

@@ -9,9 +9,8 @@
  * The next write to the same target removes such files once they are stale (see {@link staleTempFiles}),
  * and a read can mention them.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import type * as NodeFs from 'node:fs';
+import { nodeModules } from './node-modules.js';
 
 /** A temporary file whose writer still lives is stale anyway after this long (a write takes seconds). */
 export const STALE_TEMP_AGE_MS = 60 * 60 * 1000;
@@ -29,6 +28,9 @@ export const DEAD_WRITER_QUIET_MS = 60 * 1000;
  * @example writeFileAtomic('run/model.safetensors', bytes);
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const { fs, path: paths, crypto } = nodeModules('writeFileAtomic');
+  const { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } = fs;
+  const { basename, dirname, join } = paths;
   for (const stale of staleTempFiles(path)) {
     try {
       unlinkSync(stale);
@@ -37,7 +39,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     }
   }
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx');
   try {
     let written = 0;
@@ -55,7 +57,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     unlinkSync(temp);
     throw e;
   }
-  syncDirectory(dir);
+  syncDirectory(fs, dir);
 }
 
 /**
@@ -69,11 +71,13 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
  * @example staleTempFiles('run/model.safetensors') // ['run/.model.safetensors.4242.0a1b2c3d4e5f.tmp']
  */
 export function staleTempFiles(path: string): string[] {
+  const { fs, path: paths } = nodeModules('staleTempFiles');
+  const { basename, dirname, join } = paths;
   const dir = dirname(path);
   const prefix = `.${basename(path)}.`;
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = fs.readdirSync(dir);
   } catch {
     return [];
   }
@@ -85,7 +89,7 @@ export function staleTempFiles(path: string): string[] {
     if (!owner) continue;
     const full = join(dir, name);
     const pid = Number(owner[1]);
-    const age = ageMs(full);
+    const age = ageMs(fs, full);
     const writerGone = pid !== process.pid && !processExists(pid);
     if ((writerGone && age > DEAD_WRITER_QUIET_MS) || age > STALE_TEMP_AGE_MS) stale.push(full);
   }
@@ -103,27 +107,27 @@ function processExists(pid: number): boolean {
 }
 
 /** How long ago the file was last written; 0 if it is gone or cannot be looked at. */
-function ageMs(file: string): number {
+function ageMs(fs: typeof NodeFs, file: string): number {
   try {
-    return Date.now() - statSync(file).mtimeMs;
+    return Date.now() - fs.statSync(file).mtimeMs;
   } catch {
     return 0;
   }
 }
 
 /** fsync on a directory makes its entries durable; some platforms (Windows) cannot open one, which is harmless. */
-function syncDirectory(dir: string): void {
+function syncDirectory(fs: typeof NodeFs, dir: string): void {
   let fd: number;
   try {
-    fd = openSync(dir, 'r');
+    fd = fs.openSync(dir, 'r');
   } catch {
     return;
   }
   try {
-    fsyncSync(fd);
+    fs.fsyncSync(fd);
   } catch {
     // EISDIR/EINVAL on file systems that do not support it: the data itself is already on disk
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }

@@ -3,11 +3,9 @@
  * Hugging Face exchange weights in. The byte-level format and its validation live in
  * safetensors-format.ts; this file moves tensors to and from those records and does the file I/O.
  */
-import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { type Backend, fromTypedArray, type Tensor } from '@setr-ts/tensor';
 import { staleTempFiles, writeFileAtomic } from './atomic-write.js';
+import { nodeModules } from './node-modules.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsContents, setOwn, type TensorRecord } from './safetensors-format.js';
 
 /**
@@ -43,7 +41,7 @@ export async function readSafetensors(
 }> {
   let contents: SafetensorsContents;
   try {
-    contents = decodeSafetensors(await readFile(path), path);
+    contents = decodeSafetensors(await nodeModules('loadSafetensors').fsPromises.readFile(path), path);
   } catch (e) {
     const note = staleTempNote(path);
     if (note && e instanceof Error) e.message += `; ${note}`;
@@ -67,10 +65,11 @@ export async function readSafetensors(
 function staleTempNote(path: string): string {
   const stale = staleTempFiles(path);
   if (stale.length === 0) return '';
+  const { fs, path: paths } = nodeModules('loadSafetensors');
   let bytes = 0;
-  for (const f of stale) bytes += statSync(f, { throwIfNoEntry: false })?.size ?? 0;
+  for (const f of stale) bytes += fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0;
   const files = stale.length === 1 ? 'a temporary file' : `${stale.length} temporary files`;
-  return `an interrupted save left ${files} next to it (${stale.map((f) => basename(f)).join(', ')}; ${(bytes / 1e6).toFixed(1)} MB), which the next save to this path removes`;
+  return `an interrupted save left ${files} next to it (${stale.map((f) => paths.basename(f)).join(', ')}; ${(bytes / 1e6).toFixed(1)} MB), which the next save to this path removes`;
 }
 
 /**
