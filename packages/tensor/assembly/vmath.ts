@@ -9,8 +9,7 @@
  * - log: x = 2ᵉ·m with m in [√½, √2), log m = 2·atanh(s) with s = (m−1)/(m+1), |s| < 0.172, by the odd
  *   series 2(s + s³/3 + s⁵/5 + …).
  * - erf: its Maclaurin series below 1.5; above, 1 − erfc(z) with erfc(z) = t·e^(−z²)·e^(P(t)),
- *   t = 1/(1 + z/2), P a degree-9 Chebyshev fit (Numerical Recipes' `erfcc`). GELU's normal CDF uses
- *   that erfc on both sides of 0.
+ *   t = 1/(1 + z/2), P a degree-9 Chebyshev fit (Numerical Recipes' `erfcc`).
  * - tanh, sigmoid and GELU are written in terms of those.
  *
  * Every function takes and returns v128 and is inlined into the loops that call it.
@@ -220,28 +219,34 @@ export function erfV(x: v128): v128 {
   const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
   let y = splat(0);
   if (v128.any_true(inSeries)) y = erfSeries(z);
-  if (!v128.all_true<i32>(inSeries)) {
-    const tail = f32x4.sub(splat(1), erfcFit(z, z, 1));
-    y = v128.bitselect(y, tail, inSeries);
-  }
+  if (!v128.all_true<i32>(inSeries)) y = v128.bitselect(y, f32x4.sub(splat(1), erfcFit(z, z, 1)), inSeries);
   return copySign(y, x);
 }
 
 /**
- * The standard normal CDF Φ(x) = 1 − erfc(x/√2)/2 for x ≥ 0 and erfc(|x|/√2)/2 for x < 0 — erfc on the
- * negative side keeps the small values of the left tail accurate. Near 0 (z = |x|/√2 < ½) the fit's
- * polynomial sums terms of ±1.5 to nearly 0 and loses a few ulps there, so erfc is 1 − erf by the
- * series instead, which cancels nothing that close to 0.
+ * The standard normal CDF Φ(x) = (1 + erf(x/√2))/2 for x ≥ 0 and erfc(|x|/√2)/2 for x < 0 — using erfc
+ * on the negative side keeps the small values of the left tail accurate. The series and the fit are
+ * each computed at most once per vector, and only if some lane needs them (with activations of the
+ * size of a standard normal, most vectors need only the series: one lane of four has |x| > 2.12 in one vector in eight).
  */
 // @inline
 function normalCdfV(x: v128): v128 {
   const w = f32x4.abs(x);
   const z = f32x4.mul(w, splat(<f32>Math.SQRT1_2));
-  let erfc = erfcFit(z, w, 0.5);
-  const nearZero = f32x4.lt(z, splat(0.5));
-  if (v128.any_true(nearZero)) erfc = v128.bitselect(f32x4.sub(splat(1), erfSeries(z)), erfc, nearZero);
-  const half = f32x4.mul(erfc, splat(0.5));
-  return v128.bitselect(f32x4.sub(splat(1), half), half, f32x4.ge(x, splat(0)));
+  const inSeries = f32x4.lt(z, splat(SERIES_LIMIT));
+  let erf = splat(0);
+  let erfc = splat(0);
+  if (v128.any_true(inSeries)) {
+    erf = erfSeries(z);
+    erfc = f32x4.sub(splat(1), erf);
+  }
+  if (!v128.all_true<i32>(inSeries)) {
+    const c = erfcFit(z, w, 0.5);
+    erf = v128.bitselect(erf, f32x4.sub(splat(1), c), inSeries);
+    erfc = v128.bitselect(erfc, c, inSeries);
+  }
+  const twice = v128.bitselect(f32x4.add(splat(1), erf), erfc, f32x4.ge(x, splat(0)));
+  return f32x4.mul(twice, splat(0.5));
 }
 
 /** GELU, exact form: x·Φ(x). */
@@ -250,10 +255,9 @@ export function geluV(x: v128): v128 {
   return f32x4.mul(x, normalCdfV(x));
 }
 
-/** GELU's derivative Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π) the normal density (exact in the exponent). */
+/** GELU's derivative Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π) the normal density. */
 // @inline
 export function geluGradV(x: v128): v128 {
-  const gauss = expMinusSquarePlus(f32x4.pmin(f32x4.abs(x), splat(14.1421356)), 0.5, splat(0));
-  const density = f32x4.mul(gauss, splat(<f32>0.3989422804014327));
+  const density = f32x4.mul(expV(f32x4.mul(f32x4.mul(x, x), splat(-0.5))), splat(<f32>0.3989422804014327));
   return f32x4.add(normalCdfV(x), f32x4.mul(x, density));
 }
