@@ -6,8 +6,7 @@
  *
  *   npx tsx docs/scripts/draw-decoders.ts            → docs/images/decoders.svg
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeSvg } from './svg.js';
 
 /** What a box does, which sets its colour. */
 type Kind = 'tokens' | 'reshape' | 'conv' | 'up' | 'classify' | 'sum';
@@ -155,8 +154,11 @@ parts.push(
 
 const width = mlaLeft + 4 * streamW + 3 * gap + 20;
 const height = legendY + 50;
-const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif">
-<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>
+writeSvg(
+  'decoders.svg',
+  width,
+  height,
+  `<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>
 <style>
 .title { font-size: 16px; font-weight: bold; text-anchor: middle; }
 .sub { font-size: 11px; fill: #555; text-anchor: middle; }
@@ -167,10 +169,6 @@ const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${
 .arrow { fill: none; stroke: #555; stroke-width: 1.2; marker-end: url(#head); }
 .line { fill: none; stroke: #555; stroke-width: 1.2; }
 </style>
-<rect width="100%" height="100%" fill="white"/>
-${parts.join('\n')}
-</svg>
-`;
-const out = join(import.meta.dirname, '..', 'images', 'decoders.svg');
-writeFileSync(out, svg);
-console.log(`wrote ${out}`);
+`,
+  parts,
+);

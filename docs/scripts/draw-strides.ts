@@ -7,9 +7,8 @@
  *
  *   npx tsx docs/scripts/draw-strides.ts
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as T from '@setr-ts/tensor';
+import { writeSvg } from './svg.js';
 
 T.setLogger(() => {}); // the backend line is not part of the figure
 
@@ -76,12 +75,4 @@ notes.forEach((n, i) => {
   parts.push(`<text x="20" y="${318 + 16 * i}" ${FONT} font-size="12" fill="#333">${n}</text>`);
 });
 
-const width = 20 + views.length * PANEL_W + 20;
-const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="350" viewBox="0 0 ${width} 350">
-<rect width="100%" height="100%" fill="white"/>
-${parts.join('\n')}
-</svg>
-`;
-const out = join(import.meta.dirname, '..', 'images', 'strides.svg');
-writeFileSync(out, svg);
-console.log(`wrote ${out}`);
+writeSvg('strides.svg', 20 + views.length * PANEL_W + 20, 350, '', parts);
