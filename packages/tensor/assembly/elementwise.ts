@@ -74,7 +74,7 @@ function vec(code: i32, a: v128, b: v128, c: v128): v128 {
     case OP.LE: return mask01(f32x4.le(a, b));
     case OP.GT: return mask01(f32x4.gt(a, b));
     case OP.GE: return mask01(f32x4.ge(a, b));
-    case OP.GELU_BACKWARD: return f32x4.mul(b, geluGradV(a));
+    case OP.GELU_GRAD: return geluGradV(a, b);
 
     case OP.I_ADD: return i32x4.add(a, b);
     case OP.I_SUB: return i32x4.sub(a, b);
@@ -144,7 +144,7 @@ function dispatch(code: i32, p0: usize, p1: usize, p2: usize, out: usize, n: i32
     case OP.LE: loop(OP.LE, p0, p1, p2, out, n); break;
     case OP.GT: loop(OP.GT, p0, p1, p2, out, n); break;
     case OP.GE: loop(OP.GE, p0, p1, p2, out, n); break;
-    case OP.GELU_BACKWARD: loop(OP.GELU_BACKWARD, p0, p1, p2, out, n); break;
+    case OP.GELU_GRAD: loop(OP.GELU_GRAD, p0, p1, p2, out, n); break;
     case OP.I_ADD: loop(OP.I_ADD, p0, p1, p2, out, n); break;
     case OP.I_SUB: loop(OP.I_SUB, p0, p1, p2, out, n); break;
     case OP.I_MUL: loop(OP.I_MUL, p0, p1, p2, out, n); break;

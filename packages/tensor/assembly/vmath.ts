@@ -255,9 +255,14 @@ export function geluV(x: v128): v128 {
   return f32x4.mul(x, normalCdfV(x));
 }
 
-/** GELU's derivative Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π) the normal density. */
+/**
+ * GELU's derivative Φ(x) + x·φ(x) given its output y = x·Φ(x): Φ is read back as y/x (½ where
+ * |x| < 2⁻⁶⁰, there exact to float32 while y/x may have lost bits to underflow), so the erf is not
+ * computed again; φ(x) = e^(−x²/2)/√(2π) the normal density.
+ */
 // @inline
-export function geluGradV(x: v128): v128 {
+export function geluGradV(x: v128, y: v128): v128 {
+  const cdf = v128.bitselect(splat(0.5), f32x4.div(y, x), f32x4.lt(f32x4.abs(x), splat(8.673617379884035e-19)));
   const density = f32x4.mul(expV(f32x4.mul(f32x4.mul(x, x), splat(-0.5))), splat(<f32>0.3989422804014327));
-  return f32x4.add(normalCdfV(x), f32x4.mul(x, density));
+  return f32x4.add(cdf, f32x4.mul(x, density));
 }

@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MR, NR } from './gen-microkernel.mjs';
 
-/** An op's name as an AssemblyScript constant: `geluBackward` → `GELU_BACKWARD`. */
+/** An op's name as an AssemblyScript constant: `geluGrad` → `GELU_GRAD`. */
 const constantName = (op) => op.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 
 // ----- the table -----
@@ -30,7 +30,7 @@ const constantName = (op) => op.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
  */
 const UNARY = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'tanh', 'sigmoid', 'erf', 'relu', 'gelu', 'floor'];
 const UNARY_INT32 = ['neg', 'abs', 'sign', 'relu'];
-const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'geluBackward'];
+const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'geluGrad'];
 const BINARY_INT32 = ['add', 'sub', 'mul', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];
 const [UNARY_BASE, BINARY_BASE, WHERE, INT32_OFFSET] = [0, 32, 64, 16];
 

@@ -38,25 +38,12 @@ export interface View {
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'tanh' | 'sigmoid' | 'erf' | 'relu' | 'gelu' | 'floor';
 
 /**
- * Arithmetic binary ops keep the operands' dtype; comparisons return int32 0/1. `geluBackward(x, g)` is
- * GELU's gradient g·GELU′(x) in one pass: a fused kernel (its composed form is in autograd's history and
- * the tests' oracle), because the backward pass of every transformer MLP runs it on the widest tensor.
+ * Arithmetic binary ops keep the operands' dtype; comparisons return int32 0/1. `geluGrad(x, y)` is
+ * GELU's derivative Φ(x) + x·φ(x) at x given its output y = x·Φ(x): Φ is read back as y/x instead of
+ * recomputed (the erf is most of GELU's cost), in one pass over the widest tensor of a transformer's
+ * backward pass.
  */
-export type BinaryOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'eq'
-  | 'ne'
-  | 'lt'
-  | 'le'
-  | 'gt'
-  | 'ge'
-  | 'geluBackward';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'geluGrad';
 
 export const COMPARISONS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 

@@ -38,9 +38,14 @@ export function gelu(x: number): number {
   return 0.5 * x * (1 + erf(x / Math.SQRT2));
 }
 
-/** GELU's derivative: d[x·Φ(x)]/dx = Φ(x) + x·φ(x), with φ(x) = e^(−x²/2)/√(2π) the normal density. */
-export function geluGrad(x: number): number {
-  return 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI);
+/**
+ * GELU's derivative d[x·Φ(x)]/dx = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π) the normal density, with Φ(x)
+ * read back from the output y = x·Φ(x) as y/x (½ where |x| < 2⁻⁶⁰: there Φ is ½ to any float's
+ * precision, and y/x could have lost bits to underflow).
+ */
+export function geluGradFromOutput(x: number, y: number): number {
+  const cdf = Math.abs(x) < 2 ** -60 ? 0.5 : y / x;
+  return cdf + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI);
 }
 
 export function sigmoid(x: number): number {

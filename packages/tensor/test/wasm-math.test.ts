@@ -11,7 +11,7 @@
  * fit of fractional error 1.2e-7 (6.4 ulps measured).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Backend, erfScalar, setBackend, setLogger, type Tensor, tensor } from '../src/index.js';
+import { type Backend, erfScalar, geluGrad, setBackend, setLogger, type Tensor, tensor } from '../src/index.js';
 
 let wasm: Backend;
 
@@ -100,6 +100,23 @@ describe('wasm float32 transcendentals, in ulps of the float64 truth', () => {
     const { ulps, at } = worstUlps((t) => t.gelu(), gelu, xs);
     const relative = (ulps * ulp(gelu(at))) / Math.abs(gelu(at));
     expect(relative, `gelu: ${ulps.toFixed(1)} ulps (relative ${relative.toExponential(2)}) at x = ${at}`).toBeLessThanOrEqual(1e-5);
+  });
+
+  it("GELU's derivative read back from its output, geluGrad(x, gelu(x)), is the derivative to ~1e-6", () => {
+    const xs = [...grid(-14, 12, 100_001), 0, 1e-30, -1e-30];
+    const x = tensor(new Float32Array(xs), [xs.length], 'float32', { backend: wasm });
+    const y = x.gelu();
+    const d = geluGrad(x, y);
+    const got = d.dataSync();
+    for (const t of [x, y, d]) t.dispose();
+    let worst = { err: 0, at: Number.NaN };
+    xs.forEach((v, i) => {
+      const truth =
+        erfc(-Math.fround(v) / Math.SQRT2) / 2 + (Math.fround(v) * Math.exp(-0.5 * Math.fround(v) ** 2)) / Math.sqrt(2 * Math.PI);
+      const err = Math.abs(got[i] - truth) / Math.max(1, Math.abs(truth));
+      if (err > worst.err) worst = { err, at: v };
+    });
+    expect(worst.err, `geluGrad: ${worst.err.toExponential(2)} at x = ${worst.at}`).toBeLessThan(1e-6);
   });
 
   it('log of subnormals, 0, negatives, ∞ and NaN', () => {

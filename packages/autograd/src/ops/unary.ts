@@ -1,7 +1,7 @@
 /**
  * Unary elementwise ops, as one table: each row is the forward (a tensor op) and the backward, the
  * output gradient g times the local derivative, written from the saved input x or output y —
- * whichever the formula reads (saving only that one keeps the other's memory free).
+ * whichever the formula reads (saving only that one keeps the other's memory free), or both.
  */
 import type { Tensor } from '@setr-ts/tensor';
 import * as T from '@setr-ts/tensor';
@@ -10,10 +10,10 @@ import type { Variable } from '../variable.js';
 
 interface Rule {
   readonly forward: (x: Tensor) => Tensor;
-  /** What the backward reads: the input x, the output y, or neither. */
-  readonly saves: 'input' | 'output' | 'none';
-  /** g · d(out)/dx, given the saved tensor. */
-  readonly backward: (g: Tensor, saved: Tensor) => Tensor;
+  /** What the backward reads: the input x, the output y, both, or neither. */
+  readonly saves: 'input' | 'output' | 'both' | 'none';
+  /** g · d(out)/dx, given the saved tensors (x then y for 'both'). */
+  readonly backward: (g: Tensor, ...saved: Tensor[]) => Tensor;
 }
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
@@ -34,18 +34,19 @@ const RULES = {
   erf: { forward: T.erf, saves: 'input', backward: (g, x) => T.mul(g, T.mul(T.exp(T.neg(T.mul(x, x))), TWO_OVER_SQRT_PI)) },
   // 0 at x = 0, as PyTorch
   relu: { forward: T.relu, saves: 'input', backward: (g, x) => T.where(T.gt(x, 0), g, 0) },
-  // d[x·Φ(x)] = Φ(x) + x·φ(x), Φ(x) = ½(1 + erf(x/√2)), φ(x) = e^(−x²/2)/√(2π): one fused kernel, the
-  // widest tensor of a transformer's backward pass read once instead of by seven elementwise ops
-  gelu: { forward: T.gelu, saves: 'input', backward: (g, x) => T.geluBackward(x, g) },
+  // d[x·Φ(x)] = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π), with Φ(x) = y/x read back from the output (one
+  // kernel, one exp) instead of computing erf again; y stays alive anyway as the next layer's input
+  gelu: { forward: T.gelu, saves: 'both', backward: (g, x, y) => T.mul(g, T.geluGrad(x, y)) },
   square: { forward: T.square, saves: 'input', backward: (g, x) => T.mul(g, T.mul(x, 2)) },
 } satisfies Record<string, Rule>;
 
 function unary(op: keyof typeof RULES, x: Variable): Variable {
   const rule: Rule = RULES[op];
   const out = rule.forward(x.data);
+  const kept = { none: [], input: [x.data], output: [out], both: [x.data, out] }[rule.saves];
   return record(op, out, [x], (save) => {
-    const s = rule.saves === 'none' ? null : save(rule.saves === 'input' ? x.data : out)[0];
-    return (g) => [rule.backward(g, s as Tensor)]; // null only for rules that read nothing
+    const saved = save(...kept);
+    return (g) => [rule.backward(g, ...saved)];
   });
 }
 

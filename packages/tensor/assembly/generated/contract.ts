@@ -36,7 +36,7 @@ export namespace OP {
   export const LE: i32 = 42;
   export const GT: i32 = 43;
   export const GE: i32 = 44;
-  export const GELU_BACKWARD: i32 = 45;
+  export const GELU_GRAD: i32 = 45;
   export const I_ADD: i32 = 48;
   export const I_SUB: i32 = 49;
   export const I_MUL: i32 = 50;

@@ -31,7 +31,7 @@ function prepare(t: Tensor, dtype: DType, shape: Shape): Tensor {
 }
 
 /** Binary ops computed in floating point even on int32 operands (true division, as in PyTorch). */
-const FLOAT_ONLY: ReadonlySet<BinaryOp> = new Set(['div', 'pow', 'geluBackward']);
+const FLOAT_ONLY: ReadonlySet<BinaryOp> = new Set(['div', 'pow', 'geluGrad']);
 
 /**
  * Broadcasts both operands to one shape and dtype, then runs the kernel. Division and pow are true
@@ -222,8 +222,15 @@ export const gelu = (x: Tensor) => unary('gelu', x);
  * floor(tensor([1.7, -1.2])).arraySync();   // [1, -2]
  */
 export const floor = (x: Tensor) => unary('floor', x);
-/** GELU's gradient: `g · GELU′(x)` in one kernel (PyTorch's `gelu_backward`); autograd's gelu uses it. */
-export const geluBackward = (x: TensorLike, g: TensorLike) => binary('geluBackward', x, g);
+/**
+ * GELU's derivative at `x`, given its output `y = gelu(x)`: `Φ(x) + x·φ(x)` with `Φ(x) = y/x` read back
+ * from the output (½ where |x| < 2⁻⁶⁰) and `φ(x) = e^(−x²/2)/√(2π)`; autograd's gelu multiplies it by
+ * the output gradient. One exp instead of GELU's erf.
+ * @example
+ * const x = tensor([-1, 0, 2]);
+ * geluGrad(x, x.gelu()).arraySync();   // [-0.0833, 0.5, 1.0852]
+ */
+export const geluGrad = (x: TensorLike, y: TensorLike) => binary('geluGrad', x, y);
 /**
  * Elementwise `x²` (as `mul(x, x)`; PyTorch `torch.square`).
  * @example

@@ -45,8 +45,8 @@ export const BINARY_ORACLE: Record<BinaryOp, { f: (a: number, b: number) => numb
   le: { f: (a, b) => +(a <= b) },
   gt: { f: (a, b) => +(a > b) },
   ge: { f: (a, b) => +(a >= b) },
-  // written out from the definition: g·(Φ(x) + x·φ(x)), Φ(x) = (1 + erf(x/√2))/2, φ(x) = e^(−x²/2)/√(2π)
-  geluBackward: { f: (x, g) => g * (0.5 * (1 + erfScalar(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI)) },
+  // written out from the definition: Φ + x·φ(x) with Φ = y/x (½ for |x| < 2⁻⁶⁰), φ(x) = e^(−x²/2)/√(2π)
+  geluGrad: { f: (x, y) => (Math.abs(x) < 2 ** -60 ? 0.5 : y / x) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI) },
 };
 
 export const COMPARISON_OPS: readonly BinaryOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];

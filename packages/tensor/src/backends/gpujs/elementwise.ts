@@ -40,7 +40,7 @@ export const BINARY: Record<BinaryOp, string> = {
   le: 'v0 <= v1 ? 1 : 0',
   gt: 'v0 > v1 ? 1 : 0',
   ge: 'v0 >= v1 ? 1 : 0',
-  geluBackward: 'v1 * geluGrad32(v0)',
+  geluGrad: 'geluGrad32(v0, v1)',
 };
 
 /** `cond ? a : b` with an int32 mask. */

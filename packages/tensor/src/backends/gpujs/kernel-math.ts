@@ -73,17 +73,11 @@ export function gelu32(x: number): number {
   return 0.5 * x * (1 + erf32(z));
 }
 
-/**
- * GELU's derivative Φ(x) + x·φ(x). Φ(x) = (1 + erf(x/√2))/2 as in `gelu32`, from erfc in the left tail,
- * where 1 + erf would cancel.
- */
-export function geluGrad32(x: number): number {
-  const z = x * Math.SQRT1_2;
-  let cdf = 0;
-  if (z < -0.5) {
-    cdf = 0.5 * erfcPositive(-z);
-  } else {
-    cdf = 0.5 * (1 + erf32(z));
+/** GELU's derivative Φ(x) + x·φ(x) given its output y = x·Φ(x): Φ = y/x (½ where |x| < 2⁻⁶⁰), as `geluGradFromOutput`. */
+export function geluGrad32(x: number, y: number): number {
+  let cdf = 0.5;
+  if (Math.abs(x) >= 8.673617379884035e-19) {
+    cdf = y / x;
   }
   return cdf + x * Math.exp(-0.5 * x * x) * 0.3989422804014327;
 }

@@ -1,6 +1,6 @@
 /** Elementwise kernels: one scalar function per op, mapped over (broadcast) views. */
 import type { BinaryOp, UnaryOp } from '../../backend.js';
-import { erf, gelu, geluGrad, sigmoid } from '../../math.js';
+import { erf, gelu, geluGradFromOutput, sigmoid } from '../../math.js';
 
 export const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
@@ -33,5 +33,5 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   le: (a, b) => +(a <= b),
   gt: (a, b) => +(a > b),
   ge: (a, b) => +(a >= b),
-  geluBackward: (x, g) => g * geluGrad(x),
+  geluGrad: geluGradFromOutput,
 };

@@ -17,7 +17,7 @@ const TRANSCENDENTAL = new Set([
   UNARY_F32.sigmoid,
   UNARY_F32.erf,
   UNARY_F32.gelu,
-  BINARY_F32.geluBackward,
+  BINARY_F32.geluGrad,
 ]);
 
 /** Rough cost in nanoseconds per element, for deciding whether a job is worth splitting among threads. */

@@ -41,7 +41,7 @@ export const BINARY_F32: Record<BinaryOp, number> = {
   le: 42,
   gt: 43,
   ge: 44,
-  geluBackward: 45,
+  geluGrad: 45,
 };
 export const BINARY_I32: Partial<Record<BinaryOp, number>> = {
   add: 48,
