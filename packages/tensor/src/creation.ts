@@ -55,12 +55,31 @@ function fromValues(op: string, values: unknown, shape: unknown, dtype: unknown,
 /**
  * A tensor from a number, nested arrays or a typed array. The shape is inferred from nested arrays
  * and can be given for flat data; the dtype is float32 unless given or implied by a typed array (see
- * the module's notes for other typed arrays and for int32 limits).
+ * the module's notes for other typed arrays and for int32 limits). With an options object in place of
+ * the shape, as PyTorch's `torch.tensor(data, dtype=...)`, the shape is inferred.
  * @example tensor([[1, 2], [3, 4]])            // shape [2,2], float32
  * @example tensor(new Int32Array([0, 1, 2]))   // shape [3], int32
  * @example tensor([1, 2, 3, 4, 5, 6], [2, 3])
+ * @example tensor([0, 2, 255], { dtype: 'int32' })
  */
-export function tensor(data: Nested | TypedArray, shape?: Shape, dtype?: DType, opts: Omit<CreateOptions, 'dtype'> = {}): Tensor {
+export function tensor(data: Nested | TypedArray, opts: CreateOptions): Tensor;
+export function tensor(data: Nested | TypedArray, shape?: Shape, dtype?: DType, opts?: Omit<CreateOptions, 'dtype'>): Tensor;
+export function tensor(
+  data: Nested | TypedArray,
+  shapeOrOpts?: Shape | CreateOptions,
+  dtype?: DType,
+  opts: Omit<CreateOptions, 'dtype'> = {},
+): Tensor {
+  if (isOptions(shapeOrOpts)) {
+    if (dtype !== undefined || Object.keys(opts).length > 0)
+      throw new Error('tensor: with options in place of the shape, give the dtype and backend there, not after them');
+    // here a misspelt key would silently leave the dtype at float32
+    const unknown = Object.keys(shapeOrOpts).filter((k) => k !== 'dtype' && k !== 'backend');
+    if (unknown.length > 0) throw new Error(`tensor: unknown option(s) ${unknown.join(', ')} (known: dtype, backend)`);
+    const { dtype: d, backend: b } = shapeOrOpts;
+    return tensor(data, undefined, d, b === undefined ? {} : { backend: b });
+  }
+  const shape = shapeOrOpts;
   const { backend } = readOptions('tensor', opts);
   dtype ??= undefined; // null, as PyTorch's dtype=None, means the default
   if (dtype !== undefined) checkDType('tensor', dtype);
@@ -71,6 +90,11 @@ export function tensor(data: Nested | TypedArray, shape?: Shape, dtype?: DType, 
   const t = target('tensor', shape ?? inferred, dtype ?? 'float32', backend);
   if (t.size !== flat.length) throw new Error(`tensor: ${flat.length} values do not fill shape ${fmt(t.shape)}`);
   return store(t, convert(t, flat));
+}
+
+/** An options object where a shape (an array) could stand; null and undefined are neither. */
+function isOptions(x: unknown): x is CreateOptions {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x);
 }
 
 function inferShape(data: unknown): number[] {

@@ -26,6 +26,14 @@ async function contents(t: Tensor): Promise<[number[], string, number[]]> {
 describeBackends('creation', (h) => {
   const on = () => ({ backend: h.backend });
 
+  it('tensor() takes an options object in place of the shape, as torch.tensor(data, dtype=...)', async () => {
+    expect(await contents(tensor([0, 2, 255], { dtype: 'int32', backend: h.backend }))).toEqual([[3], 'int32', [0, 2, 255]]);
+    expect(await contents(tensor([[1.5], [2]], on()))).toEqual([[2, 1], 'float32', [1.5, 2]]);
+    const untyped = tensor as (...args: unknown[]) => unknown; // a JavaScript caller's mixed-up arguments
+    expect(() => untyped([1], { dtype: 'int32' }, 'int32')).toThrow('tensor: with options in place of the shape, give the dtype');
+    expect(() => untyped([1], { dtyp: 'int32' })).toThrow('tensor: unknown option(s) dtyp (known: dtype, backend)');
+  });
+
   it('tensor() infers shape and dtype from nested arrays and typed arrays', async () => {
     expect(
       await contents(
