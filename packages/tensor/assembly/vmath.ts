@@ -58,24 +58,33 @@ const ROUNDER: f32 = 12582912;
 
 // @inline
 export function expV(x: v128): v128 {
-  return expSum(x, splat(0));
+  // e^89 overflows and e^−104 underflows to 0; clamping keeps n in range. (pmax/pmin are one
+  // instruction each; with x first they return x when it is NaN, so NaN propagates.)
+  const xc = f32x4.pmin(f32x4.pmax(x, splat(-104)), splat(89));
+  // n = round(x·log2 e), as a float and, from the bits of the rounded sum, as an integer
+  const t = mulAdd(xc, splat(LOG2E), splat(ROUNDER));
+  const n = f32x4.sub(t, splat(ROUNDER));
+  return expReduced(f32x4.sub(f32x4.sub(xc, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO))), i32x4.sub(t, splat(ROUNDER)));
 }
 
 /**
  * e^(hi + lo) without rounding hi + lo first: hi carries the size (it may be large, and must be exact),
  * lo a small correction. Only n = round((hi + lo)·log2 e) is taken from the rounded sum; the reduced
- * argument r = hi − n·ln2 + lo is formed from hi itself, where hi − n·LN2_HI is exact.
+ * argument r = hi − n·ln2 + lo is formed from hi itself, where hi − n·LN2_HI is exact. (`expV` is this
+ * with lo = 0, written apart so that every exp does not pay for adding a zero.)
  */
 // @inline
 function expSum(hi: v128, lo: v128): v128 {
-  // e^89 overflows and e^−104 underflows to 0; clamping keeps n in range. (pmax/pmin are one
-  // instruction each; with x first they return x when it is NaN, so NaN propagates.)
   const xc = f32x4.pmin(f32x4.pmax(hi, splat(-104)), splat(89));
-  // n = round(x·log2 e), as a float and, from the bits of the rounded sum, as an integer
   const t = mulAdd(f32x4.add(xc, lo), splat(LOG2E), splat(ROUNDER));
   const n = f32x4.sub(t, splat(ROUNDER));
-  const ni = i32x4.sub(t, splat(ROUNDER));
   const r = f32x4.add(f32x4.sub(f32x4.sub(xc, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO))), lo);
+  return expReduced(r, i32x4.sub(t, splat(ROUNDER)));
+}
+
+/** 2ⁿ·e^r for the reduced argument |r| ≤ ln2/2: e^r by its Taylor series to r⁷ (truncation below 6e-9). */
+// @inline
+function expReduced(r: v128, n: v128): v128 {
   let p = mulAdd(splat(ratio(1.0, 5040)), r, splat(ratio(1.0, 720)));
   p = mulAdd(p, r, splat(ratio(1.0, 120)));
   p = mulAdd(p, r, splat(ratio(1.0, 24)));
@@ -84,8 +93,8 @@ function expSum(hi: v128, lo: v128): v128 {
   p = mulAdd(p, r, splat(1));
   p = mulAdd(p, r, splat(1));
   // 2ⁿ as two factors, so that n in [−150, 128] gives subnormals and infinity with one final rounding
-  const n1 = i32x4.shr_s(ni, 1);
-  return f32x4.mul(f32x4.mul(p, pow2(n1)), pow2(i32x4.sub(ni, n1)));
+  const n1 = i32x4.shr_s(n, 1);
+  return f32x4.mul(f32x4.mul(p, pow2(n1)), pow2(i32x4.sub(n, n1)));
 }
 
 // @inline
