@@ -43,9 +43,9 @@ const RULES = {
 function unary(op: keyof typeof RULES, x: Variable): Variable {
   const rule: Rule = RULES[op];
   const out = rule.forward(x.data);
-  const kept = { none: [], input: [x.data], output: [out], both: [x.data, out] }[rule.saves];
   return record(op, out, [x], (save) => {
-    const saved = save(...kept);
+    // called only when recording: an op under noGrad builds none of this
+    const saved = save(...{ none: [], input: [x.data], output: [out], both: [x.data, out] }[rule.saves]);
     return (g) => [rule.backward(g, ...saved)];
   });
 }

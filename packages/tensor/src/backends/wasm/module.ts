@@ -86,10 +86,16 @@ function missing(v: Variant): Error {
   return new Error(`wasm backend: kernel module ${v.url.href} not found; build it with \`npm run build -w @setr-ts/tensor\``);
 }
 
-/** Compiles the best usable variant synchronously (Node), or returns null where only async loading works. */
-export function loadModuleSync(platform: Platform, threads: boolean, relaxed: boolean): LoadedModule | null {
+/** The first of {@link usableVariants}, or why there is none. */
+function bestVariant(platform: Platform, threads: boolean, relaxed: boolean): Variant {
   const [best] = usableVariants(platform, threads, relaxed);
   if (!best) throw new Error('wasm backend: this JavaScript engine does not support WebAssembly SIMD');
+  return best;
+}
+
+/** Compiles the best usable variant synchronously (Node), or returns null where only async loading works. */
+export function loadModuleSync(platform: Platform, threads: boolean, relaxed: boolean): LoadedModule | null {
+  const best = bestVariant(platform, threads, relaxed);
   if (platform.name === 'browser') return null;
   const bytes = platform.readFileSync(best.url);
   if (!bytes) throw missing(best);
@@ -98,8 +104,7 @@ export function loadModuleSync(platform: Platform, threads: boolean, relaxed: bo
 
 /** Fetches and compiles the best usable variant (browsers, where synchronous compilation of large modules is refused). */
 export async function loadModule(platform: Platform, threads: boolean, relaxed: boolean): Promise<LoadedModule> {
-  const [best] = usableVariants(platform, threads, relaxed);
-  if (!best) throw new Error('wasm backend: this JavaScript engine does not support WebAssembly SIMD');
+  const best = bestVariant(platform, threads, relaxed);
   const bytes = await platform.fetchBytes(best.url);
   return { module: await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>), variant: best };
 }
