@@ -20,6 +20,7 @@ import { crop, flipHorizontal, type Raster } from './raster.js';
 import { resizeImage, resizeLabels } from './resize.js';
 import type { Rng } from './rng.js';
 
+/** What {@link augmentSample} draws from: the crop, the random scale, the flip and the photometric distortion. */
 export interface AugmentOptions {
   /** [height, width] of the crop (mmseg's crop_size); the batch is padded to it. */
   cropSize: readonly [number, number];
