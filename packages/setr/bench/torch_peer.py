@@ -16,7 +16,7 @@ the system's libblas.so.3, which is the reference BLAS (~6 GFLOP/s) unless an op
 LD_LIBRARY_PATH at an OpenBLAS directory to use one without installing it.
 
 A training step, as ours: forward in training mode (BatchNorm on batch statistics), cross-entropy ignoring
-255 on the decoder's logits plus auxWeight x each auxiliary head's, backward, AdamW (the config's lr and
+255 on the decoder's logits plus each auxiliary head's times its lossWeight, backward, AdamW (the config's lr and
 weight decay, PyTorch's betas and eps), zero_grad(set_to_none=True) (ours drops the gradients too), and the
 loss read as a number. Evaluation: eval mode, no_grad, the backbone and decode head only (our model skips
 the auxiliary heads in evaluation; gen_fixtures' SETR.forward would run them). Float32 throughout.
@@ -67,7 +67,8 @@ def check_config(cfg):
     """gen_fixtures' SETR has no dropout or stochastic depth, LayerNorm eps 1e-6 and unaligned resizes: refuse
     a config that asks for anything else rather than time a different model."""
     differs = [f'{k} {cfg.get(k, v)!r} (the torch model has {v!r})'
-               for k, v in [('dropRate', 0), ('attnDropRate', 0), ('dropPathRate', 0), ('lnEps', 1e-6), ('alignCorners', False)]
+               for k, v in [('style', 'official'), ('withClsToken', True), ('dropRate', 0), ('attnDropRate', 0), ('dropPathRate', 0),
+                            ('lnEps', 1e-6), ('alignCorners', False)]
                if cfg.get(k, v) != v]
     if differs:
         sys.exit(f'torch_peer: the torch SETR of gen_fixtures.py cannot build this config: {", ".join(differs)}')
@@ -86,12 +87,7 @@ def bench_labels(batch, h, w, k):
 
 def eval_logits(model, img):
     """Evaluation forward as ours runs it: backbone and decode head, no auxiliary heads."""
-    cfg = model.cfg
-    size = tuple(img.shape[2:])
-    blocks, _, hw, _ = model.backbone(img)
-    if cfg['decoder'] == 'mla':
-        return model.decode_head([blocks[i] for i in cfg['mlaTaps']], hw, size)[0]
-    return model.decode_head(blocks[-1], hw, size)
+    return model.heads(img, aux=False)[0]
 
 
 def times(fn, reps, warmup):
@@ -114,14 +110,14 @@ def main():
     h, w = cfg['imgSize']
     images = torch.randn(batch, 3, h, w)
     labels = bench_labels(batch, h, w, cfg['numClasses'])
-    aux_weight = cfg.get('auxWeight', 0.4)
+    aux_weights = [a['lossWeight'] for a in cfg['auxHeads']]
     opt = torch.optim.AdamW(model.parameters(), lr=cfg['train']['lr'], weight_decay=cfg['train']['weightDecay'])
 
     def step():
         out = model(images)
         loss = F.cross_entropy(out['logits'], labels, ignore_index=255)
-        for a in out['aux']:
-            loss = loss + aux_weight * F.cross_entropy(a, labels, ignore_index=255)
+        for w, a in zip(aux_weights, out['aux']):
+            loss = loss + w * F.cross_entropy(a, labels, ignore_index=255)
         loss.backward()
         opt.step()
         opt.zero_grad(set_to_none=True)

@@ -4,7 +4,7 @@
 Run with Debian's torch (1.13):  /usr/bin/python3 packages/setr/scripts/gen_fixtures.py
 It writes packages/setr/test/fixtures/ (committed; the TypeScript tests never need Python):
   setr-{naive,pup,mla}.json              the config (camelCase, the same fields the TS model takes)
-  setr-{naive,pup,mla}.safetensors       the segmentor's state dict (backbone.*, decode_head.*, auxiliary_heads.{j}.*)
+  setr-{naive,pup,mla}.safetensors       the segmentor's state dict (backbone.*, neck.* for MLA, decode_head.*, auxiliary_head.{j}.*)
   setr-{naive,pup,mla}.io.safetensors    input [2,3,24,40], logits, aux.{j}, blocks.{i}, attention.{i},
                                          pos_embed.resized (the input's 3x5 grid differs from the config's 4x6)
   timm-vit.safetensors                   a timm ViT checkpoint as timm saves it (3x3 pos grid, norm.*, head.*)
@@ -148,96 +148,117 @@ class ConvModule(nn.Sequential):
         self.relu = nn.ReLU()
 
 
+def upsample(scale, align_corners=False):
+    """x scale bilinear, or nothing for a scale of 1."""
+    return nn.Upsample(scale_factor=scale, mode='bilinear', align_corners=align_corners) if scale > 1 else nn.Identity()
+
+
 class UpHead(nn.Module):
-    """mmseg's SETRUPHead, the Naive and PUP decoders: to map, n ConvModules (the first u each followed by a x s
-    bilinear upsample), 1x1 conv_seg, bilinear resize to the image."""
+    """mmseg's SETRUPHead, the Naive and PUP decoders and their auxiliary heads: to map, numConvs stages of
+    ConvModule (with conv bias: the official code's) and x upScale, then the 1x1 conv_seg."""
 
-    def __init__(self, dim, channels, classes, num_convs, kernel, up_scale, num_up):
+    def __init__(self, dim, head, classes):
         super().__init__()
-        self.up_scale, self.num_up = up_scale, num_up
+        self.tap = head['tap']
+        c, k = head['channels'], head['kernelSize']
         self.norm = nn.LayerNorm(dim, eps=1e-6)
-        self.convs = nn.ModuleList([ConvModule(dim if i == 0 else channels, channels, kernel, True) for i in range(num_convs)])
-        self.conv_seg = nn.Conv2d(channels, classes, 1)
+        self.up_convs = nn.ModuleList([nn.Sequential(ConvModule(dim if i == 0 else c, c, k, True), upsample(head['upScale']))
+                                       for i in range(head['numConvs'])])
+        self.conv_seg = nn.Conv2d(c, classes, 1)
 
-    def forward(self, t, hw, size):
-        x = to_map(self.norm, t, hw)  # [B, D, h, w]
-        for i, conv in enumerate(self.convs):
-            x = conv(x)  # [B, C, ., .]
-            if i < self.num_up:
-                x = F.interpolate(x, scale_factor=self.up_scale, mode='bilinear', align_corners=False)
-        return F.interpolate(self.conv_seg(x), size=size, mode='bilinear', align_corners=False)  # [B, K, H, W]
+    def forward(self, blocks, hw, neck):
+        x = to_map(self.norm, blocks[self.tap], hw)  # [B, D, h, w]
+        for stage in self.up_convs:
+            x = stage(x)  # [B, C, ., .]
+        return self.conv_seg(x)  # [B, K, ., .]
 
 
-def up_head(cfg, aux):
-    """The Naive head (decode and auxiliary alike) or the PUP decode / auxiliary head of the config."""
-    if cfg['decoder'] == 'naive':
-        n, k, s, u = 1, 1, 1, 0
-    elif aux:
-        n, k, s, u = 1, 3, 4, 1
-    else:
-        n = int(math.log2(cfg['patchSize']))
-        k, s, u = 3, 2, n - 1
-    return UpHead(cfg['embedDim'], cfg['channels'], cfg['numClasses'], n, k, s, u)
+class MLAModule(nn.Module):
+    """The MLA neck's convolutions: 1x1 channel_proj per tap, top-down sums from the deepest, 3x3 feat_extract."""
+
+    def __init__(self, m, dim, cm):
+        super().__init__()
+        self.channel_proj = nn.ModuleList([ConvModule(dim, cm, 1, False) for _ in range(m)])
+        self.feat_extract = nn.ModuleList([ConvModule(cm, cm, 3, False) for _ in range(m)])
+
+    def forward(self, maps):
+        p = [proj(x) for proj, x in zip(self.channel_proj, maps)][::-1]  # deepest first
+        m = [p[0]]
+        for pk in p[1:]:
+            m.append(m[-1] + pk)  # top-down sums
+        return [fe(mk) for fe, mk in zip(self.feat_extract, m)]  # M x [B, Cm, h, w], deepest first
+
+
+class MLANeck(nn.Module):
+    """SETR-MLA's neck (mmseg's MLANeck): LayerNorm and to map per tap, then the aggregation."""
+
+    def __init__(self, dim, taps, cm):
+        super().__init__()
+        self.taps = taps
+        self.norm = nn.ModuleList([nn.LayerNorm(dim, eps=1e-6) for _ in taps])
+        self.mla = MLAModule(len(taps), dim, cm)
+
+    def forward(self, blocks, hw):
+        return self.mla([to_map(norm, blocks[t], hw) for norm, t in zip(self.norm, self.taps)])
 
 
 class MLAHead(nn.Module):
-    """SETR-MLA: multi-level feature aggregation of M taps (lateral 1x1, top-down sums, 3x3 smooth), then per
-    stream two 3x3 ConvModules and x4 upsample, concatenated into a 3x3 conv_seg."""
+    """SETR-MLA's head, official details: per stream two 3x3 ConvModules and x4 (aligned corners), concatenated
+    into a 3x3 conv_seg."""
 
-    def __init__(self, dim, cm, ch, classes, m=4):
+    def __init__(self, m, cm, ch, classes):
         super().__init__()
-        self.norms = nn.ModuleList([nn.LayerNorm(dim, eps=1e-6) for _ in range(m)])
-        self.lateral = nn.ModuleList([ConvModule(dim, cm, 1, False) for _ in range(m)])
-        self.smooth = nn.ModuleList([ConvModule(cm, cm, 3, False) for _ in range(m)])
-        self.streams = nn.ModuleList([nn.Sequential(ConvModule(cm, ch, 3, False), ConvModule(ch, ch, 3, False)) for _ in range(m)])
+        self.up_convs = nn.ModuleList([nn.Sequential(ConvModule(cm, ch, 3, False), ConvModule(ch, ch, 3, False), upsample(4, True))
+                                       for _ in range(m)])
         self.conv_seg = nn.Conv2d(m * ch, classes, 3, padding=1)
 
-    def forward(self, taps, hw, size):
-        p = [lat(to_map(norm, t, hw)) for norm, lat, t in zip(self.norms, self.lateral, taps)]  # M x [B, Cm, h, w]
-        m = [p[-1]]
-        for i in reversed(range(len(p) - 1)):
-            m.insert(0, m[0] + p[i])  # m_i = m_{i+1} + p_i
-        s = [smooth(mi) for smooth, mi in zip(self.smooth, m)]  # aggregated streams, M x [B, Cm, h, w]
-        up = [F.interpolate(stream(si), size=(4 * hw[0], 4 * hw[1]), mode='bilinear', align_corners=True)
-              for stream, si in zip(self.streams, s)]  # M x [B, Ch, 4h, 4w]
-        logits = self.conv_seg(torch.cat(up, dim=1))  # [B, K, 4h, 4w]
-        return F.interpolate(logits, size=size, mode='bilinear', align_corners=False), s
+    def forward(self, blocks, hw, neck):
+        return self.conv_seg(torch.cat([up(o) for up, o in zip(self.up_convs, neck)], dim=1))  # [B, K, 4h, 4w]
 
 
 class MLAAuxHead(nn.Module):
-    """SETR-MLA's auxiliary head: a 1x1 conv_seg on one aggregated stream, resized to the image."""
+    """SETR-MLA's auxiliary head, official details: a 1x1 conv_seg without bias on one neck stream."""
 
-    def __init__(self, cm, classes):
+    def __init__(self, stream, cm, classes):
         super().__init__()
+        self.stream = stream
         self.conv_seg = nn.Conv2d(cm, classes, 1, bias=False)
 
-    def forward(self, s, size):
-        return F.interpolate(self.conv_seg(s), size=size, mode='bilinear', align_corners=False)
+    def forward(self, blocks, hw, neck):
+        return self.conv_seg(neck[self.stream])
 
 
 class SETR(nn.Module):
-    """mmseg's EncoderDecoder for SETR: ViT backbone, decode_head and auxiliary_heads."""
+    """mmseg's EncoderDecoder for SETR with the official code's head details: ViT backbone, MLA's neck,
+    decode_head and auxiliary_head, every head's logits resized to the image."""
 
     def __init__(self, cfg):
         super().__init__()
         self.cfg = cfg
+        D, K, dec = cfg['embedDim'], cfg['numClasses'], cfg['decoder']
         self.backbone = VisionTransformer(cfg)
-        if cfg['decoder'] == 'mla':
-            self.decode_head = MLAHead(cfg['embedDim'], cfg['mlaChannels'], cfg['mlaHeadChannels'], cfg['numClasses'], len(cfg['mlaTaps']))
-            self.auxiliary_heads = nn.ModuleList([MLAAuxHead(cfg['mlaChannels'], cfg['numClasses']) for _ in cfg['auxTaps']])
+        if dec['kind'] == 'mla':
+            taps = dec['taps']
+            self.neck = MLANeck(D, taps, dec['neckChannels'])
+            self.decode_head = MLAHead(len(taps), dec['neckChannels'], dec['headChannels'], K)
+            self.auxiliary_head = nn.ModuleList([MLAAuxHead(len(taps) - 1 - taps.index(a['tap']), dec['neckChannels'], K)
+                                                 for a in cfg['auxHeads']])
         else:
-            self.decode_head = up_head(cfg, aux=False)
-            self.auxiliary_heads = nn.ModuleList([up_head(cfg, aux=True) for _ in cfg['auxTaps']])
+            self.neck = None
+            self.decode_head = UpHead(D, dec, K)
+            self.auxiliary_head = nn.ModuleList([UpHead(D, a, K) for a in cfg['auxHeads']])
 
-    def forward(self, img):
+    def heads(self, img, aux=True):
+        """Logits of the decoder and (with aux) of every auxiliary head, resized to the image."""
         size = tuple(img.shape[2:])
         blocks, attns, hw, pos = self.backbone(img)
-        if self.cfg['decoder'] == 'mla':
-            logits, s = self.decode_head([blocks[i] for i in self.cfg['mlaTaps']], hw, size)
-            aux = [head(s[self.cfg['mlaTaps'].index(i)], size) for head, i in zip(self.auxiliary_heads, self.cfg['auxTaps'])]
-        else:
-            logits = self.decode_head(blocks[-1], hw, size)
-            aux = [head(blocks[i], hw, size) for head, i in zip(self.auxiliary_heads, self.cfg['auxTaps'])]
+        neck = self.neck(blocks, hw) if self.neck else []
+        resize = lambda x: F.interpolate(x, size=size, mode='bilinear', align_corners=False)  # noqa: E731
+        logits = resize(self.decode_head(blocks, hw, neck))
+        return logits, [resize(head(blocks, hw, neck)) for head in self.auxiliary_head] if aux else [], blocks, attns, pos
+
+    def forward(self, img):
+        logits, aux, blocks, attns, pos = self.heads(img)
         return {'logits': logits, 'aux': aux, 'blocks': blocks, 'attention': attns, 'pos': pos}
 
 
@@ -266,8 +287,21 @@ def randomize(module, seed):
     return module
 
 
-SMALL_ARCH = {'imgSize': [32, 48], 'patchSize': 8, 'embedDim': 32, 'depth': 4, 'numHeads': 4, 'mlpRatio': 4, 'numClasses': 5, 'channels': 16}
-SMALL_MLA = {'mlaTaps': [0, 1, 2, 3], 'mlaChannels': 16, 'mlaHeadChannels': 8}
+def heads(decoder, last, aux_taps, mla_taps, channels, neck_channels, head_channels, patch):
+    """The decoder and auxiliary heads of the official code's configs, in the TypeScript config's layout."""
+    if decoder == 'mla':
+        return {'decoder': {'kind': 'mla', 'taps': mla_taps, 'neckChannels': neck_channels, 'headChannels': head_channels},
+                'auxHeads': [{'kind': 'mla', 'tap': t, 'lossWeight': 0.4} for t in mla_taps]}
+    if decoder == 'naive':
+        up = {'channels': channels, 'numConvs': 1, 'kernelSize': 1, 'upScale': 1}
+        dec, aux = {'kind': 'naive', 'tap': last, **up}, up
+    else:
+        dec = {'kind': 'pup', 'tap': last, 'channels': channels, 'numConvs': int(math.log2(patch)), 'kernelSize': 3, 'upScale': 2}
+        aux = {'channels': channels, 'numConvs': 1, 'kernelSize': 3, 'upScale': 4}
+    return {'decoder': dec, 'auxHeads': [{'kind': 'up', 'tap': t, **aux, 'lossWeight': 0.4} for t in aux_taps]}
+
+
+SMALL_ARCH = {'imgSize': [32, 48], 'patchSize': 8, 'embedDim': 32, 'depth': 4, 'numHeads': 4, 'mlpRatio': 4, 'numClasses': 5}
 AUX_TAPS = {'naive': [1, 2], 'pup': [1, 2, 3], 'mla': [0, 1, 2, 3]}
 
 
@@ -276,7 +310,7 @@ def write(name, tensors):
 
 
 def setr_fixtures(decoder, seed):
-    cfg = {'decoder': decoder, **SMALL_ARCH, 'auxTaps': AUX_TAPS[decoder], **SMALL_MLA}
+    cfg = {**SMALL_ARCH, **heads(decoder, 3, AUX_TAPS[decoder], [0, 1, 2, 3], 16, 16, 8, SMALL_ARCH['patchSize'])}
     with open(os.path.join(OUT, f'setr-{decoder}.json'), 'w') as f:
         json.dump(cfg, f, indent=2)
         f.write('\n')
@@ -333,7 +367,7 @@ class OnMeta(TorchFunctionMode):
 
 VIT_L = {'embedDim': 1024, 'depth': 24, 'numHeads': 16}
 VIT_B = {'embedDim': 768, 'depth': 12, 'numHeads': 12}
-# the full-size models (512x512, patch 16, 150 classes): backbone, decoder, auxTaps (MLA: also mlaTaps), parameters
+# the full-size models (512x512, patch 16, 150 classes): backbone, decoder, auxiliary heads' (MLA: also the streams') taps, parameters
 PAPER = {
     'vit-l-naive': (VIT_L, 'naive', [9, 14, 19], 305361496),
     'vit-l-pup': (VIT_L, 'pup', [9, 14, 19, 23], 317922542),
@@ -348,8 +382,8 @@ def count():
     """--count: parameter counts of the full-size models, which must match PAPER."""
     counts = {}
     for name, (vit, decoder, taps, _) in PAPER.items():
-        cfg = {'decoder': decoder, 'imgSize': [512, 512], 'patchSize': 16, **vit, 'mlpRatio': 4, 'numClasses': 150,
-               'channels': 256, 'auxTaps': taps, 'mlaTaps': taps, 'mlaChannels': 256, 'mlaHeadChannels': 128}
+        cfg = {'imgSize': [512, 512], 'patchSize': 16, **vit, 'mlpRatio': 4, 'numClasses': 150,
+               **heads(decoder, vit['depth'] - 1, taps, taps, 256, 256, 128, 16)}
         with OnMeta():
             counts[name] = sum(p.numel() for p in SETR(cfg).parameters())
     print(json.dumps(counts))

@@ -6,7 +6,23 @@
  * gives RGBA pixels: build a `raster` from them) and loads a model from fetched bytes with
  * `trainedModelFromBytes`. `test/browser-entry.test.ts` checks that nothing Node-only is reachable from here.
  */
-export { DEFAULTS, type DecoderKind, gridOf, parseConfig, REQUIRED_FIELDS, type SetrConfig } from './config.js';
+export {
+  type AuxHeadConfig,
+  DEFAULTS,
+  type DecoderConfig,
+  type DecoderKind,
+  gridOf,
+  type MlaAuxHeadConfig,
+  type MlaDecoderConfig,
+  type NaiveDecoderConfig,
+  type PupDecoderConfig,
+  parseConfig,
+  REQUIRED_FIELDS,
+  type SetrConfig,
+  type Style,
+  type UpAuxHeadConfig,
+  type UpHeadConfig,
+} from './config.js';
 export { type AugmentOptions, augmentSample } from './data/augment.js';
 export { CAMVID_CLASS_WEIGHTS, CAMVID_CLASSES, CAMVID_PALETTE, CAMVID_VOID } from './data/camvid-classes.js';
 export { colorizeLabels } from './data/colorize.js';
@@ -23,7 +39,11 @@ export { type SetrLoss, type SetrLossOptions, setrLoss } from './loss.js';
 export * from './metrics/index.js';
 export { Block, type BlockOptions, Mlp } from './model/block.js';
 export { ConvModule } from './model/conv-module.js';
-export { MlaAuxHead, MlaHead, type MlaHeadOptions } from './model/mla-head.js';
+export { type ClassifierOptions, DecodeHead, type HeadInputs } from './model/decode-head.js';
+export { buildAuxHead, buildDecodeHead, buildNeck } from './model/heads.js';
+export { MlaAuxHead } from './model/mla-aux-head.js';
+export { MlaHead, type MlaHeadOptions } from './model/mla-head.js';
+export { MlaNeck, type MlaNeckOptions } from './model/mla-neck.js';
 export { PatchEmbed } from './model/patch-embed.js';
 export { resizePosEmbed } from './model/pos-embed.js';
 export { Setr, type SetrOutput } from './model/segmentor.js';

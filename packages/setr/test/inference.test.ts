@@ -4,16 +4,17 @@
  * scales and flips average probabilities (which then sum to one per pixel); odd sizes work.
  */
 import { tidy } from '@setr-ts/autograd';
-import { cat, manualSeed, memory, randn, setBackend, type Tensor } from '@setr-ts/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { cat, manualSeed, memory, randn, setBackend, type Tensor, tensor } from '@setr-ts/tensor';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { preset, Setr, segment, segmentLogits } from '../src/index.js';
+import { shrink } from './support/configs.js';
 
 let model: Setr;
 
 beforeAll(async () => {
   await setBackend('reference');
   manualSeed(4);
-  model = new Setr({ ...preset('setr-tiny-naive'), imgSize: [16, 16], embedDim: 32, depth: 2, auxTaps: [0], numClasses: 3 }).to('float64');
+  model = new Setr(shrink(preset('setr-tiny-naive'), { imgSize: [16, 16], embedDim: 32, depth: 2, numClasses: 3, channels: 64, auxTaps: [0] })).to('float64');
 });
 
 const close = (a: Tensor, b: Tensor) => {
@@ -21,6 +22,37 @@ const close = (a: Tensor, b: Tensor) => {
   const [x, y] = [a.dataSync(), b.dataSync()];
   for (let i = 0; i < x.length; i++) expect(Math.abs(x[i] - y[i])).toBeLessThan(1e-9);
 };
+
+/**
+ * Slide mode computed on the host, as it once was: mmsegmentation's window walk, each window's logits
+ * read back and summed into place in a Float64Array, then divided by the count of windows per pixel.
+ */
+async function hostSlide(x: Tensor, [sh, sw]: readonly [number, number]): Promise<Tensor> {
+  const [b, , h, w] = x.shape;
+  const [wh, ww] = model.config.imgSize;
+  const k = model.config.numClasses;
+  const starts = (n: number, crop: number, step: number) => {
+    const grids = Math.floor(Math.max(n - crop + step - 1, 0) / step) + 1;
+    return Array.from({ length: grids }, (_, i) => Math.max(Math.min(i * step + crop, n) - crop, 0));
+  };
+  const sum = new Float64Array(b * k * h * w);
+  const count = new Float64Array(h * w);
+  for (const y0 of starts(h, wh, sh)) {
+    for (const x0 of starts(w, ww, sw)) {
+      const logits = await segmentLogits(model, x.narrow(2, y0, wh).narrow(3, x0, ww).contiguous()); // [B, K, wh, ww]
+      const v = await logits.data();
+      logits.dispose();
+      for (let y = 0; y < wh; y++) for (let i = 0; i < ww; i++) count[(y0 + y) * w + x0 + i]++;
+      for (let bk = 0; bk < b * k; bk++)
+        for (let y = 0; y < wh; y++) for (let i = 0; i < ww; i++) sum[(bk * h + y0 + y) * w + x0 + i] += v[(bk * wh + y) * ww + i];
+    }
+  }
+  return tensor(
+    sum.map((s, i) => s / count[i % (h * w)]),
+    [b, k, h, w],
+    'float64',
+  );
+}
 
 describe('segmentLogits', () => {
   it('slide on an image the size of the window is the whole-image pass', async () => {
@@ -74,6 +106,30 @@ describe('segmentLogits', () => {
     expect(classes.dtype).toBe('int32');
     for (const t of [x, probs, classes]) t.dispose();
     expect(memory().numTensors).toBe(before);
+  });
+
+  it('slide mode equals the host-side average of its windows (uneven strides, the default stride, a batch of two)', async () => {
+    const check = async (shape: number[], stride?: readonly [number, number]) => {
+      const x = randn(shape, { dtype: 'float64' });
+      const device = await segmentLogits(model, x, { mode: 'slide', stride });
+      const host = await hostSlide(x, stride ?? [8, 8]); // the default: 2/3 of the 16-pixel window, rounded down to the patch of 8
+      close(device, host);
+      for (const t of [x, device, host]) t.dispose();
+    };
+    await check([2, 3, 20, 28], [8, 6]);
+    await check([1, 3, 24, 40]);
+  });
+
+  it('slide mode with scales and flips reads nothing back and leaves no tensor behind', async () => {
+    const x = randn([1, 3, 20, 28], { dtype: 'float64' });
+    const before = memory().numTensors;
+    const reads = [vi.spyOn(x.backend, 'read'), vi.spyOn(x.backend, 'readSync')];
+    const probs = await segmentLogits(model, x, { mode: 'slide', stride: [8, 6], scales: [0.75, 1.5], flip: true });
+    expect(reads.map((r) => r.mock.calls.length)).toEqual([0, 0]);
+    for (const r of reads) r.mockRestore();
+    probs.dispose();
+    expect(memory().numTensors).toBe(before);
+    x.dispose();
   });
 
   it('leaves the model in the mode it found it, and refuses bad input', async () => {

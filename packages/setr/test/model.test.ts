@@ -7,7 +7,8 @@ import { tidy, variable } from '@setr-ts/autograd';
 import { AdamW, shapesOnly } from '@setr-ts/nn';
 import { manualSeed, memory, randn, setBackend, type Tensor, tensor } from '@setr-ts/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countParameters, preset, presetNames, Setr, type SetrConfig, setrLoss } from '../src/index.js';
+import { countParameters, preset, presetNames, Setr, setrLoss } from '../src/index.js';
+import { shrink } from './support/configs.js';
 
 const decoders = ['naive', 'pup', 'mla'] as const;
 
@@ -39,7 +40,7 @@ describe('shapes', () => {
       });
       const n = 1 + (h / c.patchSize) * (w / c.patchSize);
       expect(shapes.logits).toEqual([2, c.numClasses, h, w]);
-      expect(shapes.aux).toEqual(c.auxTaps.map(() => [2, c.numClasses, h, w]));
+      expect(shapes.aux).toEqual(c.auxHeads.map(() => [2, c.numClasses, h, w]));
       expect(shapes.attention).toEqual(Array.from({ length: c.depth }, () => [2, c.numHeads, n, n]));
     }
     model.dispose();
@@ -97,12 +98,16 @@ describe('parameter counts', () => {
     const model = shapesOnly(() => new Setr(preset('setr-tiny-pup')));
     expect(countParameters(model)).toEqual({
       total: 1_687_735,
-      modules: { backbone: 1_239_168, decode_head: 149_003, auxiliary_heads: 299_564 },
+      modules: { backbone: 1_239_168, decode_head: 149_003, auxiliary_head: 299_564 },
     });
   });
   it('every preset builds and is named after its decoder', () => {
-    for (const name of presetNames()) expect(name).toContain(preset(name).decoder);
-    expect(presetNames()).toHaveLength(15);
+    for (const name of presetNames()) {
+      const c = preset(name);
+      expect(name).toContain(c.decoder.kind);
+      expect(name.endsWith('-mmseg')).toBe(c.style === 'mmseg');
+    }
+    expect(presetNames()).toHaveLength(30);
   });
 });
 
@@ -129,18 +134,15 @@ describe('training', () => {
 
   it.each(decoders)('a small %s model overfits one batch: the loss falls 10× within 300 AdamW steps', (d) => {
     manualSeed(3);
-    const config: SetrConfig = {
-      ...preset(`setr-tiny-${d}`),
+    const config = shrink(preset(`setr-tiny-${d}`), {
       imgSize: [32, 32],
       embedDim: 64,
       depth: 4,
       numClasses: 4,
       channels: 32,
       auxTaps: d === 'pup' ? [1, 3] : [1, 2],
-      mlaTaps: [0, 1, 2, 3],
-      mlaChannels: 32,
-      mlaHeadChannels: 16,
-    };
+      taps: [0, 1, 2, 3],
+    });
     const model = new Setr(config);
     const x = variable(randn([2, 3, 32, 32]));
     // a learnable target: the class of each pixel is the quadrant it lies in

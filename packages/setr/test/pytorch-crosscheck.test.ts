@@ -9,41 +9,28 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { noGrad, tidy, variable } from '@setr-ts/autograd';
+import { noGrad, tidy } from '@setr-ts/autograd';
 import { loadSafetensors, saveSafetensors } from '@setr-ts/nn';
 import { manualSeed, randn, setBackend } from '@setr-ts/tensor';
 import { describe, expect, it } from 'vitest';
 import { hasTorch } from '../../nn/test/support/python.js';
-import { DEFAULTS, Setr, type SetrConfig, TRAIN_DEFAULTS } from '../src/index.js';
+import { preset, Setr, type SetrConfig } from '../src/index.js';
+import { shrink } from './support/configs.js';
 import { disposeAll, expectClose } from './support/fixtures.js';
 
 const python = '/usr/bin/python3';
 const script = new URL('../scripts/gen_fixtures.py', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'setr-crosscheck-'));
 
-const base: SetrConfig = {
-  decoder: 'pup',
-  imgSize: [32, 64],
-  patchSize: 16,
-  embedDim: 32,
-  depth: 3,
-  numHeads: 2,
-  mlpRatio: 2,
-  numClasses: 3,
-  channels: 8,
-  auxTaps: [0, 2],
-  mlaTaps: [0, 1, 2],
-  mlaChannels: 8,
-  mlaHeadChannels: 4,
-  ...DEFAULTS,
-  train: TRAIN_DEFAULTS,
-};
+const small = { imgSize: [32, 64], patchSize: 16, embedDim: 32, depth: 3, numHeads: 2, mlpRatio: 2, numClasses: 3, channels: 8 } as const;
+const tiny = (decoder: string, auxTaps: number[]): SetrConfig =>
+  shrink(preset(`setr-tiny-${decoder}`), { ...small, imgSize: [32, 64], auxTaps, taps: [0, 1, 2] });
 
 describe.runIf(hasTorch)('SETR against PyTorch, on configurations written here', () => {
   it.each([
-    ['pup, patch 16', base],
-    ['mla, 3 streams, 1 auxiliary head', { ...base, decoder: 'mla', auxTaps: [1] } as SetrConfig],
-    ['naive, patch 16', { ...base, decoder: 'naive' } as SetrConfig],
+    ['pup, patch 16', tiny('pup', [0, 2])],
+    ['mla, 3 streams, 1 auxiliary head', tiny('mla', [1])],
+    ['naive, patch 16', tiny('naive', [0, 2])],
   ])('%s', async (name, config) => {
     await setBackend('reference');
     manualSeed(7);
@@ -67,9 +54,9 @@ describe.runIf(hasTorch)('SETR against PyTorch, on configurations written here',
       `${stem}.out.safetensors`,
     ]);
     const want = await loadSafetensors(`${stem}.out.safetensors`);
-    const got = tidy(() => noGrad(() => model.forward(variable(input), { aux: true })));
+    const got = tidy(() => noGrad(() => model.forward(input, { aux: true })));
     await expectClose(got.logits.data, want.logits, 1e-9, `${name} logits`);
-    expect(got.aux.length).toBe(config.auxTaps.length);
+    expect(got.aux.length).toBe(config.auxHeads.length);
     for (const [j, a] of got.aux.entries()) await expectClose(a.data, want[`aux.${j}`], 1e-9, `${name} aux.${j}`);
     disposeAll(want);
     model.dispose();

@@ -10,6 +10,7 @@ import { setBackend } from '@setr-ts/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeShapesDataset, preset, type SetrConfig, trainSetr } from '../src/index.js';
 import { loadTrainedModel } from '../src/model-file.js';
+import { shrink } from './support/configs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'setr-train-'));
 
@@ -17,14 +18,7 @@ const root = mkdtempSync(join(tmpdir(), 'setr-train-'));
 function tinyShapesConfig(overrides: Partial<SetrConfig['train']> = {}): SetrConfig {
   const c = preset('setr-tiny-pup');
   return {
-    ...c,
-    imgSize: [32, 32],
-    patchSize: 4,
-    embedDim: 64,
-    depth: 4,
-    numClasses: 4,
-    channels: 32,
-    auxTaps: [1, 2],
+    ...shrink(c, { imgSize: [32, 32], patchSize: 4, embedDim: 64, depth: 4, numClasses: 4, channels: 32, auxTaps: [1, 2] }),
     train: { ...c.train, batchSize: 8, epochs: 2, warmupIters: 5, lr: 2e-3, crop: null, ...overrides },
   };
 }

@@ -8,6 +8,7 @@ import { loadSafetensors } from '@setr-ts/nn';
 import { setBackend, type Tensor } from '@setr-ts/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importTimmViT, Setr, type SetrConfig } from '../src/index.js';
+import { shrink } from './support/configs.js';
 import { disposeAll, expectClose, fixtureConfig, fixturePath, fixtureTensors } from './support/fixtures.js';
 
 beforeAll(async () => {
@@ -15,7 +16,7 @@ beforeAll(async () => {
 });
 
 /** The timm fixture's encoder (D 32, 2 blocks, 4 heads, patch 8) under a config with grid 4×6. */
-const timmConfig = (): SetrConfig => ({ ...fixtureConfig('setr-naive.json'), depth: 2, auxTaps: [0] });
+const timmConfig = (): SetrConfig => shrink(fixtureConfig('setr-naive.json'), { depth: 2, channels: 16, auxTaps: [0] });
 
 describe('importTimmViT', () => {
   it('loads timm names into the backbone, drops norm.* and head.*, and resizes pos_embed 3×3 → 4×6', async () => {
@@ -63,16 +64,16 @@ describe('segmentor checkpoints', () => {
     expect(model.loadStateDict(withoutCounters)).toEqual({ missingKeys: [], unexpectedKeys: [] });
     const other = new Setr({ ...fixtureConfig('setr-pup.json'), numClasses: 7 });
     expect(() => other.loadStateDict(weights)).toThrow(
-      /mis-shaped keys \(8\): decode_head\.conv_seg\.weight: checkpoint \[5,16,1,1\], model \[7,16,1,1\], decode_head\.conv_seg\.bias: checkpoint \[5\], model \[7\], auxiliary_heads\.0\.conv_seg\.weight/,
+      /mis-shaped keys \(8\): decode_head\.conv_seg\.weight: checkpoint \[5,16,1,1\], model \[7,16,1,1\], decode_head\.conv_seg\.bias: checkpoint \[5\], model \[7\], auxiliary_head\.0\.conv_seg\.weight/,
     );
     await expect(other.load(fixturePath('setr-mla.safetensors'))).rejects.toThrow(
-      /missing keys .*unexpected keys .*decode_head\.lateral\.0\.conv\.weight/s,
+      /missing keys .*unexpected keys .*neck\.mla\.channel_proj\.0\.conv\.weight/s,
     );
     for (const m of [model, other]) m.dispose();
     disposeAll(weights);
   });
 
-  it('state-dict names are the official ones', () => {
+  it('state-dict names are mmsegmentation’s for the heads and timm’s for the encoder', () => {
     const keys = Object.keys(new Setr(fixtureConfig('setr-mla.json')).stateDict());
     for (const k of [
       'backbone.patch_embed.proj.weight',
@@ -82,14 +83,14 @@ describe('segmentor checkpoints', () => {
       'backbone.blocks.3.attn.qkv.bias',
       'backbone.blocks.3.attn.proj.weight',
       'backbone.blocks.3.mlp.fc2.bias',
-      'decode_head.norms.0.weight',
-      'decode_head.lateral.3.conv.weight',
-      'decode_head.lateral.3.bn.num_batches_tracked',
-      'decode_head.smooth.2.bn.running_var',
-      'decode_head.streams.1.0.conv.weight',
-      'decode_head.streams.1.1.bn.weight',
+      'neck.norm.0.weight',
+      'neck.mla.channel_proj.3.conv.weight',
+      'neck.mla.channel_proj.3.bn.num_batches_tracked',
+      'neck.mla.feat_extract.2.bn.running_var',
+      'decode_head.up_convs.1.0.conv.weight',
+      'decode_head.up_convs.1.1.bn.weight',
       'decode_head.conv_seg.bias',
-      'auxiliary_heads.3.conv_seg.weight',
+      'auxiliary_head.3.conv_seg.weight',
     ])
       expect(keys).toContain(k);
   });

@@ -37,7 +37,7 @@ export const bench: Command = {
     try {
       const [h, w] = config.imgSize;
       io.log(
-        `${name}: ${config.decoder}, ${s.model.numParameters().toLocaleString('en-US')} parameters; batch ${batch} at ${h}×${w} on ${backend.description}`,
+        `${name}: ${config.decoder.kind}, ${s.model.numParameters().toLocaleString('en-US')} parameters; batch ${batch} at ${h}×${w} on ${backend.description}`,
       );
       io.log(
         `a step: forward (train mode), loss, backward, AdamW (lr ${config.train.lr}, weight decay ${config.train.weightDecay}), zeroGrad`,

@@ -3,9 +3,10 @@
  * transformer (i.e., without convolution and resolution reduction) to encode an image as a sequence
  * of patches" (Zheng et al. 2021, abstract); every layer keeps the resolution of the patch grid, so any
  * layer's output can feed a decoder. Pre-norm blocks, no final norm; the output of EVERY block is
- * returned (the decoders tap the ones their config names).
+ * returned (the decoders tap the ones their config names). With `withClsToken: false` (mmseg's MLA
+ * config) the cls token gets its position and is then dropped before the blocks, which see patches only.
  *
- *   [B, 3, H, W] → patch_embed → [B, N, D] → cat cls → [B, 1+N, D] → + pos_embed → blocks → depth × [B, 1+N, D]
+ *   [B, 3, H, W] → patch_embed → [B, N, D] → cat cls → [B, 1+N, D] → + pos_embed (→ drop cls) → blocks → depth × [B, 1+N, D]
  *
  * Names are timm's under the segmentor's `backbone.` prefix (`patch_embed.proj.weight`, `cls_token`,
  * `pos_embed`, `blocks.{i}.…`). Initialisation is ViT's: truncated normal (std 0.02) for the position
@@ -31,7 +32,17 @@ export interface EncoderOutput {
 /** The fields of a SETR config the encoder reads. */
 export type EncoderConfig = Pick<
   SetrConfig,
-  'imgSize' | 'patchSize' | 'embedDim' | 'depth' | 'numHeads' | 'mlpRatio' | 'lnEps' | 'dropRate' | 'attnDropRate' | 'dropPathRate'
+  | 'imgSize'
+  | 'patchSize'
+  | 'embedDim'
+  | 'depth'
+  | 'numHeads'
+  | 'mlpRatio'
+  | 'lnEps'
+  | 'dropRate'
+  | 'attnDropRate'
+  | 'dropPathRate'
+  | 'withClsToken'
 >;
 
 /**
@@ -53,11 +64,14 @@ export class VisionTransformer extends Module {
   readonly blocks: ModuleList<Block>;
   /** The grid the position embedding was learned for. */
   readonly grid: [number, number];
+  /** Whether the cls token goes through the blocks. */
+  readonly withClsToken: boolean;
 
   constructor(c: EncoderConfig) {
     super();
     const d = c.embedDim;
     this.grid = gridOf(c.imgSize, c.patchSize);
+    this.withClsToken = c.withClsToken;
     const numPatches = this.grid[0] * this.grid[1];
     this.patchEmbed = this.registerModule('patch_embed', new PatchEmbed(c.patchSize, d));
     this.clsToken = this.registerParameter('cls_token', new Parameter(init.truncNormal([1, 1, d], { std: 0.02 })));
@@ -89,7 +103,8 @@ export class VisionTransformer extends Module {
   }
 
   /**
-   * Images `[B, 3, H, W]` (normalised; H, W multiples of the patch) → every block's tokens. With
+   * Images `[B, 3, H, W]` (normalised; H, W multiples of the patch) → every block's tokens (`[B, N, D]`
+   * without the cls token). With
    * `attention: true` each block's attention weights come too (costing their memory, nothing else).
    */
   forward(x: Variable, opts: { attention?: boolean } = {}): EncoderOutput {
@@ -97,7 +112,8 @@ export class VisionTransformer extends Module {
     const [b, , d] = tokens.shape;
     const cls = expand(this.clsToken, [b, 1, d]); // [B, 1, D]
     const pos = resizePosEmbed(this.posEmbed, this.grid, grid); // [1, 1+N, D]
-    let z = this.posDrop.forward(cat([cls, tokens], 1).add(pos)); // [B, 1+N, D]
+    const placed = cat([cls, tokens], 1).add(pos); // [B, 1+N, D]
+    let z = this.posDrop.forward(this.withClsToken ? placed : placed.narrow(1, 1, tokens.shape[1])); // [B, 1+N, D] or [B, N, D]
     const blocks: Variable[] = [];
     const attention: Variable[] = [];
     for (const block of this.blocks) {

@@ -1,6 +1,6 @@
 /**
  * A benchmark's training step: a SETR, its AdamW and a fixed synthetic batch, stepped as training
- * does — forward in training mode, SETR's loss (decoder + auxWeight × each auxiliary head, 255
+ * does — forward in training mode, SETR's loss (decoder + each auxiliary head × its loss weight, 255
  * ignored), backward, an AdamW step (the config's lr and weight decay) and the gradients dropped.
  * `setr bench` and `bench/step.ts` (the side-by-side benchmark against PyTorch) time it;
  * `bench/torch_peer.py` builds the same labels.
@@ -8,7 +8,7 @@
  *   images [B, 3, H, W] ~ N(0, 1)   labels int32 [B, H, W] (see benchLabel)
  *   → forward (train) → loss → backward → AdamW → zeroGrad        one step
  */
-import { tidy, variable } from '@setr-ts/autograd';
+import { tidy } from '@setr-ts/autograd';
 import { AdamW } from '@setr-ts/nn';
 import { type Backend, manualSeed, randn, type Tensor, tensor } from '@setr-ts/tensor';
 import type { SetrConfig } from '../config.js';
@@ -61,8 +61,8 @@ export class TrainingStep {
    */
   step(probe?: (point: StepPoint) => void): Tensor {
     const loss = tidy(() => {
-      const out = this.model.forward(variable(this.images));
-      const l = setrLoss(out, this.labels, { auxWeight: this.config.auxWeight });
+      const out = this.model.forward(this.images);
+      const l = setrLoss(out, this.labels, { auxWeights: this.config.auxHeads.map((a) => a.lossWeight) });
       probe?.('forward');
       l.loss.backward();
       probe?.('backward');

@@ -1,6 +1,6 @@
 /**
  * The optimizer and learning-rate schedule of a training run, from the config's `train` section: the
- * encoder's parameters at the base lr, the decode and auxiliary heads' at `headLrMult` times it (the
+ * encoder's parameters at the base lr, the rest's (neck, decode and auxiliary heads) at `headLrMult` times it (the
  * official SETR configs train heads at 10× over a pretrained encoder), AdamW or SGD with momentum, and
  * mmsegmentation's schedule: a linear warmup multiplied onto a poly decay over the whole run.
  */
@@ -20,7 +20,10 @@ export interface Optimization {
  * @example const { optimizer, scheduler } = buildOptimization(model, config.train, stepsPerEpoch * config.train.epochs);
  */
 export function buildOptimization(model: Setr, t: TrainConfig, totalSteps: number): Optimization {
-  const heads = [...model.decodeHead.parameters(), ...model.auxiliaryHeads.flatMap((h) => h.parameters())];
+  const heads = model
+    .namedChildren()
+    .filter(([name]) => name !== 'backbone')
+    .flatMap(([, m]) => m.parameters()); // neck, decode_head, auxiliary_head
   const groups = [
     { params: model.backbone.parameters(), lr: t.lr },
     { params: heads, lr: t.lr * t.headLrMult },
