@@ -37,6 +37,10 @@ export { makeShapesDataset, SHAPES_CLASSES, SHAPES_PALETTE, type ShapesOptions }
 export { type InferenceOptions, segment, segmentLogits } from './inference.js';
 export { type SetrLoss, type SetrLossOptions, setrLoss } from './loss.js';
 export * from './metrics/index.js';
+export { mmsegConfigFile } from './mmseg/config-py.js';
+export { fromMmseg } from './mmseg/from-mmseg.js';
+export { type MmsegState, toMmseg, uncarriedDetails } from './mmseg/to-mmseg.js';
+export { mmsegToTimm, timmToMmseg } from './mmseg/vit-names.js';
 export { Block, type BlockOptions, Mlp } from './model/block.js';
 export { ConvModule } from './model/conv-module.js';
 export { type ClassifierOptions, DecodeHead, type HeadInputs } from './model/decode-head.js';

@@ -216,7 +216,12 @@ const OLD_FIELDS = ['auxTaps', 'mlaTaps', 'mlaChannels', 'mlaHeadChannels', 'cha
  * Checks one head object against the fields of its kind: `kind` one of `kinds`, every field of that
  * kind present and valid, no other field. `where` names it in errors (`decoder`, `auxHeads[1]`).
  */
-function checkHead<K extends string>(raw: unknown, where: string, kinds: Record<K, Record<string, Check>>, fail: (m: string) => never): void {
+function checkHead<K extends string>(
+  raw: unknown,
+  where: string,
+  kinds: Record<K, Record<string, Check>>,
+  fail: (m: string) => never,
+): void {
   if (!object[0](raw)) fail(`field '${where}' must be an object with a 'kind', got ${JSON.stringify(raw)}`);
   const head = raw as Record<string, unknown>;
   const names = Object.keys(kinds);
@@ -242,7 +247,7 @@ const tapsOf = (h: DecoderConfig | AuxHeadConfig): number[] => ('taps' in h ? h.
  * a missing required field, a head of an unknown kind or with another kind's fields, a config in the
  * layout before heads were data, and combinations that cannot build (an image size not divisible by
  * the patch, D not divisible by the heads, a tap past the last block, an MLA auxiliary head on a block
- * that is not an MLA tap, an MLA auxiliary head without the MLA decoder).
+ * that is not an MLA tap, an MLA auxiliary head without the MLA decoder, MLA taps out of order).
  * @example parseConfig(JSON.parse(readFileSync('my-setr.json', 'utf8')), 'my-setr.json')
  */
 export function parseConfig(raw: unknown, source = 'config'): SetrConfig {
@@ -269,7 +274,7 @@ export function parseConfig(raw: unknown, source = 'config'): SetrConfig {
     if (!ok(v)) fail(`field '${key}' must be ${what}, got ${JSON.stringify(v)}`);
   }
   checkHead(c.decoder, 'decoder', DECODER_FIELDS, fail);
-  c.auxHeads.forEach((h, j) => checkHead(h, `auxHeads[${j}]`, AUX_FIELDS, fail));
+  for (const [j, h] of c.auxHeads.entries()) checkHead(h, `auxHeads[${j}]`, AUX_FIELDS, fail);
   const [h, w] = c.imgSize;
   if (h % c.patchSize !== 0 || w % c.patchSize !== 0) fail(`field 'imgSize' [${h}, ${w}] must divide by patchSize ${c.patchSize}`);
   const crop = c.train.crop;
@@ -277,18 +282,26 @@ export function parseConfig(raw: unknown, source = 'config'): SetrConfig {
     fail(`field 'train.crop' [${crop[0]}, ${crop[1]}] must divide by patchSize ${c.patchSize}`);
   if (c.embedDim % c.numHeads !== 0) fail(`field 'embedDim' ${c.embedDim} must divide by numHeads ${c.numHeads}`);
   if (!Number.isInteger(c.embedDim * c.mlpRatio)) fail(`field 'mlpRatio' ${c.mlpRatio} must make embedDim × mlpRatio an integer`);
-  const heads: [string, DecoderConfig | AuxHeadConfig][] = [['decoder', c.decoder], ...c.auxHeads.map((a, j) => [`auxHeads[${j}]`, a] as [string, AuxHeadConfig])];
+  const heads: [string, DecoderConfig | AuxHeadConfig][] = [
+    ['decoder', c.decoder],
+    ...c.auxHeads.map((a, j) => [`auxHeads[${j}]`, a] as [string, AuxHeadConfig]),
+  ];
   for (const [where, head] of heads) {
     const bad = tapsOf(head).find((i) => i >= c.depth);
-    if (bad !== undefined) fail(`field '${where}.${'taps' in head ? 'taps' : 'tap'}' has block ${bad}, but blocks are numbered 0..${c.depth - 1}`);
+    if (bad !== undefined)
+      fail(`field '${where}.${'taps' in head ? 'taps' : 'tap'}' has block ${bad}, but blocks are numbered 0..${c.depth - 1}`);
   }
   const d = c.decoder;
-  c.auxHeads.forEach((a, j) => {
-    if (a.kind !== 'mla') return;
-    if (d.kind !== 'mla') return fail(`field 'auxHeads[${j}]' is an MLA stream's classifier, but the decoder is ${d.kind} (no streams)`);
-    if (!d.taps.includes(a.tap))
-      fail(`field 'auxHeads[${j}].tap' is block ${a.tap}, which is not in decoder.taps [${d.taps.join(', ')}] (MLA's auxiliary heads sit on its streams)`);
-  });
+  for (const [j, a] of c.auxHeads.entries()) {
+    if (a.kind !== 'mla') continue;
+    if (d.kind !== 'mla') fail(`field 'auxHeads[${j}]' is an MLA stream's classifier, but the decoder is ${d.kind} (no streams)`);
+    else if (!d.taps.includes(a.tap))
+      fail(
+        `field 'auxHeads[${j}].tap' is block ${a.tap}, which is not in decoder.taps [${d.taps.join(', ')}] (MLA's auxiliary heads sit on its streams)`,
+      );
+  }
+  if (d.kind === 'mla' && d.taps.some((t, i) => i > 0 && t <= d.taps[i - 1]))
+    fail(`field 'decoder.taps' [${d.taps.join(', ')}] must be in increasing order (the streams are listed shallowest first)`);
   return c;
 }
 

@@ -10,6 +10,7 @@ export * from './browser.js';
 // and what needs Node: files, sharp, the data loaders, training and its report
 export { loadConfig } from './config-file.js';
 export * from './data/index.js';
+export { exportToMmseg, importFromMmseg, type MmsegExport } from './mmseg/mmseg-files.js';
 export type { CurvesOptions, ReferencePoint } from './report/curves.js';
 export { type CheckpointState, readCheckpoint } from './train/checkpoint.js';
 export { type Evaluation, evaluate } from './train/evaluate.js';

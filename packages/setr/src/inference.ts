@@ -10,7 +10,7 @@
  *
  *   images [B, 3, H, W] (normalised) → class probabilities or logits [B, K, H, W] → classes [B, H, W]
  */
-import { noGrad, tidy, variable } from '@setr-ts/autograd';
+import { noGrad, tidy } from '@setr-ts/autograd';
 import type { Tensor } from '@setr-ts/tensor';
 import * as T from '@setr-ts/tensor';
 import type { Setr } from './model/segmentor.js';
@@ -36,7 +36,7 @@ const roundUp = (n: number, p: number) => Math.max(p, Math.ceil(n / p) * p);
 
 /** One evaluation-mode pass over images whose sides are multiples of the patch: logits [B, K, H, W]. */
 function forwardLogits(model: Setr, images: Tensor): Tensor {
-  return noGrad(() => model.forward(variable(images)).logits.data);
+  return noGrad(() => model.forward(images).logits.data);
 }
 
 /** Whole mode: one pass, at the next multiple of the patch. */
@@ -54,34 +54,43 @@ function windowStarts(n: number, window: number, stride: number): number[] {
   return Array.from({ length: count }, (_, i) => Math.min(i * stride, n - window));
 }
 
-/** Slide mode: overlapping windows, their logits averaged where they overlap. */
-async function slideLogits(model: Setr, images: Tensor, stride?: readonly [number, number]): Promise<Tensor> {
+/**
+ * `total + term()` for a running sum that holds one buffer: `term`'s temporaries (a forward pass, its
+ * resizes) are freed as soon as it is added, and the old total with them.
+ */
+function addInto(total: Tensor, term: () => Tensor): Tensor {
+  const next = tidy(() => total.add(term()));
+  total.dispose();
+  return next;
+}
+
+/**
+ * Slide mode, as mmsegmentation's `slide_inference`: each window's logits are padded into place and
+ * added to a sum, ones likewise to a count of the windows covering each pixel, and the sum is divided
+ * by the count once; everything stays on the model's backend.
+ */
+function slideLogits(model: Setr, images: Tensor, stride?: readonly [number, number]): Tensor {
   const [b, , h, w] = images.shape;
   const p = model.config.patchSize;
   const [wh, ww] = model.config.imgSize;
-  if (h <= wh && w <= ww) return tidy(() => wholeLogits(model, images));
+  if (h <= wh && w <= ww) return wholeLogits(model, images);
   const [sh, sw] = stride ?? [Math.max(p, Math.floor((wh * 2) / 3 / p) * p), Math.max(p, Math.floor((ww * 2) / 3 / p) * p)];
-  const k = model.config.numClasses;
-  const sum = images.dtype === 'float64' ? new Float64Array(b * k * h * w) : new Float32Array(b * k * h * w);
-  const count = new Uint16Array(h * w);
-  for (const y0 of windowStarts(h, wh, sh)) {
-    for (const x0 of windowStarts(w, ww, sw)) {
-      const [ch, cw] = [Math.min(wh, h), Math.min(ww, w)];
-      const logits = tidy(() => wholeLogits(model, images.narrow(2, y0, ch).narrow(3, x0, cw))); // [B, K, ch, cw]
-      const v = await logits.data();
-      logits.dispose();
-      for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) count[(y0 + y) * w + x0 + x]++;
-      for (let bk = 0; bk < b * k; bk++) {
-        for (let y = 0; y < ch; y++) {
-          const src = (bk * ch + y) * cw;
-          const dst = (bk * h + y0 + y) * w + x0;
-          for (let x = 0; x < cw; x++) sum[dst + x] += v[src + x];
-        }
+  const [ch, cw] = [Math.min(wh, h), Math.min(ww, w)];
+  const like = { dtype: images.dtype, backend: images.backend };
+  return tidy(() => {
+    let sum = T.zeros([b, model.config.numClasses, h, w], like); // [B, K, H, W]
+    let count = T.zeros([1, 1, h, w], like); // [1, 1, H, W]
+    const ones = T.ones([1, 1, ch, cw], like);
+    for (const y0 of windowStarts(h, wh, sh)) {
+      for (const x0 of windowStarts(w, ww, sw)) {
+        const place = [x0, w - x0 - cw, y0, h - y0 - ch]; // F.pad's (left, right, top, bottom)
+        const window = images.narrow(2, y0, ch).narrow(3, x0, cw); // [B, 3, ch, cw]
+        sum = addInto(sum, () => T.pad(wholeLogits(model, window), place)); // [B, K, ch, cw] → [B, K, H, W]
+        count = addInto(count, () => T.pad(ones, place));
       }
     }
-  }
-  for (let i = 0; i < sum.length; i++) sum[i] /= count[i % (h * w)];
-  return T.fromTypedArray(sum, [b, k, h, w], images.dtype, images.backend);
+    return sum.div(count);
+  });
 }
 
 /** Mirrors [B, C, H, W] left to right. */
@@ -116,33 +125,23 @@ export async function segmentLogits(model: Setr, images: Tensor, opts: Inference
   const wasTraining = model.training;
   model.eval();
   try {
-    const [, , h, w] = images.shape;
-    const pass = (x: Tensor) => (mode === 'slide' ? slideLogits(model, x, stride) : Promise.resolve(tidy(() => wholeLogits(model, x))));
-    if (scales.length === 1 && scales[0] === 1 && !flip) return await pass(images);
-    let total: Tensor | null = null;
-    for (const s of scales) {
-      const scaled = tidy(() => bilinear(images, [Math.max(1, Math.round(h * s)), Math.max(1, Math.round(w * s))]));
-      for (const mirrored of flip ? [false, true] : [false]) {
-        const input = mirrored ? flipWidth(scaled) : scaled;
-        const logits = await pass(input);
-        const probs = tidy(() => {
-          const back = bilinear(mirrored ? flipWidth(logits) : logits, [h, w]);
-          return T.softmax(back, 1);
-        });
-        for (const t of [logits, ...(mirrored ? [input] : [])]) t.dispose();
-        const next: Tensor = total ? tidy(() => (total as Tensor).add(probs)) : probs;
-        if (total) {
-          total.dispose();
-          probs.dispose();
+    const [b, , h, w] = images.shape;
+    const pass = (x: Tensor) => (mode === 'slide' ? slideLogits(model, x, stride) : wholeLogits(model, x));
+    if (scales.length === 1 && scales[0] === 1 && !flip) return tidy(() => pass(images));
+    return tidy(() => {
+      let total = T.zeros([b, model.config.numClasses, h, w], { dtype: images.dtype, backend: images.backend }); // [B, K, H, W]
+      for (const s of scales) {
+        const size = [Math.max(1, Math.round(h * s)), Math.max(1, Math.round(w * s))] as const;
+        for (const mirrored of flip ? [false, true] : [false]) {
+          total = addInto(total, () => {
+            const scaled = bilinear(images, size); // [B, 3, sH, sW]
+            const logits = mirrored ? flipWidth(pass(flipWidth(scaled))) : pass(scaled); // [B, K, sH, sW]
+            return T.softmax(bilinear(logits, [h, w]), 1); // [B, K, H, W]
+          });
         }
-        total = next;
       }
-      if (scaled !== images) scaled.dispose();
-    }
-    const n = scales.length * (flip ? 2 : 1);
-    const mean = tidy(() => (total as Tensor).div(n));
-    (total as Tensor).dispose();
-    return mean;
+      return total.div(scales.length * (flip ? 2 : 1));
+    });
   } finally {
     model.train(wasTraining);
   }

@@ -17,7 +17,15 @@ describe('parseConfig', () => {
     const { train, ...rest } = base();
     expect(parseConfig(rest)).toEqual({ ...rest, ...DEFAULTS, train: TRAIN_DEFAULTS });
     expect(parseConfig({ ...rest, train: { epochs: 5 } }).train).toEqual({ ...TRAIN_DEFAULTS, epochs: 5 });
-    expect(DEFAULTS).toEqual({ style: 'official', withClsToken: true, dropRate: 0, attnDropRate: 0, dropPathRate: 0, lnEps: 1e-6, alignCorners: false });
+    expect(DEFAULTS).toEqual({
+      style: 'official',
+      withClsToken: true,
+      dropRate: 0,
+      attnDropRate: 0,
+      dropPathRate: 0,
+      lnEps: 1e-6,
+      alignCorners: false,
+    });
   });
 
   it.each(REQUIRED_FIELDS)('refuses a config without %s', (field) => {
@@ -33,14 +41,20 @@ describe('parseConfig', () => {
     [{ style: 'timm' }, /field 'style' must be "official" or "mmseg", got "timm"/],
     [{ decoder: { ...pup, kind: 'fpn' } }, /field 'decoder.kind' must be one of "naive", "pup", "mla", got "fpn"/],
     [{ decoder: [1] }, /field 'decoder' must be an object/],
-    [{ decoder: { ...pup, taps: [1] } }, /unknown field 'decoder.taps' \(a pup head has: kind, tap, channels, numConvs, kernelSize, upScale\)/],
+    [
+      { decoder: { ...pup, taps: [1] } },
+      /unknown field 'decoder.taps' \(a pup head has: kind, tap, channels, numConvs, kernelSize, upScale\)/,
+    ],
     [{ decoder: { kind: 'mla', taps: [1, 2], neckChannels: 8 } }, /missing field 'decoder.headChannels'/],
     [{ decoder: { ...pup, kernelSize: 5 } }, /field 'decoder.kernelSize' must be 1 or 3, got 5/],
     [{ decoder: { ...pup, tap: 6 } }, /field 'decoder.tap' has block 6, but blocks are numbered 0..5/],
     [{ auxHeads: [{ ...upAux, tap: -2 }] }, /field 'auxHeads\[0\].tap' must be a block index/],
     [{ auxHeads: [upAux, { ...upAux, tap: 6 }] }, /field 'auxHeads\[1\].tap' has block 6, but blocks are numbered 0..5/],
     [{ auxHeads: [{ ...upAux, lossWeight: -1 }] }, /field 'auxHeads\[0\].lossWeight' must be a non-negative number, got -1/],
-    [{ auxHeads: [{ kind: 'mla', tap: 1, lossWeight: 0.4 }] }, /field 'auxHeads\[0\]' is an MLA stream's classifier, but the decoder is pup/],
+    [
+      { auxHeads: [{ kind: 'mla', tap: 1, lossWeight: 0.4 }] },
+      /field 'auxHeads\[0\]' is an MLA stream's classifier, but the decoder is pup/,
+    ],
     [{ auxHeads: {} }, /field 'auxHeads' must be a list of auxiliary heads/],
     [{ imgSize: [96] }, /field 'imgSize' must be a pair of positive integers \[H, W\], got \[96\]/],
     [{ embedDim: '128' }, /field 'embedDim' must be a positive integer, got "128"/],
@@ -60,9 +74,18 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    [{ decoder: { kind: 'mla', taps: [1, 2, 4, 6], neckChannels: 8, headChannels: 4 } }, /field 'decoder.taps' has block 6, but blocks are numbered 0..5/],
-    [{ auxHeads: [{ kind: 'mla', tap: 0, lossWeight: 0.4 }] }, /field 'auxHeads\[0\].tap' is block 0, which is not in decoder.taps \[1, 2, 4, 5\]/],
-    [{ decoder: { kind: 'mla', taps: [], neckChannels: 8, headChannels: 4 }, auxHeads: [] }, /field 'decoder.taps' must be a non-empty list/],
+    [
+      { decoder: { kind: 'mla', taps: [1, 2, 4, 6], neckChannels: 8, headChannels: 4 } },
+      /field 'decoder.taps' has block 6, but blocks are numbered 0..5/,
+    ],
+    [
+      { auxHeads: [{ kind: 'mla', tap: 0, lossWeight: 0.4 }] },
+      /field 'auxHeads\[0\].tap' is block 0, which is not in decoder.taps \[1, 2, 4, 5\]/,
+    ],
+    [
+      { decoder: { kind: 'mla', taps: [], neckChannels: 8, headChannels: 4 }, auxHeads: [] },
+      /field 'decoder.taps' must be a non-empty list/,
+    ],
   ])('refuses an MLA config with %j', (change, message) => {
     expect(() => parseConfig({ ...required('setr-tiny-mla'), ...change }, 'my.json')).toThrow(message);
   });
@@ -81,13 +104,20 @@ describe('parseConfig', () => {
 
 describe('presets', () => {
   it('come in both styles: mmseg’s Naive upsamples ×4, its PUP has no auxiliary head on the last block, its MLA encoder drops the cls token', () => {
-    expect([preset('setr-tiny-naive').decoder, preset('setr-tiny-naive-mmseg').decoder].map((d) => 'upScale' in d && d.upScale)).toEqual([1, 4]);
+    expect([preset('setr-tiny-naive').decoder, preset('setr-tiny-naive-mmseg').decoder].map((d) => 'upScale' in d && d.upScale)).toEqual([
+      1, 4,
+    ]);
     expect([preset('setr-tiny-pup').auxHeads, preset('setr-tiny-pup-mmseg').auxHeads].map((a) => a.map((h) => h.tap))).toEqual([
       [2, 3, 4, 5],
       [2, 3, 4],
     ]);
     expect([preset('setr-tiny-mla').withClsToken, preset('setr-tiny-mla-mmseg').withClsToken]).toEqual([true, false]);
-    expect(preset('setr-pup-vit-large-cityscapes-mmseg')).toMatchObject({ style: 'mmseg', dropRate: 0.1, imgSize: [768, 768], numClasses: 19 });
+    expect(preset('setr-pup-vit-large-cityscapes-mmseg')).toMatchObject({
+      style: 'mmseg',
+      dropRate: 0.1,
+      imgSize: [768, 768],
+      numClasses: 19,
+    });
   });
 });
 

@@ -14,7 +14,9 @@ let model: Setr;
 beforeAll(async () => {
   await setBackend('reference');
   manualSeed(4);
-  model = new Setr(shrink(preset('setr-tiny-naive'), { imgSize: [16, 16], embedDim: 32, depth: 2, numClasses: 3, channels: 64, auxTaps: [0] })).to('float64');
+  model = new Setr(
+    shrink(preset('setr-tiny-naive'), { imgSize: [16, 16], embedDim: 32, depth: 2, numClasses: 3, channels: 64, auxTaps: [0] }),
+  ).to('float64');
 });
 
 const close = (a: Tensor, b: Tensor) => {

@@ -4,7 +4,7 @@
  * `logits` and `aux.{j}` (every auxiliary head, all at the input size). This is how the model's
  * numerics are compared with PyTorch's (scripts/gen_fixtures.py --forward does the same there).
  */
-import { noGrad, tidy, variable } from '@setr-ts/autograd';
+import { noGrad, tidy } from '@setr-ts/autograd';
 import { readSafetensors, saveSafetensors } from '@setr-ts/nn';
 import { type Backend, type Tensor, toBackend } from '@setr-ts/tensor';
 import { loadConfig } from '../config-file.js';
@@ -49,7 +49,7 @@ export const forward: Command = {
       const input = await readInput(inputPath, backend);
       const outputs = tidy(() =>
         noGrad(() => {
-          const out = model.forward(variable(input), { aux: true });
+          const out = model.forward(input, { aux: true });
           const named: Record<string, Tensor> = { logits: out.logits.data };
           out.aux.forEach((a, j) => {
             named[`aux.${j}`] = a.data;

@@ -11,7 +11,10 @@ import type { Command } from './command.js';
 
 const flags: Flags = {
   config: { type: 'string', help: 'a preset name (setr-tiny-pup, setr-pup-vit-large-ade20k, ...) or a JSON config file' },
-  json: { type: 'boolean', help: 'print one JSON object: {"total": n, "backbone": n, "decode_head": n, "auxiliary_head": n} (MLA: also "neck")' },
+  json: {
+    type: 'boolean',
+    help: 'print one JSON object: {"total": n, "backbone": n, "decode_head": n, "auxiliary_head": n} (MLA: also "neck")',
+  },
   help: { type: 'boolean', help: 'this text' },
 };
 
@@ -27,7 +30,9 @@ export const params: Command = {
     model.dispose();
     if (p.values.json) return io.log(JSON.stringify({ total, ...modules }));
     const rows = [...Object.entries(modules), ['total', total] as const];
-    io.log(`${name} (${config.decoder.kind}, ${config.style} style, ${config.depth} blocks of width ${config.embedDim}, ${config.numClasses} classes)`);
+    io.log(
+      `${name} (${config.decoder.kind}, ${config.style} style, ${config.depth} blocks of width ${config.embedDim}, ${config.numClasses} classes)`,
+    );
     for (const [m, n] of rows) io.log(`  ${m.padEnd(18)}${n.toLocaleString('en-US').padStart(14)}`);
   },
 };

@@ -6,12 +6,24 @@ import { bench } from './bench.js';
 import type { Command, Io } from './command.js';
 import { configCommand } from './config.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
 import { forward } from './forward.js';
+import { importCommand } from './import.js';
 import { params } from './params.js';
 import { predict } from './predict.js';
 import { train } from './train.js';
 
-export const COMMANDS: Record<string, Command> = { train, eval: evalCommand, predict, params, config: configCommand, forward, bench };
+export const COMMANDS: Record<string, Command> = {
+  train,
+  eval: evalCommand,
+  predict,
+  export: exportCommand,
+  import: importCommand,
+  params,
+  config: configCommand,
+  forward,
+  bench,
+};
 
 function overview(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;

@@ -43,7 +43,10 @@ export abstract class DecodeHead extends Module {
   constructor(classifier: ClassifierOptions) {
     super();
     const { channels, numClasses, kernelSize, bias } = classifier;
-    this.convSeg = this.registerModule('conv_seg', new Conv2d(channels, numClasses, kernelSize, { padding: Math.floor(kernelSize / 2), bias }));
+    this.convSeg = this.registerModule(
+      'conv_seg',
+      new Conv2d(channels, numClasses, kernelSize, { padding: Math.floor(kernelSize / 2), bias }),
+    );
   }
 
   /** The features → class logits `[B, K, h', w']` at the head's own resolution. */

@@ -42,8 +42,14 @@ class MlaModule extends Module {
   constructor(streams: number, d: number, cm: number) {
     super();
     const perStream = (make: () => ConvModule) => new ModuleList(Array.from({ length: streams }, make));
-    this.channelProj = this.registerModule('channel_proj', perStream(() => new ConvModule(d, cm, 1, { bias: false })));
-    this.featExtract = this.registerModule('feat_extract', perStream(() => new ConvModule(cm, cm, 3, { bias: false })));
+    this.channelProj = this.registerModule(
+      'channel_proj',
+      perStream(() => new ConvModule(d, cm, 1, { bias: false })),
+    );
+    this.featExtract = this.registerModule(
+      'feat_extract',
+      perStream(() => new ConvModule(cm, cm, 3, { bias: false })),
+    );
   }
 
   /** M maps `[B, D, h, w]`, shallowest first → M streams `[B, Cm, h, w]`, deepest first. */

@@ -55,7 +55,10 @@ export class Setr extends Module {
     const neck = buildNeck(this.config);
     this.neck = neck && this.registerModule('neck', neck);
     this.decodeHead = this.registerModule('decode_head', buildDecodeHead(this.config));
-    this.auxiliaryHead = this.registerModule('auxiliary_head', new ModuleList(this.config.auxHeads.map((a) => buildAuxHead(this.config, a))));
+    this.auxiliaryHead = this.registerModule(
+      'auxiliary_head',
+      new ModuleList(this.config.auxHeads.map((a) => buildAuxHead(this.config, a))),
+    );
   }
 
   /**

@@ -22,7 +22,12 @@ export function shrink(base: SetrConfig, s: Shrink): SetrConfig {
   const d = base.decoder;
   const decoder: DecoderConfig =
     d.kind === 'mla'
-      ? { ...d, taps: taps ?? Array.from({ length: c.depth }, (_, i) => i), neckChannels: channels, headChannels: Math.max(1, channels / 2) }
+      ? {
+          ...d,
+          taps: taps ?? Array.from({ length: c.depth }, (_, i) => i),
+          neckChannels: channels,
+          headChannels: Math.max(1, channels / 2),
+        }
       : { ...d, tap: c.depth - 1, channels, numConvs: d.kind === 'pup' ? Math.log2(c.patchSize) : d.numConvs };
   const template = base.auxHeads[0];
   const auxHeads: AuxHeadConfig[] = auxTaps.map((tap) => (template.kind === 'mla' ? { ...template, tap } : { ...template, tap, channels }));

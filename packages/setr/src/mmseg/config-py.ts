@@ -1,0 +1,153 @@
+/**
+ * The mmsegmentation config file (Python) that builds the same model as a SETR config: mmseg's own
+ * `configs/_base_/models/setr_{naive,pup,mla}.py` with our sizes, taps and details written in. mmseg
+ * reads the encoder's outputs by position: the ViT returns the blocks of `out_indices` in block order,
+ * and each head's `in_index` picks among them (the MLA auxiliary heads among the neck's streams,
+ * deepest first). The file holds the model only: a user adds a dataset and a schedule (`_base_`).
+ */
+import type { SetrConfig, UpHeadConfig } from '../config.js';
+import { uncarriedDetails } from './to-mmseg.js';
+
+/** A Python literal of a JSON-like value (dicts come from {@link dict}). */
+function py(v: unknown): string {
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return v.length === 1 ? `(${py(v[0])},)` : `(${v.map(py).join(', ')})`;
+  if (v instanceof Raw) return v.text;
+  throw new Error(`config-py: cannot write ${JSON.stringify(v)}`);
+}
+
+/** Python source that is written as it is (a name defined above, a nested dict). */
+class Raw {
+  constructor(readonly text: string) {}
+}
+
+/** `dict(k=v, ...)`, one argument a line at `indent`. */
+function dict(fields: Record<string, unknown>, indent = 1): Raw {
+  const pad = '    '.repeat(indent);
+  const lines = Object.entries(fields).map(([k, v]) => `${pad}${k}=${py(v)},`);
+  return new Raw(`dict(\n${lines.join('\n')}\n${'    '.repeat(indent - 1)})`);
+}
+
+const loss = (weight: number, indent: number) => dict({ type: 'CrossEntropyLoss', use_sigmoid: false, loss_weight: weight }, indent);
+
+/**
+ * The Python text of an mmseg config for `c`; throws when mmseg cannot build it (to-mmseg.ts).
+ * @example writeFileSync('setr.py', mmsegConfigFile(preset('setr-tiny-pup-mmseg')));
+ */
+export function mmsegConfigFile(c: SetrConfig): string {
+  const refused = uncarriedDetails(c);
+  if (refused.length > 0) throw new Error(`mmsegConfigFile: mmsegmentation cannot build this model: ${refused.join('; ')}`);
+  const d = c.decoder;
+  const taps = [...new Set([...(d.kind === 'mla' ? d.taps : [d.tap]), ...c.auxHeads.filter((a) => a.kind === 'up').map((a) => a.tap)])];
+  const outIndices = d.kind === 'mla' ? d.taps : taps.sort((a, b) => a - b);
+  const norm = new Raw('norm_cfg');
+  const lnLayer = dict({ type: 'LN', eps: c.lnEps, requires_grad: true }, 3);
+  const common = { num_classes: c.numClasses, dropout_ratio: 0, norm_cfg: norm, align_corners: c.alignCorners };
+  const upHead = (h: UpHeadConfig, weight: number, indent: number) =>
+    dict(
+      {
+        type: 'SETRUPHead',
+        in_channels: c.embedDim,
+        channels: h.channels,
+        in_index: outIndices.indexOf(h.tap),
+        ...common,
+        norm_layer: lnLayer,
+        num_convs: h.numConvs,
+        up_scale: h.upScale,
+        kernel_size: h.kernelSize,
+        loss_decode: loss(weight, indent + 1),
+      },
+      indent,
+    );
+  const model: Record<string, unknown> = {
+    type: 'EncoderDecoder',
+    data_preprocessor: new Raw('data_preprocessor'),
+    pretrained: new Raw('None'),
+    backbone: dict(
+      {
+        type: 'VisionTransformer',
+        img_size: c.imgSize,
+        patch_size: c.patchSize,
+        in_channels: 3,
+        embed_dims: c.embedDim,
+        num_layers: c.depth,
+        num_heads: c.numHeads,
+        mlp_ratio: c.mlpRatio,
+        out_indices: outIndices,
+        qkv_bias: true,
+        drop_rate: c.dropRate,
+        attn_drop_rate: c.attnDropRate,
+        drop_path_rate: c.dropPathRate,
+        norm_cfg: new Raw('backbone_norm_cfg'),
+        with_cls_token: c.withClsToken,
+        final_norm: false,
+        interpolate_mode: 'bilinear',
+      },
+      2,
+    ),
+  };
+  if (d.kind === 'mla') {
+    const m = d.taps.length;
+    model.neck = dict(
+      {
+        type: 'MLANeck',
+        in_channels: new Raw(`[${Array(m).fill(c.embedDim).join(', ')}]`),
+        out_channels: d.neckChannels,
+        norm_layer: lnLayer,
+        norm_cfg: norm,
+        act_cfg: dict({ type: 'ReLU' }, 3),
+      },
+      2,
+    );
+    model.decode_head = dict(
+      {
+        type: 'SETRMLAHead',
+        in_channels: Array(m).fill(d.neckChannels),
+        channels: m * d.headChannels,
+        in_index: Array.from({ length: m }, (_, i) => i),
+        mla_channels: d.headChannels,
+        ...common,
+        loss_decode: loss(1, 3),
+      },
+      2,
+    );
+  } else {
+    model.decode_head = upHead(d, 1, 2);
+  }
+  const aux = c.auxHeads.map((a) => {
+    if (a.kind === 'up') return upHead(a, a.lossWeight, 3).text;
+    if (d.kind !== 'mla') throw new Error('mmsegConfigFile: an MLA auxiliary head needs the MLA decoder');
+    return dict(
+      {
+        type: 'FCNHead',
+        in_channels: d.neckChannels,
+        channels: d.neckChannels,
+        in_index: d.taps.length - 1 - d.taps.indexOf(a.tap), // the neck's streams come deepest first
+        num_convs: 0,
+        kernel_size: 1,
+        concat_input: false,
+        ...common,
+        loss_decode: loss(a.lossWeight, 4),
+      },
+      3,
+    ).text;
+  });
+  model.auxiliary_head = new Raw(aux.length ? `[\n        ${aux.join(',\n        ')},\n    ]` : '[]');
+  model.train_cfg = new Raw('dict()');
+  model.test_cfg = new Raw("dict(mode='whole')");
+  const [mean, std] = [
+    [123.675, 116.28, 103.53],
+    [58.395, 57.12, 57.375],
+  ];
+  return [
+    `# SETR-${d.kind === 'mla' ? 'MLA' : d.kind === 'pup' ? 'PUP' : 'Naive'} (${c.style} style) for mmsegmentation 1.x, written by \`setr export --to mmseg\`.`,
+    '# The model only: add a dataset and a schedule (e.g. _base_ = [...] of configs/_base_/datasets and schedules).',
+    `norm_cfg = dict(type='SyncBN', requires_grad=True)`,
+    `backbone_norm_cfg = dict(type='LN', eps=${py(c.lnEps)}, requires_grad=True)`,
+    `data_preprocessor = dict(type='SegDataPreProcessor', mean=[${mean.join(', ')}], std=[${std.join(', ')}], bgr_to_rgb=True, pad_val=0, seg_pad_val=255)`,
+    `model = ${dict(model, 1).text}`,
+    '',
+  ].join('\n');
+}
