@@ -25,6 +25,15 @@ export interface TensorRecord {
 }
 
 /** A whole safetensors file in memory, as `decodeSafetensors` returns it and `encodeSafetensors` takes it. */
+/** Options of {@link encodeSafetensors}. */
+export interface SafetensorsWriteOptions {
+  /**
+   * How int32 tensors are stored: as `I32` (the default) or widened to `I64`, PyTorch's default integer
+   * (the dtype of its BatchNorm's `num_batches_tracked`), for a file whose dtypes must be PyTorch's own.
+   */
+  readonly integers?: 'int32' | 'int64';
+}
+
 export interface SafetensorsContents {
   /** Every tensor of the file, by name (e.g. `blocks.0.attn.qkv.weight`). */
   readonly tensors: Record<string, TensorRecord>;
@@ -116,7 +125,7 @@ function fmtList(list: readonly number[]): string {
 }
 
 /** A string with lone surrogates (not valid Unicode, so not writable as UTF-8). */
-const hasLoneSurrogate = (s: string) => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+export const hasLoneSurrogate = (s: string) => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 
 interface Entry {
   readonly name: string;
@@ -220,7 +229,11 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<bytes>'): Safete
  * tensor starts aligned to its element size.
  * @example writeFileSync('a.safetensors', encodeSafetensors({ w: { dtype: 'float32', shape: [2], values: new Float32Array([1, 2]) } }));
  */
-export function encodeSafetensors(tensors: Record<string, TensorRecord>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: Record<string, TensorRecord>,
+  metadata: Record<string, string> = {},
+  opts: SafetensorsWriteOptions = {},
+): Uint8Array {
   for (const [k, v] of Object.entries(metadata)) {
     if (typeof v !== 'string') throw new Error(`encodeSafetensors: metadata '${k}' must be a string, got ${typeof v}`);
     if (hasLoneSurrogate(k) || hasLoneSurrogate(v))
@@ -235,15 +248,26 @@ export function encodeSafetensors(tensors: Record<string, TensorRecord>, metadat
     if (numel !== t.values.length)
       throw new Error(`encodeSafetensors: tensor '${name}' has ${t.values.length} values for shape [${t.shape.join(',')}]`);
   }
-  const width = (name: string) => tensors[name].values.BYTES_PER_ELEMENT;
+  // what each tensor is stored as: its own dtype, or int32 widened to I64 when asked
+  const stored = new Map(
+    names.map((name) => {
+      const { dtype, values } = tensors[name];
+      const wide = opts.integers === 'int64' && dtype === 'int32';
+      return [
+        name,
+        wide ? { code: 'I64', bytes: BigInt64Array.from(values, (v) => BigInt(v)) } : { code: WRITE_DTYPE[dtype], bytes: values },
+      ];
+    }),
+  );
+  const width = (name: string) => stored.get(name)?.bytes.BYTES_PER_ELEMENT ?? 0;
   names.sort((a, b) => width(b) - width(a) || (a < b ? -1 : a > b ? 1 : 0));
   // the header as a list of `"key":value` members (not an object, where a tensor named __proto__ would vanish)
   const members: string[] = [];
   if (Object.keys(metadata).length > 0) members.push(`"__metadata__":${JSON.stringify(metadata)}`);
   let pos = 0;
   for (const name of names) {
-    const { dtype, shape, values } = tensors[name];
-    const info = { dtype: WRITE_DTYPE[dtype], shape, data_offsets: [pos, pos + values.byteLength] };
+    const { code, bytes: values } = stored.get(name) as { code: string; bytes: TypedArray | BigInt64Array };
+    const info = { dtype: code, shape: tensors[name].shape, data_offsets: [pos, pos + values.byteLength] };
     members.push(`${JSON.stringify(name)}:${JSON.stringify(info)}`);
     pos += values.byteLength;
   }
@@ -255,7 +279,7 @@ export function encodeSafetensors(tensors: Record<string, TensorRecord>, metadat
   out.set(json, 8);
   let at = 8 + json.length;
   for (const name of names) {
-    const v = tensors[name].values;
+    const v = (stored.get(name) as { bytes: TypedArray | BigInt64Array }).bytes;
     out.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at);
     at += v.byteLength;
   }

@@ -6,17 +6,30 @@
 import { type Backend, fromTypedArray, type Tensor } from '@setr-ts/tensor';
 import { staleTempFiles, writeFileAtomic } from './atomic-write.js';
 import { nodeModules } from './node-modules.js';
-import { decodeSafetensors, encodeSafetensors, type SafetensorsContents, setOwn, type TensorRecord } from './safetensors-format.js';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafetensorsContents,
+  type SafetensorsWriteOptions,
+  setOwn,
+  type TensorRecord,
+} from './safetensors-format.js';
 
 /**
- * Writes tensors (and optional string metadata) to a safetensors file, atomically. Async because a
+ * Writes tensors (and optional string metadata) to a safetensors file, atomically (`opts.integers`:
+ * see {@link SafetensorsWriteOptions}). Async because a
  * GPU backend's values can only be read asynchronously.
  * @example await saveSafetensors('ckpt.safetensors', { 'head.weight': w, 'head.bias': b }, { step: '1000' });
  */
-export async function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): Promise<void> {
+export async function saveSafetensors(
+  path: string,
+  tensors: Record<string, Tensor>,
+  metadata: Record<string, string> = {},
+  opts: SafetensorsWriteOptions = {},
+): Promise<void> {
   const records: Record<string, TensorRecord> = {};
   for (const [name, t] of Object.entries(tensors)) setOwn(records, name, { dtype: t.dtype, shape: t.shape, values: await t.data() });
-  writeFileAtomic(path, encodeSafetensors(records, metadata));
+  writeFileAtomic(path, encodeSafetensors(records, metadata, opts));
 }
 
 /** Options of {@link loadSafetensors} and {@link readSafetensors}. */

@@ -48,7 +48,7 @@ export async function exportToMmseg(trained: TrainedModel, dir: string): Promise
     const metadata: Record<string, string> = { format: 'pt', config: JSON.stringify(config) };
     if (classNames) metadata.classNames = JSON.stringify(classNames);
     if (palette) metadata.palette = JSON.stringify(palette);
-    await saveSafetensors(files.safetensors, state, metadata);
+    await saveSafetensors(files.safetensors, state, metadata, { integers: 'int64' }); // num_batches_tracked as PyTorch's int64
     return { ...files, notes };
   } finally {
     for (const t of Object.values(state)) t.dispose();
