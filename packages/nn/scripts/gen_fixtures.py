@@ -11,6 +11,8 @@ next to the outputs, and computed in float64 so the tests can hold our float64 p
                 the TS side parse here too).
   --tinynet FILE  load a TinyNet state dict saved by the TS side into torch's TinyNet (strict), run it
                 on the fixture's input in eval mode and print the output as JSON.
+  --torch-load FILE  load a .pth FILE written by the TS side with torch.load, plainly and with
+                weights_only=True, and print what each gave as JSON (test/pth.test.ts calls this).
 
 The safetensors python package is not installed here, so the format (8-byte little-endian header
 length, JSON header, raw little-endian data) is written and read by hand with struct + json.
@@ -20,6 +22,7 @@ import math
 import os
 import struct
 import sys
+from collections import OrderedDict
 
 import torch
 import torch.nn as nn
@@ -369,6 +372,97 @@ def safetensors_fixtures():
     return {'from_torch': expect, 'tinynet': tiny}
 
 
+# ----- .pth files, written by torch.save itself (its ZIP format) -----
+
+def pth_state_dict():
+    """A state dict as model.state_dict() gives it (an OrderedDict with _metadata, so data.pkl has a BUILD),
+    plus every dtype torch.save writes for a state dict and views that share a storage."""
+    g = torch.Generator().manual_seed(400)
+    net = randomize(nn.Sequential(nn.Conv2d(2, 3, 3), nn.BatchNorm2d(3)), 401)
+    net[1].num_batches_tracked.fill_(12345)
+    sd = net.state_dict()
+    sd['dtypes.f64'] = torch.randn(3, generator=g, dtype=torch.float64)
+    sd['dtypes.f32_special'] = torch.tensor([float('nan'), float('inf'), -float('inf'), -0.0, 1e-45, 3.4028235e38])
+    sd['dtypes.i64'] = torch.tensor([[0, -1], [2 ** 31 - 1, -2 ** 31]], dtype=torch.int64)
+    sd['dtypes.i32'] = torch.tensor([7, -8, 2 ** 31 - 1], dtype=torch.int32)
+    sd['dtypes.i16'] = torch.tensor([-32768, 32767, 5], dtype=torch.int16)
+    sd['dtypes.i8'] = torch.tensor([-128, 127, 0], dtype=torch.int8)
+    sd['dtypes.u8'] = torch.tensor([0, 1, 255], dtype=torch.uint8)
+    sd['dtypes.bool'] = torch.tensor([True, False, True])
+    sd['dtypes.f16'] = torch.tensor([1.5, -2.25, 65504.0, 6.1e-5, 5.96e-8, 0.0], dtype=torch.float16)
+    sd['dtypes.bf16'] = torch.tensor([1.0, -3.140625, 1e30, 0.0078125], dtype=torch.bfloat16)
+    sd['scalar'] = torch.tensor(3.5)
+    sd['scalar_i64'] = torch.tensor(-4)
+    sd['empty'] = torch.zeros(0, 3)
+    sd['empty_i64'] = torch.zeros(2, 0, dtype=torch.int64)
+    base = torch.randn(4, 6, generator=g)
+    sd['view.base'] = base
+    sd['view.t'] = base.t()  # the same storage, strides (1, 6)
+    sd['view.block'] = base[1:3, 2:5]  # offset 8, strides (6, 1)
+    sd['view.row'] = base[2]  # offset 12, contiguous
+    sd['view.col'] = base[:, 4]  # offset 4, stride 6
+    sd['view.every_other'] = base[::2, ::3]  # strides (12, 3)
+    sd['view.expand'] = torch.randn(3, 1, generator=g).expand(3, 4)  # a stride of 0
+    sd['view.tail'] = torch.arange(10, dtype=torch.float64)[3:7]  # a slice of a storage no other entry holds
+    return sd
+
+
+def pth_fixtures():
+    """Writes test/fixtures/pth_*.pth with torch.save, and what each must load as: *_expected.safetensors
+    (values in the dtypes the TS reader gives: bool, int8, int16 as I32; the rest as in torch) and pth.json."""
+    import numpy as np
+
+    def expected_dtype(t):
+        return t.int() if t.dtype in (torch.bool, torch.int8, torch.int16) else t
+
+    def save(name, obj, state, **kw):
+        torch.save(obj, os.path.join(OUT, f'{name}.pth'), **kw)
+        write_safetensors(os.path.join(OUT, f'{name}_expected.safetensors'), {k: expected_dtype(v.detach()).contiguous() for k, v in state.items()})
+        return {'keys': list(state.keys()), 'dtypes': {k: str(v.dtype).replace('torch.', '') for k, v in state.items()}}
+
+    out = {}
+    sd = pth_state_dict()
+    out['pth_state'] = save('pth_state', sd, sd)
+
+    g = torch.Generator().manual_seed(410)
+    small = OrderedDict([('decode_head.conv_seg.weight', torch.randn(2, 4, 1, 1, generator=g)), ('decode_head.conv_seg.bias', torch.randn(2, generator=g))])
+    meta = {'mmseg_version': '0.30.0', 'CLASSES': ('road', 'sidewalk'), 'PALETTE': [[128, 64, 128], [244, 35, 232]], 'iter': 160000,
+            'lr': 0.01, 'big': 2 ** 40, 'neg': -123456789, 'flag': True, 'nothing': None, 'text': 'ünïcode ✓', 'nested': {'a': [1, 2.5]}}
+    optimizer = {'state': {0: {'momentum_buffer': torch.randn(2, 4, 1, 1, generator=g)}}, 'param_groups': [{'lr': 0.01, 'momentum': 0.9, 'params': [0, 1]}]}
+    out['pth_checkpoint'] = save('pth_checkpoint', {'meta': meta, 'state_dict': small, 'optimizer': optimizer}, small)
+    out['pth_checkpoint']['meta'] = meta
+    out['pth_checkpoint']['skipped'] = ['meta (dict)', 'optimizer (dict)']
+
+    # timm/DeiT keep the weights under 'model'; pickle protocol 4 (FRAME, STACK_GLOBAL, MEMOIZE, SHORT_BINUNICODE);
+    # an nn.Parameter pickles as torch._utils._rebuild_parameter
+    vit = {'cls_token': nn.Parameter(torch.randn(1, 1, 4, generator=g)), 'pos_embed': torch.randn(1, 3, 4, generator=g)}
+    out['pth_model_key'] = save('pth_model_key', {'model': vit, 'epoch': 299}, vit, pickle_protocol=4)
+    out['pth_model_key']['skipped'] = ['epoch (int)']
+
+    # files that must be refused, each for one reason
+    torch.save({'big': torch.tensor([1, 2 ** 40])}, os.path.join(OUT, 'pth_wide_int.pth'))
+    torch.save({'w': torch.ones(2)}, os.path.join(OUT, 'pth_legacy.pth'), _use_new_zipfile_serialization=False)
+    torch.save({'state_dict': {'w': torch.ones(2)}, 'meta': {'seed': np.int64(42)}}, os.path.join(OUT, 'pth_numpy_meta.pth'))
+    return out
+
+
+def torch_load_report(path):
+    """What torch.load makes of a .pth file: tensors (of the state dict, or of checkpoint['state_dict']) and meta, plain and weights_only."""
+    def values(t):  # JSON has no NaN or infinities: those become strings
+        return [v if math.isfinite(v) else str(v) for v in t.double().reshape(-1).tolist()]
+
+    def report(obj):
+        sd = obj['state_dict'] if isinstance(obj, dict) and 'state_dict' in obj else obj
+        return {'type': type(obj).__name__, 'keys': list(obj.keys()), 'meta': obj.get('meta'),
+                'tensors': {k: {'dtype': str(v.dtype), 'shape': list(v.shape), 'data': values(v)} for k, v in sd.items()}}
+    out = {'plain': report(torch.load(path))}
+    try:
+        out['weights_only'] = report(torch.load(path, weights_only=True))
+    except Exception as e:  # torch 1.13's weights_only unpickler reads no BINFLOAT, for one
+        out['weights_only'] = {'error': str(e).splitlines()[-1]}
+    return out
+
+
 def dump(name, obj):
     with open(os.path.join(OUT, name), 'w') as f:
         json.dump(obj, f, allow_nan=False)
@@ -386,6 +480,9 @@ def main():
             y = net(torch.tensor(fx['data'], dtype=torch.float32).reshape(fx['shape']))
         json.dump(T(y) | {'num_batches_tracked': net.stem[1].num_batches_tracked.item()}, sys.stdout)
         return
+    if len(sys.argv) == 3 and sys.argv[1] == '--torch-load':
+        json.dump(torch_load_report(sys.argv[2]), sys.stdout)
+        return
     if len(sys.argv) == 3 and sys.argv[1] == '--read':
         tensors, meta = read_safetensors(sys.argv[2])
         json.dump({'metadata': meta, 'tensors': {k: T(v.double() if v.is_floating_point() else v) | {'dtype': str(v.dtype)} for k, v in tensors.items()}}, sys.stdout)
@@ -397,6 +494,7 @@ def main():
     dump('optim.json', optim())
     dump('schedules.json', schedules())
     dump('safetensors.json', safetensors_fixtures())
+    dump('pth.json', pth_fixtures())
     # the reader above must round-trip what the writer wrote
     back, meta = read_safetensors(os.path.join(OUT, 'from_torch.safetensors'))
     assert meta['format'] == 'pt' and torch.equal(back['bf16'].float(), torch.tensor([1.0, -3.140625, 1e30, 0.0078125], dtype=torch.bfloat16).float())

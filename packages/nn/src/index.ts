@@ -7,6 +7,9 @@ export * as F from './functional/index.js';
 export * as init from './init.js';
 export { shapesOnly } from './init.js';
 export { writeFileAtomic } from './io/atomic-write.js';
+export type { PlainValue } from './io/pickle-writer.js';
+export { loadPth, parsePth, readPth, savePth, serializePth } from './io/pth.js';
+export { decodePth, encodePth, type PthContents, type PthWriteOptions } from './io/pth-format.js';
 export { type LoadOptions, loadSafetensors, readSafetensors, saveSafetensors } from './io/safetensors.js';
 export {
   bfloat16ToFloat,
@@ -15,6 +18,7 @@ export {
   halfToFloat,
   MAX_HEADER_BYTES,
   type SafetensorsContents,
+  type SafetensorsWriteOptions,
   type TensorRecord,
 } from './io/safetensors-format.js';
 export { GELU, ReLU } from './layers/activation.js';

@@ -30,8 +30,8 @@ async function run(i: number): Promise<unknown[][]> {
   }
 }
 
-it('has the two examples this test knows', () => {
-  expect(blocks.length).toBe(2);
+it('has the three examples this test knows', () => {
+  expect(blocks.length).toBe(3);
 });
 
 it('the tour: PyTorch names, the parameter count, a training loop whose lr warms up', async () => {
@@ -65,4 +65,10 @@ it('the checkpoint example prints what its comments say', async () => {
   expect(out[2][0]).toBe(
     'loadStateDict: cannot load the state dict into Linear:\n  mis-shaped keys (2): weight: checkpoint [2,4], model [3,4], bias: checkpoint [2], model [3]',
   );
+});
+
+it('the .pth example prints what its comments say', async () => {
+  const out = await run(2);
+  expect(out[0]).toEqual([['weight', 'bias'], 'state_dict', ['meta (dict)'], { iter: 1000, CLASSES: ['road', 'car'] }]);
+  expect(out[1][0]).toEqual({ missingKeys: [], unexpectedKeys: [] });
 });

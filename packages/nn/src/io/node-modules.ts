@@ -9,6 +9,7 @@ import type * as NodeCrypto from 'node:crypto';
 import type * as NodeFs from 'node:fs';
 import type * as NodeFsPromises from 'node:fs/promises';
 import type * as NodePath from 'node:path';
+import type * as NodeZlib from 'node:zlib';
 
 interface NodeModules {
   readonly fs: typeof NodeFs;
@@ -27,4 +28,14 @@ export function nodeModules(what: string): NodeModules {
     path: get('node:path') as typeof NodePath,
     crypto: get('node:crypto') as typeof NodeCrypto,
   };
+}
+
+/**
+ * Node's native CRC-32 (`zlib.crc32`, Node ≥ 20.15), about seven times faster than crc32.ts's own
+ * loop; undefined outside Node or on an older Node, where that loop serves. A speed-up, never a need.
+ */
+export function nativeCrc32(): ((data: Uint8Array) => number) | undefined {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  const zlib = get?.('node:zlib') as Partial<typeof NodeZlib> | undefined;
+  return typeof zlib?.crc32 === 'function' ? (data) => (zlib.crc32 as (d: Uint8Array) => number)(data) : undefined;
 }

@@ -24,7 +24,6 @@ export interface TensorRecord {
   readonly values: TypedArray;
 }
 
-/** A whole safetensors file in memory, as `decodeSafetensors` returns it and `encodeSafetensors` takes it. */
 /** Options of {@link encodeSafetensors}. */
 export interface SafetensorsWriteOptions {
   /**
@@ -34,6 +33,7 @@ export interface SafetensorsWriteOptions {
   readonly integers?: 'int32' | 'int64';
 }
 
+/** A whole safetensors file in memory, as `decodeSafetensors` returns it and `encodeSafetensors` takes it. */
 export interface SafetensorsContents {
   /** Every tensor of the file, by name (e.g. `blocks.0.attn.qkv.weight`). */
   readonly tensors: Record<string, TensorRecord>;
