@@ -39,7 +39,7 @@ export { type SetrLoss, type SetrLossOptions, setrLoss } from './loss.js';
 export * from './metrics/index.js';
 export { mmsegConfigFile } from './mmseg/config-py.js';
 export { fromMmseg } from './mmseg/from-mmseg.js';
-export { type MmsegState, toMmseg, uncarriedDetails } from './mmseg/to-mmseg.js';
+export { type MmsegState, refuseUncarried, toMmseg, uncarriedDetails } from './mmseg/to-mmseg.js';
 export { mmsegToTimm, timmToMmseg } from './mmseg/vit-names.js';
 export { Block, type BlockOptions, Mlp } from './model/block.js';
 export { ConvModule } from './model/conv-module.js';

@@ -134,6 +134,25 @@ describe('setr train, eval and predict (a smoke run on the bundled CamVid)', () 
     for (const f of ['street.mask.png', 'street.overlay.png']) expect(existsSync(join(dir, 'pred', f))).toBe(true);
   });
 
+  it('export --to mmseg writes config.py, weights.pth and weights.safetensors; import reads them back to the same scores', async () => {
+    const mm = join(dir, 'mmseg');
+    const ex = await cli('export', '--checkpoint', join(out, 'best.safetensors'), '--to', 'mmseg', '--out', mm);
+    expect(ex.err).toEqual([]);
+    // the smoke model is official-style PUP: its conv biases are carried in BN's running means
+    expect(ex.out).toEqual([
+      `note: 4 conv biases folded into the following BatchNorm's running_mean (the same function in evaluation)`,
+      `wrote ${join(mm, 'config.py')}, ${join(mm, 'weights.pth')}, ${join(mm, 'weights.safetensors')}`,
+    ]);
+    expect(readFileSync(join(mm, 'config.py'), 'utf8')).toMatch(/type='SETRUPHead',[\s\S]*num_convs=3,[\s\S]*up_scale=2,/);
+    const back = join(dir, 'imported.safetensors');
+    const im = await cli('import', '--from', 'mmseg', '--checkpoint', join(mm, 'weights.pth'), '--out', back);
+    expect(im.out).toEqual([
+      `wrote ${back} (pup, official style, ${(await cli('params', '--config', tinyConfig, '--json')).out.map((l) => JSON.parse(l).total.toLocaleString('en-US'))[0]} parameters)`,
+    ]);
+    const scores = async (ckpt: string) => JSON.parse((await cli('eval', '--checkpoint', ckpt, '--json')).out.join('')).miou;
+    expect(await scores(back)).toBe(await scores(join(out, 'best.safetensors')));
+  });
+
   it('train --resume of a folder without a checkpoint says so', async () => {
     const r = await cli('train', '--resume', join(dir, 'nothing-here'));
     expect(r.err).toEqual([`setr: ${join(dir, 'nothing-here')}: no checkpoint.json here, nothing to resume`]);
@@ -154,6 +173,20 @@ describe('mistakes are one line and exit status 1', () => {
       ['forward', '--config', 'setr-tiny-pup', '--weights', fixturePath('setr-pup.safetensors'), '--input', 'x', '--output', 'y'],
       /^setr: loadStateDict: cannot load the state dict into Setr: missing keys \(34\): .* mis-shaped keys \(104\): backbone\.cls_token: checkpoint \[1,1,32\], model \[1,1,128\].* \(loading .*setr-pup\.safetensors\)$/,
     ],
+    [
+      [
+        'export',
+        '--checkpoint',
+        new URL('../../../models/setr-tiny-mla-camvid/model.safetensors', import.meta.url).pathname,
+        '--to',
+        'mmseg',
+        '--out',
+        'x',
+      ],
+      /^setr: toMmseg: mmsegmentation cannot build this official-style mla model: the MLA classifier is 3×3 .* \(a style 'mmseg' model can be exported: e\.g\. setr-tiny-mla-mmseg\)$/,
+    ],
+    [['export', '--checkpoint', 'a.safetensors', '--to', 'onnx', '--out', 'x'], /^setr: export: --to onnx is not one of mmseg$/],
+    [['import', '--from', 'mmseg', '--checkpoint', 'gone.pth', '--out', 'x'], /^setr: .*gone\.pth/],
     [
       ['forward', '--backend', 'cuda', '--config', 'a', '--weights', 'b', '--input', 'c', '--output', 'd'],
       /^setr: forward: --backend cuda is not a backend here/,

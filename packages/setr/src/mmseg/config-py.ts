@@ -6,7 +6,7 @@
  * deepest first). The file holds the model only: a user adds a dataset and a schedule (`_base_`).
  */
 import type { SetrConfig, UpHeadConfig } from '../config.js';
-import { uncarriedDetails } from './to-mmseg.js';
+import { refuseUncarried } from './to-mmseg.js';
 
 /** Python source written as it is (a name defined above the model, `None`, a list). */
 class Raw {
@@ -42,8 +42,7 @@ const loss = (weight: number) => dict({ type: 'CrossEntropyLoss', use_sigmoid: f
  * @example writeFileSync('setr.py', mmsegConfigFile(preset('setr-tiny-pup-mmseg')));
  */
 export function mmsegConfigFile(c: SetrConfig): string {
-  const refused = uncarriedDetails(c);
-  if (refused.length > 0) throw new Error(`mmsegConfigFile: mmsegmentation cannot build this model: ${refused.join('; ')}`);
+  refuseUncarried(c, 'mmsegConfigFile');
   const d = c.decoder;
   const taps = [...new Set([...(d.kind === 'mla' ? d.taps : [d.tap]), ...c.auxHeads.filter((a) => a.kind === 'up').map((a) => a.tap)])];
   const outIndices = d.kind === 'mla' ? d.taps : taps.sort((a, b) => a - b);

@@ -37,9 +37,9 @@ export interface MmsegExport {
  */
 export async function exportToMmseg(trained: TrainedModel, dir: string): Promise<MmsegExport> {
   const { model, config, classNames, palette } = trained;
-  const text = mmsegConfigFile(config);
   const { state, notes } = toMmseg(model);
   try {
+    const text = mmsegConfigFile(config);
     mkdirSync(dir, { recursive: true });
     const files = { config: join(dir, 'config.py'), pth: join(dir, 'weights.pth'), safetensors: join(dir, 'weights.safetensors') };
     writeFileAtomic(files.config, new TextEncoder().encode(text));

@@ -37,18 +37,23 @@ export function uncarriedDetails(c: SetrConfig): string[] {
   return out;
 }
 
+/** Throws, as `who`, naming every detail of `c` that mmseg cannot build; returns when it can. */
+export function refuseUncarried(c: SetrConfig, who: string): void {
+  const refused = uncarriedDetails(c);
+  if (refused.length > 0)
+    throw new Error(
+      `${who}: mmsegmentation cannot build this ${c.style}-style ${c.decoder.kind} model: ${refused.join('; ')}` +
+        (c.style === 'official' ? ` (a style 'mmseg' model can be exported: e.g. setr-tiny-${c.decoder.kind}-mmseg)` : ''),
+    );
+}
+
 /**
  * The model's state dict with mmseg's keys, official details folded where they can be.
  * @example const { state, notes } = toMmseg(model);   // state['backbone.layers.0.ln1.weight'], ...
  */
 export function toMmseg(model: Setr): MmsegState {
   const c = model.config;
-  const refused = uncarriedDetails(c);
-  if (refused.length > 0)
-    throw new Error(
-      `toMmseg: mmsegmentation cannot build this ${c.style}-style ${c.decoder.kind} model: ${refused.join('; ')}` +
-        (c.style === 'official' ? ` (a style 'mmseg' model can be exported: e.g. setr-tiny-${c.decoder.kind}-mmseg)` : ''),
-    );
+  refuseUncarried(c, 'toMmseg');
   const src = model.stateDict();
   const state: Record<string, Tensor> = {};
   const biases = Object.keys(src).filter((k) => k.endsWith('.conv.bias')); // the official up-heads' stages
