@@ -94,6 +94,18 @@ describe('parameter counts', () => {
     expect(countParameters(model).total).toBe(expected[name]);
     model.dispose();
   });
+  // mmsegmentation 1.1.1 building its own configs/_base_/models/setr_{naive,pup,mla}.py (ViT-L, 768×768, 19
+  // classes) counts these, with the real mmseg sources (counted in this project's mmseg environment, see
+  // scripts/gen_mmseg_fixtures.py): the -mmseg presets are the same models.
+  it.each([
+    ['setr-naive-vit-large-cityscapes-mmseg', 306_536_524],
+    ['setr-pup-vit-large-cityscapes-mmseg', 316_696_140],
+    ['setr-mla-vit-large-cityscapes-mmseg', 310_679_135],
+  ])('%s has exactly the count of mmseg’s own config', (name, count) => {
+    const model = shapesOnly(() => new Setr(preset(name)));
+    expect(countParameters(model).total).toBe(count);
+    model.dispose();
+  });
   it('setr-tiny-pup has 1.69 M parameters, split over backbone, decode head and auxiliary heads', () => {
     const model = shapesOnly(() => new Setr(preset('setr-tiny-pup')));
     expect(countParameters(model)).toEqual({
