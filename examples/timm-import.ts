@@ -12,7 +12,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { noGrad, variable } from '@setr-ts/autograd';
+import { noGrad } from '@setr-ts/autograd';
 import { loadSafetensors, saveSafetensors, shapesOnly } from '@setr-ts/nn';
 import { importTimmViT, preset, Setr, type SetrConfig, VisionTransformer } from '@setr-ts/setr';
 import { manualSeed, randn, type Tensor } from '@setr-ts/tensor';
@@ -41,7 +41,16 @@ console.log(`checkpoint: ${Object.keys(checkpoint).length} tensors, e.g. ${Objec
 console.log(`pos_embed [${checkpoint.pos_embed.shape}]: a cls position and a 3×3 grid`);
 
 // a SETR-Naive for 32×48 inputs (a 4×6 grid) with the checkpoint's encoder; the heads start fresh
-const config: SetrConfig = { ...preset('setr-tiny-naive'), ...encoder, imgSize: [32, 48], numClasses: 5, channels: 16, auxTaps: [0] };
+const base = preset('setr-tiny-naive');
+const head = { channels: 16, numConvs: 1, kernelSize: 1, upScale: 1 }; // a Naive head of 16 channels
+const config: SetrConfig = {
+  ...base,
+  ...encoder,
+  imgSize: [32, 48],
+  numClasses: 5,
+  decoder: { kind: 'naive', tap: 1, ...head }, // the last block
+  auxHeads: [{ kind: 'up', tap: 0, ...head, lossWeight: 0.4 }],
+};
 console.log(`SETR parameters: ${shapesOnly(() => new Setr(config)).numParameters()}`);
 const model = new Setr(config);
 const { dropped, resized } = importTimmViT(model, checkpoint);
@@ -51,7 +60,7 @@ console.log(`pos_embed resized from ${resized?.from.join('×')} to ${resized?.to
 const key = 'blocks.1.attn.qkv.weight';
 const same = String(model.backbone.stateDict()[key].dataSync()) === String(checkpoint[key].dataSync());
 console.log(`${key} imported unchanged: ${same}; in SETR's state dict it is backbone.${key}`);
-const logits = noGrad(() => model.eval().forward(variable(randn([1, 3, 32, 48]))).logits);
+const logits = noGrad(() => model.eval().forward(randn([1, 3, 32, 48])).logits);
 console.log(`forward: logits [${logits.shape}]`);
 for (const t of Object.values(checkpoint)) t.dispose();
 model.dispose();

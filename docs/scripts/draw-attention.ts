@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tidy, variable } from '@setr-ts/autograd';
+import { tidy } from '@setr-ts/autograd';
 import { CAMVID_CLASSES, imagesToTensor, loadCamVid, type Raster, raster } from '@setr-ts/setr';
 import { enlarge, loadShipped, panelGrid } from './panels.js';
 
@@ -51,7 +51,7 @@ const { image, name } = val.get(index);
 // attention of every block: [1, heads, 1+N, 1+N], token 0 is the cls token
 const input = imagesToTensor([image]);
 const maps = tidy(() => {
-  const { attention } = model.forward(variable(input), { attention: true });
+  const { attention } = model.forward(input, { attention: true });
   return (attention ?? []).map((a) => a.data.mean(1).dataSync() as Float32Array); // [1, 1+N, 1+N] averaged over heads
 });
 input.dispose();

@@ -9,7 +9,7 @@
  * model's training size, as `setr predict` does) and the attention maps from
  * `model.forward(x, { attention: true })`. `window.setrDemo` exposes the state for the browser test.
  */
-import { noGrad, tidy, variable } from '@setr-ts/autograd';
+import { noGrad, tidy } from '@setr-ts/autograd';
 import {
   countParameters,
   imagesToTensor,
@@ -58,9 +58,11 @@ export interface RunResult {
 
 interface Result extends RunResult {
   readonly classMap: Int32Array;
-  /** Per layer, the weights [heads, 1+N, 1+N] (batch 1). */
+  /** Per layer, the weights [heads, 1+N, 1+N] (batch 1; [heads, N, N] without a cls token). */
   readonly attention: Float32Array[];
   readonly grid: readonly [number, number];
+  /** Whether token 0 is the cls token (not in mmseg's MLA, whose encoder drops it before the blocks). */
+  readonly clsToken: boolean;
 }
 
 interface Metrics {
@@ -214,7 +216,7 @@ async function runOnce(): Promise<void> {
         grid[0] * p === photo.height && grid[1] * p === photo.width
           ? images
           : T.interpolate(images, { size: [grid[0] * p, grid[1] * p], mode: 'bilinear', alignCorners: false });
-      return (model.forward(variable(fitted), { attention: true }).attention ?? []).map((a) => a.data);
+      return (model.forward(fitted, { attention: true }).attention ?? []).map((a) => a.data);
     }),
   );
   const attention = (await Promise.all(maps.map((m) => m.data()))) as Float32Array[];
@@ -236,7 +238,7 @@ async function runOnce(): Promise<void> {
     attentionMs,
     liveTensors: T.memory().numTensors,
   };
-  result = { ...plain, classMap, attention, grid };
+  result = { ...plain, classMap, attention, grid, clsToken: config.withClsToken };
   demo.last = plain;
   demo.runs++;
   showResult();
@@ -300,16 +302,17 @@ function showAttention(r: Result, photo: Raster, scale: number): void {
   const head = ui.head.value;
   const maps = r.attention[layer];
   if (!maps) return;
-  const tokens = 1 + gh * gw;
+  const first = r.clsToken ? 1 : 0; // the first patch token
+  const tokens = first + gh * gw;
   const heads = maps.length / (tokens * tokens);
-  const query = 1 + row * gw + col;
+  const query = first + row * gw + col;
   const weights = new Float32Array(gh * gw);
   let cls = 0;
   const used = head === 'mean' ? Array.from({ length: heads }, (_, h) => h) : [Number(head)];
   for (const h of used) {
     const base = (h * tokens + query) * tokens;
-    cls += maps[base] / used.length;
-    for (let k = 0; k < gh * gw; k++) weights[k] += maps[base + 1 + k] / used.length;
+    if (r.clsToken) cls += maps[base] / used.length;
+    for (let k = 0; k < gh * gw; k++) weights[k] += maps[base + first + k] / used.length;
   }
   drawAttention(ui.attention, photo, weights, r.grid, scale);
   outlinePatch(ui.attention, row, col, r.grid);
@@ -317,7 +320,7 @@ function showAttention(r: Result, photo: Raster, scale: number): void {
   const who = head === 'mean' ? 'the mean of its heads' : `head ${Number(head) + 1}`;
   ui.attentionCaption.textContent =
     `layer ${layer + 1}, ${who}: where patch (${row + 1}, ${col + 1}) of ${gh}×${gw} looks ` +
-    `(brighter = more attention; ${(100 * cls).toFixed(1)}% goes to the cls token)`;
+    `(brighter = more attention; ${r.clsToken ? `${(100 * cls).toFixed(1)}% goes to the cls token` : 'this encoder has no cls token'})`;
 }
 
 function showLegend(m: TrainedModel, classes: Int32Array | null): void {
@@ -353,7 +356,7 @@ function showModel(m: TrainedModel, metrics: Metrics | null): void {
   const params = countParameters(m.model).total;
   const lines = [
     `<b>${checkpoint.name}</b>`,
-    `SETR-${c.decoder.toUpperCase()}: ViT of ${c.depth} blocks, width ${c.embedDim}, ${c.numHeads} heads, patch ${c.patchSize}; trained at ${c.imgSize[0]}×${c.imgSize[1]}; ${c.numClasses} classes; ${params.toLocaleString('en')} parameters`,
+    `SETR-${c.decoder.kind.toUpperCase()}: ViT of ${c.depth} blocks, width ${c.embedDim}, ${c.numHeads} heads, patch ${c.patchSize}; trained at ${c.imgSize[0]}×${c.imgSize[1]}; ${c.numClasses} classes; ${params.toLocaleString('en')} parameters`,
   ];
   if (metrics && checkpoint.name === MODEL_URL) {
     const best = metrics.epochs.find((e) => e.epoch === metrics.best.epoch) ?? metrics.epochs[metrics.epochs.length - 1];

@@ -8,7 +8,7 @@ import type { Module } from '@setr-ts/nn';
 export interface ParameterCount {
   /** Every parameter element. */
   readonly total: number;
-  /** Per top-level child (`backbone`, `decode_head`, `auxiliary_heads`). */
+  /** Per top-level child (`backbone`, MLA's `neck`, `decode_head`, `auxiliary_head`). */
   readonly modules: Record<string, number>;
 }
 

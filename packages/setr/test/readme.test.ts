@@ -33,7 +33,7 @@ it('has the four examples this test knows', () => {
 
 it('the tour builds setr-tiny-pup, trains a step, predicts and returns attention maps', async () => {
   const out = (await run(0)).map((c) => c[0]);
-  expect(out[0]).toEqual({ total: 1_687_735, modules: { backbone: 1_239_168, decode_head: 149_003, auxiliary_heads: 299_564 } });
+  expect(out[0]).toEqual({ total: 1_687_735, modules: { backbone: 1_239_168, decode_head: 149_003, auxiliary_head: 299_564 } });
   const [main, auxCount] = out[1] as [number, number];
   expect(main).toBeGreaterThan(1.5);
   expect(main).toBeLessThan(3.5);
