@@ -5,7 +5,7 @@
  * classifier `head` that SETR has no use for. Importing drops those (and reports them), resizes the
  * position embedding to the config's patch grid, and loads the rest strictly into the encoder.
  */
-import { noGrad, variable } from '@setr-ts/autograd';
+import { noGrad } from '@setr-ts/autograd';
 import type { Tensor } from '@setr-ts/tensor';
 import { resizePosEmbed } from './model/pos-embed.js';
 import type { Setr } from './model/segmentor.js';
@@ -47,7 +47,7 @@ export function importTimmViT(model: Setr, dict: Record<string, Tensor>): TimmIm
     if (side * side !== pos.shape[1] - 1)
       throw new Error(`importTimmViT: pos_embed [${pos.shape.join(',')}] is not a cls position plus a square grid of patch positions`);
     resized = { from: [side, side], to: [to[0], to[1]] };
-    kept.pos_embed = noGrad(() => resizePosEmbed(variable(pos), [side, side], to).data);
+    kept.pos_embed = noGrad(() => resizePosEmbed(pos, [side, side], to).data);
   }
   try {
     model.backbone.loadStateDict(kept);

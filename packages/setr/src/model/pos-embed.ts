@@ -5,14 +5,17 @@
  * grid; an image of another size has another grid, so the patch positions — seen as a D-channel image
  * of the grid — are resized bilinearly (alignCorners false), and the cls token's position is kept.
  */
-import { cat, interpolate, narrow, type Variable } from '@setr-ts/autograd';
+import { cat, interpolate, isVariable, narrow, type Variable, variable } from '@setr-ts/autograd';
+import type { Tensor } from '@setr-ts/tensor';
 
 /**
  * `pos` `[1, 1 + gh·gw, D]` for grid `from` = [gh, gw] → `[1, 1 + h·w, D]` for grid `to` = [h, w]
  * (`pos` itself when the grids agree). Differentiable: training at a new size trains the embedding.
+ * A plain Tensor (a checkpoint's) is taken as a constant.
  * @example resizePosEmbed(posEmbed, [12, 16], [15, 20])   // [1, 193, 128] -> [1, 301, 128]
  */
-export function resizePosEmbed(pos: Variable, from: readonly [number, number], to: readonly [number, number]): Variable {
+export function resizePosEmbed(posEmbed: Variable | Tensor, from: readonly [number, number], to: readonly [number, number]): Variable {
+  const pos = isVariable(posEmbed) ? posEmbed : variable(posEmbed);
   const [gh, gw] = from;
   const [h, w] = to;
   const d = pos.shape[2];
