@@ -19,7 +19,15 @@ import { exportToMmseg, preset, Setr, type SetrConfig } from '../src/index.js';
 import { type Shrink, shrink } from '../test/support/configs.js';
 
 /** The encoder all cases share: 4 blocks of width 32, patch 8, at 32×48 (a 4×6 grid), 5 classes. */
-const SMALL: Omit<Shrink, 'auxTaps'> = { imgSize: [32, 48], patchSize: 8, embedDim: 32, depth: 4, numHeads: 2, numClasses: 5, channels: 16 };
+const SMALL: Omit<Shrink, 'auxTaps'> = {
+  imgSize: [32, 48],
+  patchSize: 8,
+  embedDim: 32,
+  depth: 4,
+  numHeads: 2,
+  numClasses: 5,
+  channels: 16,
+};
 
 /** Each case: a preset shrunk, its auxiliary heads' blocks (MLA: streams on every block). */
 export const CASES: Record<string, SetrConfig> = {
