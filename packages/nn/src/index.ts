@@ -6,8 +6,10 @@
 export * as F from './functional/index.js';
 export * as init from './init.js';
 export { shapesOnly } from './init.js';
-export { writeFileAtomic } from './io/atomic-write.js';
+export { type TempFile, tempFilesIn, writeFileAtomic } from './io/atomic-write.js';
+export { fileError, readFileBytes } from './io/file-errors.js';
 export type { PlainValue } from './io/pickle-writer.js';
+export { type LockAttempt, type LockHolder, type PidLock, tryPidLock } from './io/pid-lock.js';
 export { loadPth, parsePth, readPth, savePth, serializePth } from './io/pth.js';
 export { decodePth, encodePth, type PthContents, type PthWriteOptions } from './io/pth-format.js';
 export { type LoadOptions, loadSafetensors, readSafetensors, saveSafetensors } from './io/safetensors.js';

@@ -360,7 +360,7 @@ describe('temporary files that a killed save left behind', () => {
     utimesSync(temp, ago, ago);
     const note = `an interrupted save left a temporary file next to it (${basename(temp)}; 1.5 MB), which the next save to this path removes`;
     const missing = await loadSafetensors(path).catch((e: NodeJS.ErrnoException) => e);
-    expect(missing.message).toBe(`ENOENT: no such file or directory, open '${path}'; ${note}`);
+    expect(missing.message).toBe(`readSafetensors: cannot read ${path}: it does not exist (ENOENT); ${note}`);
     expect(missing.code).toBe('ENOENT'); // still the system error, code and all
     writeFileSync(path, good.subarray(0, good.length - 1));
     await expect(loadSafetensors(path)).rejects.toThrow(`(11 bytes; truncated file?); ${note}`);

@@ -47,14 +47,14 @@ export { type ClassifierOptions, DecodeHead, type HeadInputs } from './model/dec
 export { buildAuxHead, buildDecodeHead, buildNeck } from './model/heads.js';
 export { MlaAuxHead } from './model/mla-aux-head.js';
 export { MlaHead, type MlaHeadOptions } from './model/mla-head.js';
-export { MlaNeck, type MlaNeckOptions } from './model/mla-neck.js';
+export { MlaModule, MlaNeck, type MlaNeckOptions } from './model/mla-neck.js';
 export { PatchEmbed } from './model/patch-embed.js';
 export { resizePosEmbed } from './model/pos-embed.js';
 export { Setr, type SetrOutput } from './model/segmentor.js';
 export { tokensToMap } from './model/tokens-to-map.js';
 export { UpHead, type UpHeadOptions } from './model/up-head.js';
 export { type EncoderConfig, type EncoderOutput, VisionTransformer } from './model/vit.js';
-export { type TrainedModel, trainedModelFromBytes } from './model-file.js';
+export { type LoadModelOptions, type TrainedModel, trainedModelFromBytes } from './model-file.js';
 export { countParameters, type ParameterCount } from './parameter-count.js';
 export { preset, presetNames } from './presets.js';
 export { overlay, paletteFor } from './report/overlay.js';

@@ -8,6 +8,7 @@
  * else, naming the field, because a typo in a config (`embed_dim` for `embedDim`) should fail loudly,
  * not silently train the default.
  */
+import { encoderTooLarge } from './encoder-size.js';
 import { parseTrainConfig, type TrainConfig } from './train-config.js';
 
 /** The three decoders of the paper (§3.3): naive upsampling, progressive upsampling, multi-level aggregation. */
@@ -50,14 +51,17 @@ export interface UpHeadConfig {
 
 /** SETR-Naive's decoder: an up-head with one 1×1 stage. */
 export interface NaiveDecoderConfig extends UpHeadConfig {
+  /** Which decoder. */
   kind: 'naive';
 }
 /** SETR-PUP's decoder: an up-head with log2(patch) 3×3 stages, ×2 after each. */
 export interface PupDecoderConfig extends UpHeadConfig {
+  /** Which decoder. */
   kind: 'pup';
 }
 /** SETR-MLA's decoder: the MLA neck (mmseg's `MLANeck`) on `taps` and the MLA head (`SETRMLAHead`). */
 export interface MlaDecoderConfig {
+  /** Which decoder. */
   kind: 'mla';
   /** The blocks feeding the streams, shallowest first (one per quarter of the depth in the paper). */
   taps: number[];
@@ -71,12 +75,14 @@ export type DecoderConfig = NaiveDecoderConfig | PupDecoderConfig | MlaDecoderCo
 
 /** An auxiliary up-head (Naive's and PUP's deep supervision) with the weight of its loss. */
 export interface UpAuxHeadConfig extends UpHeadConfig {
+  /** Which kind of auxiliary head. */
   kind: 'up';
   /** Its loss's weight against the decoder's 1 (0.4). */
   lossWeight: number;
 }
 /** An auxiliary classifier on one MLA stream (the official `VIT_MLA_AUXIHead`, mmseg's `FCNHead` with no convs). */
 export interface MlaAuxHeadConfig {
+  /** Which kind of auxiliary head. */
   kind: 'mla';
   /** The block whose aggregated stream it reads (one of the decoder's `taps`). */
   tap: number;
@@ -246,8 +252,9 @@ const tapsOf = (h: DecoderConfig | AuxHeadConfig): number[] => ('taps' in h ? h.
  * preset) in the error. Refused, with the field named: an unknown field, a field of the wrong type,
  * a missing required field, a head of an unknown kind or with another kind's fields, a config in the
  * layout before heads were data, and combinations that cannot build (an image size not divisible by
- * the patch, D not divisible by the heads, a tap past the last block, an MLA auxiliary head on a block
- * that is not an MLA tap, an MLA auxiliary head without the MLA decoder, MLA taps out of order).
+ * the patch, D not divisible by the heads, an encoder too large to build (see encoder-size.ts), a tap
+ * past the last block, an MLA auxiliary head on a block that is not an MLA tap, an MLA auxiliary head
+ * without the MLA decoder, MLA taps out of order).
  * @example parseConfig(JSON.parse(readFileSync('my-setr.json', 'utf8')), 'my-setr.json')
  */
 export function parseConfig(raw: unknown, source = 'config'): SetrConfig {
@@ -282,6 +289,8 @@ export function parseConfig(raw: unknown, source = 'config'): SetrConfig {
     fail(`field 'train.crop' [${crop[0]}, ${crop[1]}] must divide by patchSize ${c.patchSize}`);
   if (c.embedDim % c.numHeads !== 0) fail(`field 'embedDim' ${c.embedDim} must divide by numHeads ${c.numHeads}`);
   if (!Number.isInteger(c.embedDim * c.mlpRatio)) fail(`field 'mlpRatio' ${c.mlpRatio} must make embedDim × mlpRatio an integer`);
+  const tooLarge = encoderTooLarge(c);
+  if (tooLarge) fail(tooLarge);
   const heads: [string, DecoderConfig | AuxHeadConfig][] = [
     ['decoder', c.decoder],
     ...c.auxHeads.map((a, j) => [`auxHeads[${j}]`, a] as [string, AuxHeadConfig]),

@@ -25,6 +25,8 @@ export interface InferenceOptions {
   scales?: readonly number[];
   /** Also segment the mirrored image and average (default false). */
   flip?: boolean;
+  /** Called after each window of a sliding pass with the windows done and the pass's windows: progress for long work. */
+  onWindow?: (done: number, total: number) => void;
 }
 
 const bilinear = (x: Tensor, size: readonly [number, number]) =>
@@ -69,7 +71,7 @@ function addInto(total: Tensor, term: () => Tensor): Tensor {
  * added to a sum, ones likewise to a count of the windows covering each pixel, and the sum is divided
  * by the count once; everything stays on the model's backend.
  */
-function slideLogits(model: Setr, images: Tensor, stride?: readonly [number, number]): Tensor {
+function slideLogits(model: Setr, images: Tensor, { stride, onWindow }: InferenceOptions): Tensor {
   const [b, , h, w] = images.shape;
   const p = model.config.patchSize;
   const [wh, ww] = model.config.imgSize;
@@ -81,12 +83,15 @@ function slideLogits(model: Setr, images: Tensor, stride?: readonly [number, num
     let sum = T.zeros([b, model.config.numClasses, h, w], like); // [B, K, H, W]
     let count = T.zeros([1, 1, h, w], like); // [1, 1, H, W]
     const ones = T.ones([1, 1, ch, cw], like);
-    for (const y0 of windowStarts(h, wh, sh)) {
-      for (const x0 of windowStarts(w, ww, sw)) {
+    const [rows, cols] = [windowStarts(h, wh, sh), windowStarts(w, ww, sw)];
+    let done = 0;
+    for (const y0 of rows) {
+      for (const x0 of cols) {
         const place = [x0, w - x0 - cw, y0, h - y0 - ch]; // F.pad's (left, right, top, bottom)
         const window = images.narrow(2, y0, ch).narrow(3, x0, cw); // [B, 3, ch, cw]
         sum = addInto(sum, () => T.pad(wholeLogits(model, window), place)); // [B, K, ch, cw] → [B, K, H, W]
         count = addInto(count, () => T.pad(ones, place));
+        onWindow?.(++done, rows.length * cols.length);
       }
     }
     return sum.div(count);
@@ -117,7 +122,7 @@ function flipWidth(x: Tensor): Tensor {
  * @example const scores = await segmentLogits(model, images, { mode: 'slide', scales: [0.75, 1, 1.25], flip: true });
  */
 export async function segmentLogits(model: Setr, images: Tensor, opts: InferenceOptions = {}): Promise<Tensor> {
-  const { mode = 'whole', stride, scales = [1], flip = false } = opts;
+  const { mode = 'whole', scales = [1], flip = false } = opts;
   if (images.shape.length !== 4 || images.shape[1] !== 3)
     throw new Error(`segment: expected normalised images [B, 3, H, W], got [${images.shape.join(',')}]`);
   if (scales.length === 0 || scales.some((s) => !(s > 0)))
@@ -126,7 +131,7 @@ export async function segmentLogits(model: Setr, images: Tensor, opts: Inference
   model.eval();
   try {
     const [b, , h, w] = images.shape;
-    const pass = (x: Tensor) => (mode === 'slide' ? slideLogits(model, x, stride) : wholeLogits(model, x));
+    const pass = (x: Tensor) => (mode === 'slide' ? slideLogits(model, x, opts) : wholeLogits(model, x));
     if (scales.length === 1 && scales[0] === 1 && !flip) return tidy(() => pass(images));
     return tidy(() => {
       let total = T.zeros([b, model.config.numClasses, h, w], { dtype: images.dtype, backend: images.backend }); // [B, K, H, W]

@@ -2,7 +2,8 @@
  * A trained model on disk: a safetensors state dict whose metadata carries the config it was built
  * from (and, from `setr train`, the class names and colours), so `setr eval` and `setr predict` need
  * nothing but the file. `trainedModelFromBytes` does the same from the file's bytes, where there is no
- * file system (a browser that fetched them).
+ * file system (a browser that fetched them). Weights holding NaN or ±Inf (a diverged run's, a damaged
+ * file) are refused, naming the tensor: such a model predicts one class everywhere without a word.
  */
 import { decodeSafetensors, readSafetensors } from '@setr-ts/nn';
 import { fromTypedArray, type Tensor } from '@setr-ts/tensor';
@@ -21,6 +22,12 @@ export interface TrainedModel {
   readonly palette: readonly (readonly [number, number, number])[] | null;
 }
 
+/** Options of {@link loadTrainedModel} and {@link trainedModelFromBytes}. */
+export interface LoadModelOptions {
+  /** Load weights that hold NaN or ±Inf (refused by default, naming the tensor), e.g. to look at a diverged run. */
+  allowNonFinite?: boolean;
+}
+
 /** The metadata a trained model file carries. */
 export function modelMetadata(
   config: SetrConfig,
@@ -35,18 +42,28 @@ export function modelMetadata(
  * own (needed for files without one, such as a PyTorch export). Errors name the file.
  * @example const { model } = await loadTrainedModel('runs/pup/best.safetensors');
  */
-export async function loadTrainedModel(path: string, config?: SetrConfig): Promise<TrainedModel> {
+export async function loadTrainedModel(path: string, config?: SetrConfig, opts: LoadModelOptions = {}): Promise<TrainedModel> {
   const { tensors, metadata } = await readSafetensors(path, { backend: 'reference' });
-  return buildTrainedModel(path, tensors, metadata, config);
+  return buildTrainedModel(path, tensors, metadata, config, opts);
 }
 
 /**
  * `setr predict`'s loading of a model file, from the file's bytes (`name` is for messages): how a browser
- * loads a checkpoint it fetched or was given. The model is built on the current backend.
- * @example const { model } = trainedModelFromBytes(new Uint8Array(await (await fetch(url)).arrayBuffer()), url);
+ * loads a checkpoint it fetched or was given. The bytes may come as a `Uint8Array` or as the
+ * `ArrayBuffer` that `fetch` and `FileReader` give. The model is built on the current backend.
+ * @example const { model } = trainedModelFromBytes(await (await fetch(url)).arrayBuffer(), url);
  */
-export function trainedModelFromBytes(bytes: Uint8Array, name: string, config?: SetrConfig): TrainedModel {
-  const { tensors: records, metadata } = decodeSafetensors(bytes, name);
+export function trainedModelFromBytes(
+  bytes: Uint8Array | ArrayBuffer,
+  name: string,
+  config?: SetrConfig,
+  opts: LoadModelOptions = {},
+): TrainedModel {
+  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer))
+    throw new Error(
+      `trainedModelFromBytes: ${name}: the bytes must be a Uint8Array or an ArrayBuffer, got ${Object.prototype.toString.call(bytes)}`,
+    );
+  const { tensors: records, metadata } = decodeSafetensors(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), name);
   const tensors: Record<string, Tensor> = Object.create(null); // no prototype: a key named __proto__ stays a key
   try {
     for (const [key, r] of Object.entries(records)) tensors[key] = fromTypedArray(r.values, r.shape, r.dtype, 'reference');
@@ -54,7 +71,34 @@ export function trainedModelFromBytes(bytes: Uint8Array, name: string, config?: 
     for (const t of Object.values(tensors)) t.dispose();
     throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
   }
-  return buildTrainedModel(name, tensors, metadata, config);
+  return buildTrainedModel(name, tensors, metadata, config, opts);
+}
+
+/**
+ * Refuses a state dict with NaN or ±Inf in a floating-point tensor, naming the first such tensor and
+ * counting the others.
+ */
+function refuseNonFinite(path: string, tensors: Record<string, Tensor>): void {
+  const bad: string[] = [];
+  let first = '';
+  for (const [name, t] of Object.entries(tensors)) {
+    if (t.dtype === 'int32') continue;
+    const values = t.dataSync();
+    let count = 0;
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) count++;
+    if (count === 0) continue;
+    if (bad.length === 0) first = `tensor '${name}' has ${count} of its ${values.length} values NaN or infinite`;
+    bad.push(name);
+  }
+  if (bad.length === 0) return;
+  const more =
+    bad.length > 1
+      ? ` (and ${bad.length - 1} more tensor${bad.length > 2 ? 's' : ''}: ${bad.slice(1, 4).join(', ')}${bad.length > 4 ? ', …' : ''})`
+      : '';
+  throw new Error(
+    `${path}: ${first}${more}; such a model predicts one class everywhere (a diverged run? a damaged file?). ` +
+      'To load it anyway: allowNonFinite (setr: --allow-nonfinite)',
+  );
 }
 
 /** The model from a state dict and its file's metadata; disposes the state dict's tensors. */
@@ -62,9 +106,11 @@ function buildTrainedModel(
   path: string,
   tensors: Record<string, Tensor>,
   metadata: Record<string, string>,
-  config?: SetrConfig,
+  config: SetrConfig | undefined,
+  opts: LoadModelOptions,
 ): TrainedModel {
   try {
+    if (!opts.allowNonFinite) refuseNonFinite(path, tensors);
     const parse = (key: string) => {
       try {
         return metadata[key] === undefined ? null : JSON.parse(metadata[key]);

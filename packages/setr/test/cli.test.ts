@@ -150,7 +150,8 @@ describe('setr train, eval and predict (a smoke run on the bundled CamVid)', () 
       `wrote ${back} (pup, official style, ${(await cli('params', '--config', tinyConfig, '--json')).out.map((l) => JSON.parse(l).total.toLocaleString('en-US'))[0]} parameters)`,
     ]);
     const scores = async (ckpt: string) => JSON.parse((await cli('eval', '--checkpoint', ckpt, '--json')).out.join('')).miou;
-    expect(await scores(back)).toBe(await scores(join(out, 'best.safetensors')));
+    // the folded bias rounds a few logits differently: on this barely trained model a near-tie may flip a pixel
+    expect(await scores(back)).toBeCloseTo(await scores(join(out, 'best.safetensors')), 4);
   });
 
   it('train --resume of a folder without a checkpoint says so', async () => {

@@ -16,6 +16,7 @@ import {
   typedArrayName,
 } from './dtype.js';
 import { findBackend, getBackend } from './engine.js';
+import { formatBytes } from './format.js';
 import { fmt, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -41,7 +42,7 @@ export function target(op: string, shape: unknown, dtype: unknown, backend: unkn
   const bytes = size * bytesPer(dt);
   if (bytes > b.maxBufferBytes) {
     // in exact bytes where rounding would print the two sizes alike
-    let [need, max] = [showBytes(bytes), showBytes(b.maxBufferBytes)];
+    let [need, max] = [formatBytes(bytes), formatBytes(b.maxBufferBytes)];
     if (need === max) [need, max] = [`${bytes} bytes`, `${b.maxBufferBytes} bytes`];
     throw new Error(`${op}: shape ${fmt(s)} of ${dt} needs ${need}, more than backend ${b.name} holds (${max})`);
   }
@@ -54,7 +55,7 @@ export function allocateFor(t: Target): TypedArray {
     return allocate(t.dtype, t.size);
   } catch (e) {
     throw new Error(
-      `${t.op}: cannot allocate ${showBytes(t.size * bytesPer(t.dtype))} for shape ${fmt(t.shape)} of ${t.dtype} (${(e as Error).message})`,
+      `${t.op}: cannot allocate ${formatBytes(t.size * bytesPer(t.dtype))} for shape ${fmt(t.shape)} of ${t.dtype} (${(e as Error).message})`,
     );
   }
 }
@@ -124,16 +125,6 @@ export function readOptions(op: string, opts: unknown): { dtype?: unknown; backe
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
     throw new Error(`${op}: options must be an object such as { dtype: 'int32' }, got ${showValue(opts)}`);
   return opts;
-}
-
-function showBytes(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${Number(n.toFixed(1))} ${units[i]}`;
 }
 
 /** A typed array as tensor data; without a dtype to convert to, only the three storage kinds. */

@@ -1,4 +1,4 @@
-/** Printing tensors the way PyTorch does: nested brackets, aligned, with the dtype when not float32. */
+/** Printing tensors the way PyTorch does (nested brackets, aligned, with the dtype when not float32), and sizes in bytes. */
 import type { DType, TypedArray } from './dtype.js';
 import type { Shape } from './shape.js';
 
@@ -47,4 +47,18 @@ function nest(s: string[], shape: Shape, dim: number, start: number, width: numb
 
 function range(a: number, b: number): number[] {
   return Array.from({ length: b - a }, (_, i) => a + i);
+}
+
+/**
+ * A byte count as people read it, in binary units to one decimal.
+ * @example formatBytes(1536) // '1.5 KiB'
+ */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${Number(n.toFixed(1))} ${units[i]}`;
 }

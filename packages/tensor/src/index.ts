@@ -59,6 +59,7 @@ export {
   withBackend,
   withPhase,
 } from './engine.js';
+export { formatBytes } from './format.js';
 export { erf as erfScalar, gelu as geluScalar } from './math.js';
 export * from './ops/index.js';
 export { measurePeaks } from './peaks.js';

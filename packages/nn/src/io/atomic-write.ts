@@ -10,6 +10,7 @@
  * and a read can mention them.
  */
 import type * as NodeFs from 'node:fs';
+import { fileError } from './file-errors.js';
 import { nodeModules } from './node-modules.js';
 
 /** A temporary file whose writer still lives is stale anyway after this long (a write takes seconds). */
@@ -24,7 +25,8 @@ export const DEAD_WRITER_QUIET_MS = 60 * 1000;
 
 /**
  * Writes `bytes` to `path` atomically (temp file, write, fsync, rename), first removing stale
- * temporary files that earlier, interrupted writes to `path` left behind.
+ * temporary files that earlier, interrupted writes to `path` left behind. A failure names `path` and
+ * its cause (`writeFileAtomic: cannot write run/model.safetensors: no space left on the device (ENOSPC)`).
  * @example writeFileAtomic('run/model.safetensors', bytes);
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
@@ -40,64 +42,86 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   }
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx');
+  let fd: number;
+  try {
+    fd = openSync(temp, 'wx');
+  } catch (e) {
+    throw fileError(e, 'writeFileAtomic', 'write', path);
+  }
+  let open = true;
   try {
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
     fsyncSync(fd);
-  } catch (e) {
+    open = false;
     closeSync(fd);
-    unlinkSync(temp);
-    throw e;
-  }
-  closeSync(fd);
-  try {
     renameSync(temp, path);
   } catch (e) {
+    if (open) closeSync(fd);
     unlinkSync(temp);
-    throw e;
+    throw fileError(e, 'writeFileAtomic', 'write', path);
   }
   syncDirectory(fs, dir);
 }
 
+/** A temporary file of {@link writeFileAtomic}'s, as its name and its age describe it. */
+export interface TempFile {
+  /** Its full path. */
+  readonly path: string;
+  /** The file name it was to be renamed to, in the same folder. */
+  readonly target: string;
+  /** The writer's process id. */
+  readonly pid: number;
+  /** True when its writer is gone: another pid than this process's, and no process has it here. */
+  readonly writerGone: boolean;
+  /** Milliseconds since it was last written (0 if it cannot be looked at). */
+  readonly ageMs: number;
+}
+
 /**
- * The temporary files next to `path` that interrupted writes to `path` left behind: named as
- * {@link writeFileAtomic} names them for this target, and either their writer process is gone (and
- * the file untouched for {@link DEAD_WRITER_QUIET_MS}) or they are older than {@link STALE_TEMP_AGE_MS}.
- * A file carrying this process's own pid counts only by age: writes here are synchronous, so such a
- * file is a worker thread's write in progress or the leftover of an earlier process that had the same
- * pid (a restarted container), and the two look alike.
- * Returns full paths; [] when the directory cannot be read.
- * @example staleTempFiles('run/model.safetensors') // ['run/.model.safetensors.4242.0a1b2c3d4e5f.tmp']
+ * Every temporary file in `dir` named as {@link writeFileAtomic} names them (`.<target>.<pid>.<12
+ * hex>.tmp`), whatever its target. A file carrying this process's own pid never counts as its writer
+ * gone: writes here are synchronous, so such a file is a worker thread's write in progress or the
+ * leftover of an earlier process that had the same pid (a restarted container), and the two look alike.
+ * Returns [] when the folder cannot be read.
+ * @example tempFilesIn('run').filter((t) => t.writerGone)   // what killed saves left in a run folder
  */
-export function staleTempFiles(path: string): string[] {
-  const { fs, path: paths } = nodeModules('staleTempFiles');
-  const { basename, dirname, join } = paths;
-  const dir = dirname(path);
-  const prefix = `.${basename(path)}.`;
+export function tempFilesIn(dir: string): TempFile[] {
+  const { fs, path: paths } = nodeModules('tempFilesIn');
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
     return [];
   }
-  const stale: string[] = [];
+  const found: TempFile[] = [];
   for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    // what lies between is exactly `<pid>.<12 hex>`; a longer middle belongs to another target (`a` vs `a.1`)
-    const owner = /^([0-9]+)\.[0-9a-f]{12}$/.exec(name.slice(prefix.length, -'.tmp'.length));
-    if (!owner) continue;
-    const full = join(dir, name);
-    const pid = Number(owner[1]);
-    const age = ageMs(fs, full);
-    const writerGone = pid !== process.pid && !processExists(pid);
-    if ((writerGone && age > DEAD_WRITER_QUIET_MS) || age > STALE_TEMP_AGE_MS) stale.push(full);
+    const m = /^\.(.+)\.([0-9]+)\.[0-9a-f]{12}\.tmp$/.exec(name);
+    if (!m) continue;
+    const path = paths.join(dir, name);
+    const pid = Number(m[2]);
+    found.push({ path, target: m[1], pid, writerGone: pid !== process.pid && !processExists(pid), ageMs: ageMs(fs, path) });
   }
-  return stale;
+  return found;
 }
 
-/** Whether a process with this pid exists (signal 0 checks without sending; EPERM means it exists, not ours). */
-function processExists(pid: number): boolean {
+/**
+ * The temporary files next to `path` that interrupted writes to `path` left behind (see
+ * {@link tempFilesIn}): either their writer is gone and the file untouched for
+ * {@link DEAD_WRITER_QUIET_MS}, or they are older than {@link STALE_TEMP_AGE_MS}.
+ * Returns full paths; [] when the directory cannot be read.
+ * @example staleTempFiles('run/model.safetensors') // ['run/.model.safetensors.4242.0a1b2c3d4e5f.tmp']
+ */
+export function staleTempFiles(path: string): string[] {
+  const { dirname, basename } = nodeModules('staleTempFiles').path;
+  const target = basename(path);
+  return tempFilesIn(dirname(path))
+    .filter((t) => t.target === target && ((t.writerGone && t.ageMs > DEAD_WRITER_QUIET_MS) || t.ageMs > STALE_TEMP_AGE_MS))
+    .map((t) => t.path);
+}
+
+/** Whether a process with this pid exists here (signal 0 checks without sending; EPERM means it exists, not ours). */
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

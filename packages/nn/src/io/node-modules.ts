@@ -8,6 +8,7 @@
 import type * as NodeCrypto from 'node:crypto';
 import type * as NodeFs from 'node:fs';
 import type * as NodeFsPromises from 'node:fs/promises';
+import type * as NodeOs from 'node:os';
 import type * as NodePath from 'node:path';
 import type * as NodeZlib from 'node:zlib';
 
@@ -16,9 +17,10 @@ interface NodeModules {
   readonly fsPromises: typeof NodeFsPromises;
   readonly path: typeof NodePath;
   readonly crypto: typeof NodeCrypto;
+  readonly os: typeof NodeOs;
 }
 
-/** Node's fs, fs/promises, path and crypto; `what` names the caller in the error where there is no Node. */
+/** Node's fs, fs/promises, path, crypto and os; `what` names the caller in the error where there is no Node. */
 export function nodeModules(what: string): NodeModules {
   const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
   if (!get) throw new Error(`${what}: file I/O needs Node ≥ 20.16 (in a browser, fetch the bytes and use readSafetensors)`);
@@ -27,6 +29,7 @@ export function nodeModules(what: string): NodeModules {
     fsPromises: get('node:fs/promises') as typeof NodeFsPromises,
     path: get('node:path') as typeof NodePath,
     crypto: get('node:crypto') as typeof NodeCrypto,
+    os: get('node:os') as typeof NodeOs,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { fromTypedArray, type Tensor } from '@setr-ts/tensor';
 import { writeFileAtomic } from './atomic-write.js';
+import { readFileBytes } from './file-errors.js';
 import { nodeModules } from './node-modules.js';
 import { decodePth, encodePth, type PthContents, type PthWriteOptions } from './pth-format.js';
 import type { LoadOptions } from './safetensors.js';
@@ -68,7 +69,7 @@ export async function readPth(
     /** The state dict's tensors on the chosen backend; the caller owns them. */ tensors: Record<string, Tensor>;
   }
 > {
-  const contents = decodePth(await nodeModules('loadPth').fsPromises.readFile(path), path);
+  const contents = decodePth(await readFileBytes(path, 'readPth'), path);
   return { ...contents, tensors: toTensors(contents, path, opts) };
 }
 

@@ -5,6 +5,7 @@
  */
 import { type Backend, fromTypedArray, type Tensor } from '@setr-ts/tensor';
 import { staleTempFiles, writeFileAtomic } from './atomic-write.js';
+import { readFileBytes } from './file-errors.js';
 import { nodeModules } from './node-modules.js';
 import {
   decodeSafetensors,
@@ -54,7 +55,7 @@ export async function readSafetensors(
 }> {
   let contents: SafetensorsContents;
   try {
-    contents = decodeSafetensors(await nodeModules('loadSafetensors').fsPromises.readFile(path), path);
+    contents = decodeSafetensors(await readFileBytes(path, 'readSafetensors'), path);
   } catch (e) {
     const note = staleTempNote(path);
     if (note && e instanceof Error) e.message += `; ${note}`;

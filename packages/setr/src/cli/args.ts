@@ -24,10 +24,29 @@ export interface Parsed {
   readonly positionals: string[];
 }
 
+/**
+ * `--flag -1` as `--flag=-1` for a string flag: parseArgs takes a value that starts with '-' for a flag
+ * and calls it ambiguous, but a negative number is never a flag, so it reaches the flag's own check
+ * ("--epochs -1 is not an integer ≥ 1").
+ */
+function joinNegativeNumbers(argv: string[], flags: Flags): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = /^--(.+)$/.exec(argv[i])?.[1];
+    const next = argv[i + 1];
+    if (flag !== undefined && flags[flag]?.type === 'string' && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 /** Parses `argv` for `command`; the message of a parse error names the command and the flag. */
 export function parse(command: string, argv: string[], flags: Flags, allowPositionals = false): Parsed {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: flags, strict: true, allowPositionals });
+    const args = joinNegativeNumbers(argv, flags);
+    const { values, positionals } = parseArgs({ args, options: flags, strict: true, allowPositionals });
     return { values: values as Parsed['values'], positionals };
   } catch (e) {
     throw new Error(`${command}: ${(e as Error).message.split('\n')[0]} (see setr ${command} --help)`);

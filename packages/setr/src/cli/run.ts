@@ -3,7 +3,7 @@
  * {@link Command} in its own file; errors reach the user as one line and a non-zero exit status.
  */
 import { bench } from './bench.js';
-import type { Command, Io } from './command.js';
+import { type Command, CommandExit, type Io } from './command.js';
 import { configCommand } from './config.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
@@ -32,8 +32,9 @@ function overview(): string {
 }
 
 /**
- * Runs the command line `argv` (without node and the script) and returns the exit status: 0, or 1
- * after printing one line `setr: <what went wrong>` to `io.error`.
+ * Runs the command line `argv` (without node and the script) and returns the exit status: 0, 1
+ * after printing one line `setr: <what went wrong>` to `io.error`, or a {@link CommandExit}'s (130
+ * for a training run stopped by Ctrl-C, after its lines).
  * @example await runCli(['params', '--config', 'setr-tiny-pup', '--json'], console)
  */
 export async function runCli(argv: string[], io: Io): Promise<number> {
@@ -49,6 +50,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     else await command.run(rest, io);
     return 0;
   } catch (e) {
+    if (e instanceof CommandExit) {
+      for (const line of e.message.split('\n')) io.error(line);
+      return e.status;
+    }
     // one line, however the error was worded deeper down
     const message = (e as Error).message
       .split('\n')

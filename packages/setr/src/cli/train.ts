@@ -1,7 +1,9 @@
 /**
  * `setr train`: trains a SETR on a CamVid-layout folder (the bundled 96×128 copy by default) and
  * leaves in the run folder the best checkpoint, metrics.json, the curves and a prediction grid.
- * `--resume DIR` continues a stopped run exactly where its last checkpoint left it.
+ * `--resume DIR` continues a stopped run exactly where its last checkpoint left it. Ctrl-C ends the
+ * run after the step in progress and says where the last complete checkpoint is and how to resume
+ * (exit status 130); a second Ctrl-C quits at once.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,14 +12,22 @@ import { loadConfig } from '../config-file.js';
 import { loadCamVid } from '../data/camvid.js';
 import { CAMVID_CLASS_WEIGHTS } from '../data/camvid-classes.js';
 import { CHECKPOINT_FILE, readCheckpoint } from '../train/checkpoint.js';
-import { trainSetr } from '../train/trainer.js';
+import { type TrainRunResult, trainSetr } from '../train/trainer.js';
 import { COMMON_FLAGS, type Flags, numberFlag, parse, usage } from './args.js';
 import { useBackendFlag } from './backend-flag.js';
-import type { Command } from './command.js';
+import { type Command, CommandExit } from './command.js';
 import { BUNDLED_CAMVID } from './data-flag.js';
 
 /** An epoch count as people read it: whole, or to two decimals for a run stopped mid-epoch. */
 const epochLabel = (e: number) => (Number.isInteger(e) ? String(e) : e.toFixed(2));
+
+/** Where the run in `out` can be resumed from, and how; or that it has no complete epoch to resume. */
+function whereToResume(out: string): string {
+  const path = join(out, CHECKPOINT_FILE);
+  if (!existsSync(path)) return `no epoch was complete, so ${out} has no checkpoint to resume: start the run again`;
+  const saved = readCheckpoint(out);
+  return `last complete checkpoint: ${path} (epoch ${saved.epoch} of ${saved.epochs}, step ${saved.step})\nresume with: setr train --resume ${out}`;
+}
 
 const flags: Flags = {
   config: { type: 'string', help: 'a preset name or a JSON config file (default setr-tiny-mla; a resumed run keeps its own)' },
@@ -62,39 +72,60 @@ export const train: Command = {
       etaBuffer: 50,
     });
     let barStarted = false;
-    const result = await trainSetr({
-      config,
-      train: trainSet,
-      val,
-      out,
-      seed,
-      epochs,
-      minutes,
-      resume: resume !== undefined,
-      classWeights: CAMVID_CLASS_WEIGHTS,
-      onStep: (s) => {
-        const payload = {
-          ep: `${s.epoch + 1}/${s.epochs}`,
-          loss: s.loss.toFixed(3),
-          lr: s.lr.toExponential(2),
-          ips: s.imagesPerSecond.toFixed(1),
-        };
-        if (!barStarted) {
-          bar.start(s.epochs * s.batches, s.step, payload);
-          barStarted = true;
-        }
-        bar.update(s.step, payload);
-      },
-      onEpoch: (r) => {
-        bar.stop();
-        barStarted = false;
-        io.error(
-          `epoch ${r.epoch}: loss ${r.loss.toFixed(3)}, val mIoU ${r.valMeanIoU.toFixed(4)}, ${r.imagesPerSecond.toFixed(1)} img/s (data wait ${r.dataWaitSeconds.toFixed(1)} s of ${r.trainSeconds.toFixed(1)} s)`,
-        );
-      },
-    });
+    const stop = new AbortController();
+    const onInterrupt = () => {
+      if (barStarted) bar.stop();
+      barStarted = false;
+      if (stop.signal.aborted) {
+        io.error(`quitting at once (the checkpoint files are written atomically); ${whereToResume(out)}`);
+        process.exit(130);
+      }
+      stop.abort();
+      io.error('interrupted: stopping after the step in progress (Ctrl-C again to quit at once)');
+    };
+    process.on('SIGINT', onInterrupt);
+    let result: TrainRunResult;
+    try {
+      result = await trainSetr({
+        config,
+        train: trainSet,
+        val,
+        out,
+        seed,
+        epochs,
+        minutes,
+        resume: resume !== undefined,
+        classWeights: CAMVID_CLASS_WEIGHTS,
+        onStep: (s) => {
+          const payload = {
+            ep: `${s.epoch + 1}/${s.epochs}`,
+            loss: s.loss.toFixed(3),
+            lr: s.lr.toExponential(2),
+            ips: s.imagesPerSecond.toFixed(1),
+          };
+          if (!barStarted) {
+            bar.start(s.epochs * s.batches, s.step, payload);
+            barStarted = true;
+          }
+          bar.update(s.step, payload);
+        },
+        onEpoch: (r) => {
+          bar.stop();
+          barStarted = false;
+          io.error(
+            `epoch ${r.epoch}: loss ${r.loss.toFixed(3)}, val mIoU ${r.valMeanIoU.toFixed(4)}, ${r.imagesPerSecond.toFixed(1)} img/s (data wait ${r.dataWaitSeconds.toFixed(1)} s of ${r.trainSeconds.toFixed(1)} s)`,
+          );
+        },
+        signal: stop.signal,
+        onNote: (m) => io.error(m),
+      });
+    } finally {
+      process.off('SIGINT', onInterrupt);
+    }
     if (barStarted) bar.stop();
     result.model.dispose();
+    if (result.interrupted)
+      throw new CommandExit(130, `stopped by Ctrl-C; the steps after the last complete epoch are not kept\n${whereToResume(out)}`);
     const best = result.best;
     io.log(
       [

@@ -3,19 +3,22 @@
  * this repository ships):
  *
  *   <root>/<split>.txt          the split's files, one a line: a file name, or the SegNet form
- *                               "/path/train/x.png /path/trainannot/x.png" (the first name counts)
+ *                               "/path/train/x.png /path/trainannot/x.png" (see split-list.ts)
  *   <root>/<split>/<name>       RGB photo
  *   <root>/<split>annot/<name>  8-bit grey label map: 0..10 a class, 11 void
  *
  * for any split name (`train`, `val`, `test`, …); without `<split>.txt`, the photo folder's files are
- * taken in name order. Every picture is resized on load to one size (area filter for photos, nearest
- * for labels), void becomes 255 (ignore), and the whole split is held in memory as uint8.
+ * taken in name order. A label must have its photo's size (refused otherwise, both files named). Every
+ * pair is resized on load to one size (area filter for photos, nearest for labels), void becomes 255
+ * (ignore), and the whole split is held in memory as uint8.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CAMVID_CLASSES, CAMVID_PALETTE, CAMVID_VOID } from './camvid-classes.js';
 import { IGNORE_INDEX, SegmentationDataset } from './dataset.js';
 import { readImage, readLabelImage } from './image-io.js';
+import { resizeImage, resizeLabels } from './resize.js';
+import { readSplitList } from './split-list.js';
 
 /** Options of {@link loadCamVid}. */
 export interface CamVidOptions {
@@ -29,18 +32,13 @@ async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
 }
 
-/** The split's file names, from `<split>.txt` or else the photo folder. */
+/** The split's file names, from `<split>.txt` or, when there is no such file, the photo folder. */
 async function listSplit(root: string, split: string): Promise<string[]> {
   const listFile = join(root, `${split}.txt`);
-  const text = await readFile(listFile, 'utf8').catch(() => null);
-  if (text !== null) {
-    const names = text
-      .split(/\r?\n/)
-      .map((line) => line.trim())
-      .filter((line) => line !== '')
-      .map((line) => basename(line.split(/\s+/)[0]));
-    if (names.length === 0) throw new Error(`loadCamVid: ${listFile} lists no files`);
-    return names;
+  const listed = await readSplitList(listFile);
+  if (listed !== null) {
+    if (listed.length === 0) throw new Error(`loadCamVid: ${listFile} lists no files`);
+    return listed;
   }
   const folder = join(root, split);
   if (!(await isDirectory(folder))) throw new Error(`loadCamVid: split '${split}' has neither a list ${listFile} nor a folder ${folder}`);
@@ -80,11 +78,17 @@ export async function loadCamVid(root: string, split: string, opts: CamVidOption
   const images = new Uint8Array(names.length * pixels * 3);
   const labels = new Uint8Array(names.length * pixels);
   const loadOne = async (i: number) => {
+    const photoPath = join(root, split, names[i]);
     const labelPath = join(root, `${split}annot`, names[i]);
-    const img = await readImage(join(root, split, names[i]), { size }); // photo first, so a missing pair reports the photo
-    const lab = await readLabelImage(labelPath, { size });
+    const photo = await readImage(photoPath); // photo first, so a missing pair reports the photo
+    const label = await readLabelImage(labelPath);
+    if (label.height !== photo.height || label.width !== photo.width)
+      throw new Error(
+        `loadCamVid: the label ${labelPath} is ${label.height}×${label.width} but its photo ${photoPath} is ${photo.height}×${photo.width}; a label map must have its photo's size`,
+      );
+    const lab = resizeLabels(label, size);
     mapVoid(lab.data, labelPath);
-    images.set(img.data, i * pixels * 3);
+    images.set(resizeImage(photo, size).data, i * pixels * 3);
     labels.set(lab.data, i * pixels);
   };
   for (let start = 0; start < names.length; start += concurrency) {

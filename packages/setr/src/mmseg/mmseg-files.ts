@@ -24,9 +24,13 @@ import { toMmseg } from './to-mmseg.js';
 
 /** What {@link exportToMmseg} wrote, and the notes of what it changed to carry the model. */
 export interface MmsegExport {
+  /** The path of the mmseg config file written (`config.py`). */
   readonly config: string;
+  /** The path of the mmengine checkpoint written (`weights.pth`). */
   readonly pth: string;
+  /** The path of the same weights as safetensors (`weights.safetensors`). */
   readonly safetensors: string;
+  /** One line per official-style detail changed to carry the model (empty for an mmseg-style one). */
   readonly notes: readonly string[];
 }
 

@@ -33,12 +33,13 @@ export interface MlaNeckOptions {
 }
 
 /** The convolutions of the aggregation (mmseg's `MLAModule`, state-dict `mla`). */
-class MlaModule extends Module {
+export class MlaModule extends Module {
   /** One 1×1 ConvModule D → Cm per tap, shallowest first (state-dict `channel_proj.i`). */
   readonly channelProj: ModuleList<ConvModule>;
   /** One 3×3 ConvModule Cm → Cm per top-down sum, deepest first (state-dict `feat_extract.k`). */
   readonly featExtract: ModuleList<ConvModule>;
 
+  /** `streams` taps of width `d` (D) aggregated at width `cm` (Cm). */
   constructor(streams: number, d: number, cm: number) {
     super();
     const perStream = (make: () => ConvModule) => new ModuleList(Array.from({ length: streams }, make));

@@ -2,7 +2,7 @@
  * One epoch of training steps. A step is one `tidy`: the forward pass in training mode, the loss
  * (cross-entropy on the decoder plus each auxiliary head's, weighted), backward; then an optimizer step
  * and a scheduler step. The epoch ends after the loader's batches, or early after the step that passes
- * the deadline.
+ * the deadline or during which the abort signal came.
  *
  *   for batch: images [B, 3, h, w], labels [B, h, w] → loss → ∂loss/∂θ → θ ← optimizer(θ), lr ← scheduler
  */
@@ -36,6 +36,8 @@ export interface EpochOptions {
   readonly deadline?: number;
   /** Called after every step. */
   readonly onStep?: (p: StepProgress) => void;
+  /** Ends the epoch after the step in progress when aborted. */
+  readonly signal?: AbortSignal;
 }
 
 /** What an epoch's steps did. */
@@ -108,6 +110,7 @@ export async function trainEpoch(run: TrainingRun, opts: EpochOptions = {}): Pro
       lr: scheduler.lrs[0],
       imagesPerSecond: (losses.length * config.train.batchSize) / elapsed,
     });
+    if (opts.signal?.aborted) break;
     if (performance.now() > deadline) {
       stoppedEarly = b + 1 < batches || run.epoch + 1 < run.epochs;
       break;

@@ -2,7 +2,9 @@
  * Training SETR: the loop the CLI's `setr train` runs, usable on its own, composed of its phases —
  * start or resume the run (run.ts, resume.ts), train an epoch (epoch.ts: one `tidy` per step),
  * validate it (validation.ts), save it (save.ts: the best model, `metrics.json`, a checkpoint that
- * resumes the run bit for bit) — and, at the end, the run's report.
+ * resumes the run bit for bit) — and, at the end, the run's report. The run folder is locked while
+ * the run trains (run-lock.ts); an abort signal (Ctrl-C in the CLI) ends the run after the step in
+ * progress, keeping the last complete epoch's checkpoint.
  *
  *   for epoch: for batch: images [B, 3, h, w], labels [B, h, w] → loss → ∂loss/∂θ → θ ← optimizer(θ)
  *              evaluate(val) → checkpoint, metrics.json, best.safetensors
@@ -15,8 +17,9 @@ import type { CurvesOptions } from '../report/curves.js';
 import { type StepProgress, trainEpoch } from './epoch.js';
 import type { EpochRecord } from './history.js';
 import { type RunReportFiles, writeRunReport } from './report.js';
-import { resumeRun } from './resume.js';
+import { removeInterruptedSaves, resumeRun } from './resume.js';
 import { startRun } from './run.js';
+import { lockRunFolder } from './run-lock.js';
 import { bestModelPath, saveEpoch } from './save.js';
 import { validateEpoch } from './validation.js';
 
@@ -48,6 +51,13 @@ export interface TrainRunOptions {
   onEpoch?: (r: EpochRecord) => void;
   /** Options of the curves drawn at the end (a reference run to compare with); `false` draws nothing. */
   report?: CurvesOptions | false;
+  /**
+   * Ends the run early when aborted: after the step in progress, without validating or saving a part
+   * of an epoch (the checkpoint stays the last complete epoch's; an epoch already complete is saved).
+   */
+  signal?: AbortSignal;
+  /** Hears what the run did besides training: a stale lock taken over, temporary files removed (default: console.warn). */
+  onNote?: (message: string) => void;
 }
 
 /** What {@link trainSetr} resolves to. */
@@ -67,6 +77,8 @@ export interface TrainRunResult {
   readonly losses: number[];
   /** True when `minutes` ran out before the schedule's end. */
   readonly stoppedEarly: boolean;
+  /** True when `signal` ended the run before the schedule's end (no report is drawn then). */
+  readonly interrupted: boolean;
   /** Wall-clock seconds of the whole run, earlier calls of a resumed run included. */
   readonly seconds: number;
   /** The curves and prediction pictures written at the end (null when `report: false`). */
@@ -81,8 +93,24 @@ export interface TrainRunResult {
  * const { history } = await trainSetr({ config: preset('setr-tiny-pup'), train, val, out: 'runs/pup' });
  */
 export async function trainSetr(opts: TrainRunOptions): Promise<TrainRunResult> {
-  const { val, out } = opts;
+  const { out, onNote = console.warn } = opts;
   mkdirSync(out, { recursive: true });
+  const lock = lockRunFolder(out, onNote);
+  try {
+    if (opts.resume) {
+      const removed = removeInterruptedSaves(out);
+      if (removed.length > 0)
+        onNote(`note: removed ${removed.length} temporary file(s) that interrupted saves left in ${out}: ${removed.join(', ')}`);
+    }
+    return await trainLocked(opts);
+  } finally {
+    lock.release();
+  }
+}
+
+/** {@link trainSetr} once the run folder is locked. */
+async function trainLocked(opts: TrainRunOptions): Promise<TrainRunResult> {
+  const { val, out, signal } = opts;
   const run = opts.resume
     ? await resumeRun(out, opts)
     : startRun({ ...opts, seed: opts.seed ?? 0, epochs: opts.epochs ?? opts.config.train.epochs });
@@ -91,9 +119,10 @@ export async function trainSetr(opts: TrainRunOptions): Promise<TrainRunResult> 
   const deadline = opts.minutes === undefined ? Number.POSITIVE_INFINITY : started + opts.minutes * 60_000;
   const losses: number[] = [];
   let stoppedEarly = false;
-  while (run.epoch < run.epochs && !stoppedEarly) {
-    const steps = await trainEpoch(run, { deadline, onStep: opts.onStep });
+  while (run.epoch < run.epochs && !stoppedEarly && !signal?.aborted) {
+    const steps = await trainEpoch(run, { deadline, onStep: opts.onStep, signal });
     losses.push(...steps.losses);
+    if (signal?.aborted && !steps.complete) break; // a part of an epoch is neither validated nor saved
     stoppedEarly = steps.stoppedEarly;
     const record = await validateEpoch(run, val, steps);
     await saveEpoch(run, { out, val, record, complete: steps.complete, seconds: seconds() });
@@ -101,6 +130,8 @@ export async function trainSetr(opts: TrainRunOptions): Promise<TrainRunResult> 
   }
   run.classWeights?.dispose();
   const { model, history, best } = run;
-  const report = opts.report === false || !best ? null : await writeRunReport(out, bestModelPath(out), val, history, opts.report);
-  return { model, history, best, losses, stoppedEarly, seconds: seconds(), report };
+  const interrupted = Boolean(signal?.aborted) && run.epoch < run.epochs;
+  const report =
+    opts.report === false || !best || interrupted ? null : await writeRunReport(out, bestModelPath(out), val, history, opts.report);
+  return { model, history, best, losses, stoppedEarly, interrupted, seconds: seconds(), report };
 }

@@ -23,16 +23,16 @@ export interface FakeFile {
 }
 
 /**
- * A CamVid-layout folder in a fresh temporary directory with `split/`, `splitannot/` and, unless
- * `list` is false, `<split>.txt`. Returns the root.
+ * A CamVid-layout folder in a fresh temporary directory (or `root`, to add a split to one) with
+ * `split/`, `splitannot/` and, unless `list` is false, `<split>.txt`. Returns the root.
  */
 export async function makeCamVidFolder(
   split: string,
   files: FakeFile[],
-  opts: { size?: [number, number]; list?: boolean | string } = {},
+  opts: { size?: [number, number]; list?: boolean | string; root?: string } = {},
 ): Promise<string> {
   const [h, w] = opts.size ?? [6, 8];
-  const root = mkdtempSync(join(tmpdir(), 'setr-camvid-'));
+  const root = opts.root ?? mkdtempSync(join(tmpdir(), 'setr-camvid-'));
   mkdirSync(join(root, split));
   mkdirSync(join(root, `${split}annot`));
   for (const f of files) {
