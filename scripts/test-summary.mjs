@@ -4,7 +4,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const workspaces = [...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p)), join(root, 'examples', 'web')];
+const workspaces = [
+  ...readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p)),
+  join(root, 'examples', 'web'),
+  join(root, 'docs'),
+];
 let passed = 0;
 let failed = 0;
 let skipped = 0;

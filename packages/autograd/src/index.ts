@@ -11,6 +11,7 @@ export type { BackwardOptions } from './backward.js';
 export { isGradEnabled, noGrad } from './grad-mode.js';
 export { type GradcheckOptions, type GradcheckResult, gradcheck } from './gradcheck.js';
 export { type BackwardFn, Node } from './node.js';
+export { asOneOp, type OpAttrs, type OpCall, type OpObserver, observeOps } from './op-observer.js';
 export * from './ops/index.js';
 export { constant, record, type Save, type VariableLike } from './record.js';
 export { unbroadcast } from './unbroadcast.js';

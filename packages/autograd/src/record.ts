@@ -7,7 +7,7 @@
 import { share, type Tensor } from '@setr-ts/tensor';
 import { isGradEnabled } from './grad-mode.js';
 import { type BackwardFn, Node } from './node.js';
-
+import { notifyObserver, type OpAttrs } from './op-observer.js';
 import { Variable } from './variable.js';
 
 /** An op operand: a variable, or a tensor or number taken as a constant (no gradient). */
@@ -18,7 +18,8 @@ export type Save = (...tensors: Tensor[]) => Tensor[];
 
 /**
  * Wraps `out`, the forward result of `op` on `inputs`, as a variable; when recording, attaches a node
- * with the backward function `makeBackward(save)` returns.
+ * with the backward function `makeBackward(save)` returns. `attrs` are the op's other arguments, for
+ * an observer of the ops (see op-observer.ts).
  * @example
  * export function exp(x: Variable): Variable {
  *   const y = T.exp(x.data);
@@ -28,7 +29,19 @@ export type Save = (...tensors: Tensor[]) => Tensor[];
  *   });
  * }
  */
-export function record(op: string, out: Tensor, inputs: readonly VariableLike[], makeBackward: (save: Save) => BackwardFn): Variable {
+export function record(
+  op: string,
+  out: Tensor,
+  inputs: readonly VariableLike[],
+  makeBackward: (save: Save) => BackwardFn,
+  attrs: OpAttrs = {},
+): Variable {
+  const result = recorded(op, out, inputs, makeBackward);
+  notifyObserver(op, inputs, result, attrs);
+  return result;
+}
+
+function recorded(op: string, out: Tensor, inputs: readonly VariableLike[], makeBackward: (save: Save) => BackwardFn): Variable {
   const needing = inputs.map((x) => (x instanceof Variable && x.requiresGrad ? x : null));
   if (!isGradEnabled() || needing.every((v) => v === null)) return constant(out);
   const saved: Tensor[] = [];

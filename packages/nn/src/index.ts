@@ -33,6 +33,8 @@ export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export { Upsample } from './layers/upsample.js';
 export { type LoadStateDictOptions, Module } from './module.js';
+export { type DynamicAxisOptions, exportOnnx, type OnnxExportOptions, saveOnnx } from './onnx/export-onnx.js';
+export type { TracedForward } from './onnx/trace.js';
 export { AdamW, type AdamWHyper } from './optim/adamw.js';
 export { clipGradNorm } from './optim/clip-grad-norm.js';
 export { LrScheduler, type LrSchedulerState } from './optim/lr-scheduler.js';

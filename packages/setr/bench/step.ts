@@ -8,7 +8,9 @@
  * (its fastest thread count) ÷ ours: ≥ 1.0 means we are at least as fast. Also the memory of a step
  * (live tensors and bytes, the wasm heap, the process's RSS). Each config runs in a fresh process
  * of each side, so the peak RSS and the wasm heap are that config's, and ours and PyTorch's numbers
- * of a config are taken in the same minute. Writes bench-results/step.json.
+ * of a config are taken in the same minute. The evaluation forward is also timed in onnxruntime-node,
+ * on the same thread counts as PyTorch, on the same model exported to ONNX (bench/onnxruntime-peer.ts).
+ * Writes bench-results/step.json.
  *
  *   npm run bench                                   all three tiny configs, wasm, PyTorch on 1 and 2 threads
  *   npm run bench -- --configs setr-tiny-mla --reps 9
@@ -30,6 +32,7 @@ import { noGrad, tidy, variable } from '@setr-ts/autograd';
 import { type Backend, memory, randn, setBackend, setLogger, WasmBackend } from '@setr-ts/tensor';
 import { preset, type SetrConfig } from '../src/index.js';
 import { benchLabel, median, type StepPoint, TrainingStep, timeRuns } from '../src/train/bench-step.js';
+import { type OnnxruntimeTimes, timeOnnxruntime } from './onnxruntime-peer.js';
 
 process.env.EGL_PLATFORM ??= 'surfaceless'; // Dawn's OpenGL ES backend (gpu.js webgpu on Mesa) needs no display with this
 
@@ -55,7 +58,7 @@ const HELP = `usage: tsx bench/step.ts [flags]            (npm run bench -- [fla
   --configs a,b     tiny configs (default all three; --steps and --quick: setr-tiny-mla)
   --reps N          timed runs (default 5; gpujs and --quick 1); evaluation at batch 1 runs 4× as many
   --warmup N        untimed runs after the first step (default 2; gpujs and --quick 0)
-  --threads 1,2     PyTorch's thread counts (default 1,2); none: leave PyTorch out
+  --threads 1,2     PyTorch's and onnxruntime's thread counts (default 1,2); none: leave both out
   --backend NAME    ours: wasm (default), gpujs or reference; SETR_THREADS sets wasm's threads
   --batch N         training batch (default 8)
   --quick           a smoke run: setr-tiny-mla, one run of each
@@ -113,6 +116,8 @@ interface OurResult {
   firstLoss: number;
   train: number[];
   eval: Record<string, number[]>;
+  /** The evaluation forward in onnxruntime-node, per thread count (null with --threads none). */
+  onnxruntime: OnnxruntimeTimes | null;
   memory: {
     tensorsBefore: number;
     tensorsAfter: number;
@@ -193,6 +198,7 @@ async function measureOurs(name: string): Promise<OurResult> {
     );
     x.dispose();
   }
+  const onnxruntime = threads.length > 0 ? await timeOnnxruntime(s.model, evalPlan, threads, warmup) : null;
   const result = {
     backend: backend.description,
     params: s.model.numParameters(),
@@ -200,6 +206,7 @@ async function measureOurs(name: string): Promise<OurResult> {
     firstLoss,
     train,
     eval: evalMs,
+    onnxruntime,
     memory: mem,
   };
   s.dispose();
@@ -265,7 +272,18 @@ function runPeer(python: string, name: string): Promise<PeerResult> {
 /** Our side of one config, in a fresh process (this script with --worker). */
 function runOurs(name: string): Promise<OurResult> {
   const args = [...process.execArgv, fileURLToPath(import.meta.url), '--worker', name];
-  args.push('--backend', flags.backend, '--reps', String(reps), '--warmup', String(warmup), '--batch', String(batch));
+  args.push(
+    '--backend',
+    flags.backend,
+    '--reps',
+    String(reps),
+    '--warmup',
+    String(warmup),
+    '--batch',
+    String(batch),
+    '--threads',
+    flags.threads,
+  );
   if (flags.quick) args.push('--quick');
   return runJson<OurResult>(process.execPath, args, '');
 }
@@ -292,11 +310,25 @@ function peerTimes(peer: PeerResult | null, pick: (r: PeerResult['runs'][string]
   return { byThreads, best: peer ? Math.min(...byThreads) : Number.NaN };
 }
 
+/** onnxruntime's median per thread count and the best of them, for evaluation at batch `b` (NaN for training, which it does not do). */
+function onnxruntimeTimes(ours: OurResult, b: number | null): { byThreads: number[]; best: number } {
+  const ort = ours.onnxruntime;
+  const byThreads = threads.map((t) => (ort && b !== null ? median(ort.eval[t][b]) : Number.NaN));
+  return { byThreads, best: Math.min(...byThreads) };
+}
+
 function summarize(rows: Row[]) {
   return rows.map(({ config, ours, peer }) => {
-    const work = (label: string, b: number, oursMs: number[], pick: (r: PeerResult['runs'][string]) => number[]) => {
+    const work = (
+      label: string,
+      b: number,
+      oursMs: number[],
+      pick: (r: PeerResult['runs'][string]) => number[],
+      evalBatch: number | null,
+    ) => {
       const o = median(oursMs);
       const p = peerTimes(peer, pick);
+      const ort = onnxruntimeTimes(ours, evalBatch);
       return {
         work: label,
         batch: b,
@@ -307,8 +339,12 @@ function summarize(rows: Row[]) {
         oursMinMs: Math.min(...oursMs),
         pytorchMinMs: peer ? Math.min(...threads.flatMap((t) => pick(peer.runs[t]))) : null,
         ratio: p.best / o,
+        onnxruntimeMs: Object.fromEntries(threads.map((t, i) => [t, ort.byThreads[i]])),
+        onnxruntimeBestMs: ort.best,
+        onnxruntimeRatio: ort.best / o,
         oursImagesPerSecond: (1000 * b) / o,
         pytorchImagesPerSecond: (1000 * b) / p.best,
+        onnxruntimeImagesPerSecond: (1000 * b) / ort.best,
       };
     };
     return {
@@ -316,8 +352,8 @@ function summarize(rows: Row[]) {
       params: { ours: ours.params, pytorch: peer?.params ?? null },
       firstLoss: { ours: ours.firstLoss, pytorch: peer?.firstLoss ?? null },
       work: [
-        work(`train step b${batch}`, batch, ours.train, (r) => r.train),
-        ...evalPlan.map((e) => work(`eval b${e.batch}`, e.batch, ours.eval[e.batch], (r) => r.eval[e.batch])),
+        work(`train step b${batch}`, batch, ours.train, (r) => r.train, null),
+        ...evalPlan.map((e) => work(`eval b${e.batch}`, e.batch, ours.eval[e.batch], (r) => r.eval[e.batch], e.batch)),
       ],
       memory: { ...ours.memory, pytorchPeakRssBytes: peer ? peer.peakRssMB * MB : null },
     };
@@ -326,8 +362,21 @@ function summarize(rows: Row[]) {
 
 function report(rows: Row[], peerNote: string): ReturnType<typeof summarize> {
   const s = summarize(rows);
+  // onnxruntime's columns come with its thread counts (none with --threads none)
+  const ort = threads.length > 0;
   const speed: string[][] = [
-    ['config', 'work', 'ours ms', ...threads.map((t) => `PyTorch ${t}t ms`), 'ratio', 'ours img/s', 'PyTorch img/s'],
+    [
+      'config',
+      'work',
+      'ours ms',
+      ...threads.map((t) => `PyTorch ${t}t ms`),
+      ...threads.map((t) => `ORT ${t}t ms`),
+      'ratio',
+      ...(ort ? ['ORT ratio'] : []),
+      'ours img/s',
+      'PyTorch img/s',
+      ...(ort ? ['ORT img/s'] : []),
+    ],
   ];
   for (const r of s)
     for (const w of r.work)
@@ -336,13 +385,16 @@ function report(rows: Row[], peerNote: string): ReturnType<typeof summarize> {
         w.work,
         fmt(w.oursMs),
         ...threads.map((t) => fmt(w.pytorchMs[t])),
+        ...threads.map((t) => fmt(w.onnxruntimeMs[t])),
         fmt(w.ratio, 2),
+        ...(ort ? [fmt(w.onnxruntimeRatio, 2)] : []),
         fmt(w.oursImagesPerSecond),
         fmt(w.pytorchImagesPerSecond),
+        ...(ort ? [fmt(w.onnxruntimeImagesPerSecond)] : []),
       ]);
   console.log(`\n${peerNote}`);
   console.log(
-    `ours: ${rows[0].ours.backend}; ${reps} timed runs after ${warmup} warm-up (+1 first step); medians; ratio = PyTorch's best ÷ ours (≥ 1.0: we are at least as fast)\n`,
+    `ours: ${rows[0].ours.backend}; ${reps} timed runs after ${warmup} warm-up (+1 first step); medians; ratio = PyTorch's best ÷ ours (≥ 1.0: we are at least as fast)${ort ? `; ORT = onnxruntime-node ${rows[0].ours.onnxruntime?.version ?? ''} on the same model exported to ONNX (evaluation only), ORT ratio = its best ÷ ours` : ''}\n`,
   );
   console.log(formatTable(speed, 2));
 

@@ -11,6 +11,8 @@ export * from './browser.js';
 export { loadConfig } from './config-file.js';
 export * from './data/index.js';
 export { exportToMmseg, importFromMmseg, type MmsegExport } from './mmseg/mmseg-files.js';
+export { loadTrainedModel } from './model-file.js';
+export { exportSetrOnnx, type SetrOnnxOptions, saveSetrOnnx } from './onnx-export.js';
 export type { CurvesOptions, ReferencePoint } from './report/curves.js';
 export { type CheckpointState, readCheckpoint } from './train/checkpoint.js';
 export { type Evaluation, evaluate } from './train/evaluate.js';

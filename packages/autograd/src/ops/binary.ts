@@ -102,10 +102,16 @@ export function minimum(a: VariableLike, b: VariableLike): Variable {
 /** `cond ? a : b` elementwise (`cond` an int32 mask): g goes to `a` where cond holds and to `b` elsewhere. */
 export function where(cond: Tensor | Variable, a: VariableLike, b: VariableLike): Variable {
   const c = cond instanceof Variable ? cond.data : cond;
-  return record('where', T.where(c, dataOf(a), dataOf(b)), [a, b], (save) => {
-    const [mask] = save(c);
-    return broadcasting(a, b, (g, n) => [n[0] ? T.where(mask, g, 0) : null, n[1] ? T.where(mask, 0, g) : null]);
-  });
+  return record(
+    'where',
+    T.where(c, dataOf(a), dataOf(b)),
+    [a, b],
+    (save) => {
+      const [mask] = save(c);
+      return broadcasting(a, b, (g, n) => [n[0] ? T.where(mask, g, 0) : null, n[1] ? T.where(mask, 0, g) : null]);
+    },
+    { cond: c },
+  );
 }
 
 /**
@@ -113,11 +119,17 @@ export function where(cond: Tensor | Variable, a: VariableLike, b: VariableLike)
  * and is 0 outside — unlike maximum(minimum(x, max), min), which would halve it at the bounds.
  */
 export function clamp(x: Variable, min?: number, max?: number): Variable {
-  return record('clamp', T.clamp(x.data, min, max), [x], (save) => {
-    const [xs] = save(x.data);
-    return (g) => {
-      const inside = min === undefined ? g : T.where(T.lt(xs, min), 0, g);
-      return [max === undefined ? inside : T.where(T.gt(xs, max), 0, inside)];
-    };
-  });
+  return record(
+    'clamp',
+    T.clamp(x.data, min, max),
+    [x],
+    (save) => {
+      const [xs] = save(x.data);
+      return (g) => {
+        const inside = min === undefined ? g : T.where(T.lt(xs, min), 0, g);
+        return [max === undefined ? inside : T.where(T.gt(xs, max), 0, inside)];
+      };
+    },
+    { min, max },
+  );
 }

@@ -13,12 +13,18 @@ export function conv2d(x: Variable, w: VariableLike, bias: VariableLike | null =
   const wt = dataOf(w) as Tensor;
   const out = T.conv2d(x.data, wt, bias === null ? null : (dataOf(bias) as Tensor), opts);
   // an absent bias enters as the constant 0, which never asks for a gradient
-  return record('conv2d', out, [x, w, bias ?? 0], (save) => {
-    const [xs, ws] = save(x.data, wt);
-    return (g, [nx, nw, nb]) => [
-      nx ? T.conv2dBackwardInput(g, ws, xs.shape, opts) : null,
-      nw ? T.conv2dBackwardWeight(xs, g, ws.shape, opts) : null,
-      nb ? T.sum(g, [0, 2, 3]) : null,
-    ];
-  });
+  return record(
+    'conv2d',
+    out,
+    [x, w, bias ?? 0],
+    (save) => {
+      const [xs, ws] = save(x.data, wt);
+      return (g, [nx, nw, nb]) => [
+        nx ? T.conv2dBackwardInput(g, ws, xs.shape, opts) : null,
+        nw ? T.conv2dBackwardWeight(xs, g, ws.shape, opts) : null,
+        nb ? T.sum(g, [0, 2, 3]) : null,
+      ];
+    },
+    { opts },
+  );
 }

@@ -10,5 +10,5 @@ import type { Variable } from '../variable.js';
 /** `F.interpolate(x, {size | scaleFactor, mode, alignCorners})` for `[N,C,H,W]` input. */
 export function interpolate(x: Variable, opts: InterpolateOptions): Variable {
   const shape = x.shape;
-  return record('interpolate', T.interpolate(x.data, opts), [x], () => (g) => [T.interpolateBackward(g, shape, opts)]);
+  return record('interpolate', T.interpolate(x.data, opts), [x], () => (g) => [T.interpolateBackward(g, shape, opts)], { opts });
 }

@@ -11,11 +11,17 @@ import { narrow } from './view.js';
 /** Constant padding (`pads` as F.pad: (before, after) pairs from the last dim). The gradient drops the padding. */
 export function pad(x: Variable, pads: readonly number[], value = 0): Variable {
   const shape = x.shape;
-  return record('pad', T.pad(x.data, pads, value), [x], () => (g) => {
-    let inner = g;
-    for (let i = 0; i < pads.length / 2; i++) inner = T.narrow(inner, shape.length - 1 - i, pads[2 * i], shape[shape.length - 1 - i]);
-    return [inner];
-  });
+  return record(
+    'pad',
+    T.pad(x.data, pads, value),
+    [x],
+    () => (g) => {
+      let inner = g;
+      for (let i = 0; i < pads.length / 2; i++) inner = T.narrow(inner, shape.length - 1 - i, pads[2 * i], shape[shape.length - 1 - i]);
+      return [inner];
+    },
+    { pads, value },
+  );
 }
 
 /** Concatenation along `dim`: input i's gradient is its slab of g. */
@@ -26,14 +32,20 @@ export function cat(xs: readonly Variable[], dim = 0): Variable {
   );
   const d = dim < 0 ? dim + out.rank : dim;
   const sizes = xs.map((x) => x.shape[d]);
-  return record('cat', out, xs, () => (g, needs) => {
-    let start = 0;
-    return sizes.map((n, i) => {
-      const slab = needs[i] ? T.narrow(g, d, start, n) : null;
-      start += n;
-      return slab;
-    });
-  });
+  return record(
+    'cat',
+    out,
+    xs,
+    () => (g, needs) => {
+      let start = 0;
+      return sizes.map((n, i) => {
+        const slab = needs[i] ? T.narrow(g, d, start, n) : null;
+        start += n;
+        return slab;
+      });
+    },
+    { dim: d },
+  );
 }
 
 /** Stacking along a new `dim`: input i's gradient is entry i of g along that dim. */
@@ -43,7 +55,9 @@ export function stack(xs: readonly Variable[], dim = 0): Variable {
     dim,
   );
   const d = dim < 0 ? dim + out.rank : dim;
-  return record('stack', out, xs, () => (g, needs) => needs.map((need, i) => (need ? T.squeeze(T.narrow(g, d, i, 1), d) : null)));
+  return record('stack', out, xs, () => (g, needs) => needs.map((need, i) => (need ? T.squeeze(T.narrow(g, d, i, 1), d) : null)), {
+    dim: d,
+  });
 }
 
 /** Splits into pieces of `size` or of the listed sizes (views); each piece is a `narrow`, with its gradient. */

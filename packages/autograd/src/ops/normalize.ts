@@ -15,19 +15,31 @@ import type { Variable } from '../variable.js';
 /** exp(x) / Σ exp(x) along `dim`; gradient y ⊙ (g − Σ g⊙y), one fused kernel where the backend has it. */
 export function softmax(x: Variable, dim: number): Variable {
   const out = T.softmax(x.data, dim);
-  return record('softmax', out, [x], (save) => {
-    const [y] = save(out);
-    return (g) => [T.softmaxBackward(y, g, dim)];
-  });
+  return record(
+    'softmax',
+    out,
+    [x],
+    (save) => {
+      const [y] = save(out);
+      return (g) => [T.softmaxBackward(y, g, dim)];
+    },
+    { dim },
+  );
 }
 
 /** log(softmax(x)) along `dim`; gradient g − softmax(x)·Σ g = g − e^y·Σ g. */
 export function logSoftmax(x: Variable, dim: number): Variable {
   const out = T.logSoftmax(x.data, dim);
-  return record('logSoftmax', out, [x], (save) => {
-    const [y] = save(out);
-    return (g) => [T.softmaxBackward(y, g, dim, true)];
-  });
+  return record(
+    'logSoftmax',
+    out,
+    [x],
+    (save) => {
+      const [y] = save(out);
+      return (g) => [T.softmaxBackward(y, g, dim, true)];
+    },
+    { dim },
+  );
 }
 
 /** layerNorm's output and the statistics it normalised with (`mean` and `rstd` = 1/√(biased var + eps), tensors over the leading dims). */
@@ -73,18 +85,24 @@ export const layerNormWithStats = T.op(
     // with no leading dims there is nothing to sum over
     const overLead = (t: Tensor) => (lead === 0 ? t : T.sum(t, leadDims));
     // an absent weight or bias enters as the constant 0, which never asks for a gradient
-    const out = record('layerNorm', y, [x, weight ?? 0, bias ?? 0], (save) => {
-      const [xs, ms, rs] = save(x.data, mean, rstd);
-      const ws = w === null ? null : save(w)[0];
-      return (g, [nx, nw, nb]) => {
-        // dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), ĝ = g·weight: one fused kernel where the backend has it
-        const dx = nx ? T.layerNormBackward(xs, g, ms, rs, ws) : null;
-        if (!nw) return [dx, null, nb ? overLead(g) : null];
-        // weight and bias are shared by every leading index: their gradients sum g·x̂ and g over them
-        const xhat = T.mul(T.sub(xs, T.reshape(ms, statShape)), T.reshape(rs, statShape));
-        return [dx, overLead(T.mul(g, xhat)), nb ? overLead(g) : null];
-      };
-    });
+    const out = record(
+      'layerNorm',
+      y,
+      [x, weight ?? 0, bias ?? 0],
+      (save) => {
+        const [xs, ms, rs] = save(x.data, mean, rstd);
+        const ws = w === null ? null : save(w)[0];
+        return (g, [nx, nw, nb]) => {
+          // dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), ĝ = g·weight: one fused kernel where the backend has it
+          const dx = nx ? T.layerNormBackward(xs, g, ms, rs, ws) : null;
+          if (!nw) return [dx, null, nb ? overLead(g) : null];
+          // weight and bias are shared by every leading index: their gradients sum g·x̂ and g over them
+          const xhat = T.mul(T.sub(xs, T.reshape(ms, statShape)), T.reshape(rs, statShape));
+          return [dx, overLead(T.mul(g, xhat)), nb ? overLead(g) : null];
+        };
+      },
+      { normalizedShape, eps },
+    );
     return { y: out, mean, rstd };
   },
 );

@@ -19,14 +19,14 @@ function spreadBack(g: Tensor, shape: readonly number[], dims: readonly number[]
 /** Each input element enters its sum once: the gradient is g, broadcast back. */
 export function sum(x: Variable, dim?: Dims, keepdim = false): Variable {
   const dims = reducedDims('sum', dim, x.rank);
-  return record('sum', T.sum(x.data, dim, keepdim), [x], () => (g) => [spreadBack(g, x.shape, dims)]);
+  return record('sum', T.sum(x.data, dim, keepdim), [x], () => (g) => [spreadBack(g, x.shape, dims)], { dims, keepdim });
 }
 
 /** g / n, broadcast back. */
 export function mean(x: Variable, dim?: Dims, keepdim = false): Variable {
   const dims = reducedDims('mean', dim, x.rank);
   const n = reducedCount(x.shape, dims);
-  return record('mean', T.mean(x.data, dim, keepdim), [x], () => (g) => [spreadBack(T.div(g, n), x.shape, dims)]);
+  return record('mean', T.mean(x.data, dim, keepdim), [x], () => (g) => [spreadBack(T.div(g, n), x.shape, dims)], { dims, keepdim });
 }
 
 /**
@@ -37,14 +37,20 @@ export function mean(x: Variable, dim?: Dims, keepdim = false): Variable {
 function extremum(op: 'max' | 'min', x: Variable, dim: Dims, keepdim: boolean): Variable {
   const dims = reducedDims(op, dim, x.rank);
   const out = op === 'max' ? T.max(x.data, dim, keepdim) : T.min(x.data, dim, keepdim);
-  return record(op, out, [x], (save) => {
-    const [xs, ys] = save(x.data, out);
-    return (g) => {
-      const hits = T.cast(T.eq(xs, spreadBack(ys, x.shape, dims)), x.dtype); // 1 where x is the extremum
-      const share = T.div(g, T.sum(hits, dims, keepdim)); // g / number of ties
-      return [T.mul(hits, spreadBack(share, x.shape, dims))];
-    };
-  });
+  return record(
+    op,
+    out,
+    [x],
+    (save) => {
+      const [xs, ys] = save(x.data, out);
+      return (g) => {
+        const hits = T.cast(T.eq(xs, spreadBack(ys, x.shape, dims)), x.dtype); // 1 where x is the extremum
+        const share = T.div(g, T.sum(hits, dims, keepdim)); // g / number of ties
+        return [T.mul(hits, spreadBack(share, x.shape, dims))];
+      };
+    },
+    { dims, keepdim },
+  );
 }
 
 /** Largest value over `dim` (all dims when omitted). */
@@ -59,13 +65,19 @@ export function variance(x: Variable, dim?: Dims, opts: { keepdim?: boolean; cor
   const dims = reducedDims('variance', dim, x.rank);
   const n = reducedCount(x.shape, dims);
   const correction = opts.correction ?? 1;
-  return record('var', T.variance(x.data, dim, opts), [x], (save) => {
-    const [xs] = save(x.data);
-    return (g) => {
-      const centred = T.sub(xs, T.mean(xs, dims, true));
-      return [T.mul(centred, spreadBack(T.mul(g, 2 / Math.max(n - correction, 0)), x.shape, dims))];
-    };
-  });
+  return record(
+    'var',
+    T.variance(x.data, dim, opts),
+    [x],
+    (save) => {
+      const [xs] = save(x.data);
+      return (g) => {
+        const centred = T.sub(xs, T.mean(xs, dims, true));
+        return [T.mul(centred, spreadBack(T.mul(g, 2 / Math.max(n - correction, 0)), x.shape, dims))];
+      };
+    },
+    { dims, keepdim: opts.keepdim ?? false, correction },
+  );
 }
 export { variance as var };
 
@@ -73,8 +85,14 @@ export { variance as var };
 export function logsumexp(x: Variable, dim: number | readonly number[], keepdim = false): Variable {
   const dims = reducedDims('logsumexp', dim, x.rank);
   const out = T.logsumexp(x.data, dim, keepdim);
-  return record('logsumexp', out, [x], (save) => {
-    const [xs, ys] = save(x.data, out);
-    return (g) => [T.mul(T.exp(T.sub(xs, spreadBack(ys, x.shape, dims))), spreadBack(g, x.shape, dims))];
-  });
+  return record(
+    'logsumexp',
+    out,
+    [x],
+    (save) => {
+      const [xs, ys] = save(x.data, out);
+      return (g) => [T.mul(T.exp(T.sub(xs, spreadBack(ys, x.shape, dims))), spreadBack(g, x.shape, dims))];
+    },
+    { dims, keepdim },
+  );
 }

@@ -5,6 +5,7 @@
  */
 import type { DType, Tensor } from '@setr-ts/tensor';
 import * as T from '@setr-ts/tensor';
+import { notifyObserver } from '../op-observer.js';
 import { constant, record } from '../record.js';
 import { unbroadcast } from '../unbroadcast.js';
 import type { Variable } from '../variable.js';
@@ -29,18 +30,24 @@ export const unsqueeze = (x: Variable, dim: number) => regroup('unsqueeze', x, T
 /** Output dim i is input dim dims[i], so the gradient goes back by the inverse permutation. */
 export function permute(x: Variable, dims: readonly number[]): Variable {
   const out = T.permute(x.data, dims);
-  return record('permute', out, [x], () => {
-    const inverse: number[] = [];
-    dims.forEach((d, i) => {
-      inverse[d < 0 ? d + x.rank : d] = i;
-    });
-    return (g) => [T.permute(g, inverse)];
-  });
+  return record(
+    'permute',
+    out,
+    [x],
+    () => {
+      const inverse: number[] = [];
+      dims.forEach((d, i) => {
+        inverse[d < 0 ? d + x.rank : d] = i;
+      });
+      return (g) => [T.permute(g, inverse)];
+    },
+    { dims },
+  );
 }
 
 /** A swap is its own inverse. */
 export function transpose(x: Variable, dim0: number, dim1: number): Variable {
-  return record('transpose', T.transpose(x.data, dim0, dim1), [x], () => (g) => [T.transpose(g, dim0, dim1)]);
+  return record('transpose', T.transpose(x.data, dim0, dim1), [x], () => (g) => [T.transpose(g, dim0, dim1)], { dim0, dim1 });
 }
 
 /** Each input element appears many times in the output: its gradient sums them (the unbroadcast rule). */
@@ -55,7 +62,7 @@ export function narrow(x: Variable, dim: number, start: number, length: number):
   const d = dim < 0 ? dim + x.rank : dim;
   const n = x.shape[d];
   const s = start < 0 ? start + n : start;
-  return record('narrow', out, [x], () => (g) => [padAlong(g, d, s, n - s - length)]);
+  return record('narrow', out, [x], () => (g) => [padAlong(g, d, s, n - s - length)], { dim: d, start: s, length });
 }
 
 /** Python's `x[start:end:step]` along `dim`; the gradient lands on every step-th element, zeros between. */
@@ -64,7 +71,7 @@ export function slice(x: Variable, dim: number, start?: number, end?: number, st
   const d = dim < 0 ? dim + x.rank : dim;
   const n = x.shape[d];
   const first = Math.min(Math.max(start === undefined ? 0 : start < 0 ? start + n : start, 0), n); // Python's clamping
-  return record('slice', out, [x], () => (g) => [spread(g, d, first, step, n)]);
+  return record('slice', out, [x], () => (g) => [spread(g, d, first, step, n)], { dim: d, start: first, step });
 }
 
 /**
@@ -101,7 +108,11 @@ export function clone(x: Variable): Variable {
 /** A dtype conversion; between float types the gradient converts back. To int32 nothing flows (a constant). */
 export function cast(x: Variable, dtype: DType): Variable {
   const out = T.cast(x.data, dtype);
-  if (dtype === 'int32') return constant(out);
+  if (dtype === 'int32') {
+    const result = constant(out);
+    notifyObserver('cast', [x], result, { dtype }); // not recorded, but still an op call
+    return result;
+  }
   const from = x.dtype;
-  return record('cast', out, [x], () => (g) => [T.cast(g, from)]);
+  return record('cast', out, [x], () => (g) => [T.cast(g, from)], { dtype });
 }

@@ -2,7 +2,7 @@
  * Batch normalisation (Ioffe & Szegedy 2015), PyTorch's `F.batch_norm` semantics. Channels are dim 1;
  * statistics are taken over every other dim (N, and H, W for images).
  */
-import { add, layerNormWithStats, mul, rsqrt, sub, type Variable, type VariableLike } from '@setr-ts/autograd';
+import { add, asOneOp, layerNormWithStats, mul, rsqrt, sub, type Variable, type VariableLike } from '@setr-ts/autograd';
 import { op, type Tensor } from '@setr-ts/tensor';
 
 /** Options of {@link batchNorm} (PyTorch `F.batch_norm`'s keyword arguments). */
@@ -60,32 +60,34 @@ export const batchNorm = op(
     if (useBatch && n <= 1)
       throw new Error(`batchNorm: expected more than 1 value per channel when training, got input [${x.shape.join(',')}]`);
 
-    let normalised: Variable;
-    let newMean: Tensor | null = null;
-    let newVar: Tensor | null = null;
-    if (useBatch) {
-      // Normalising each channel by its batch statistics is layerNorm of the rows of x seen as
-      // [C, everything else]: one transposing copy, then layerNorm's fused kernels take the statistics
-      // and, in the backward pass, the gradient (instead of two reductions over strided dims each way).
-      const rest = [x.shape[0], ...x.shape.slice(2)];
-      const rows = x.transpose(0, 1).reshape([c, n]); // [C, n]
-      const { y: normRows, mean: mu, rstd } = layerNormWithStats(rows, [n], null, null, eps);
-      normalised = normRows.reshape([c, ...rest]).transpose(0, 1); // back to [N, C, ...] (a view)
-      if (training && runningMean && runningVar) {
-        // the running averages are bookkeeping, not part of the graph: computed on the tensors;
-        // the biased variance from rstd = 1/√(var + eps)
-        const biasedVar = rstd.square().pow(-1).sub(eps);
-        newMean = runningMean.mul(1 - momentum).add(mu.mul(momentum));
-        newVar = runningVar.mul(1 - momentum).add(biasedVar.mul((momentum * n) / (n - 1)));
-      }
-    } else {
-      const m = (runningMean as Tensor).reshape(perChannel);
-      const v = (runningVar as Tensor).reshape(perChannel);
-      normalised = mul(sub(x, m), rsqrt(add(v, eps)));
+    const scaleShift = (normalised: Variable): Variable => {
+      let y = normalised;
+      if (weight !== null) y = mul(y, typeof weight === 'number' ? weight : weight.reshape(perChannel));
+      if (bias !== null) y = add(y, typeof bias === 'number' ? bias : bias.reshape(perChannel));
+      return y;
+    };
+    if (!useBatch) {
+      // one `batchNorm` call to an op observer (a tracer maps it to one node)
+      const statistics = [runningMean as Tensor, runningVar as Tensor];
+      const y = asOneOp('batchNorm', [x, weight ?? 1, bias ?? 0, ...statistics], { eps }, () => {
+        const [m, v] = statistics.map((t) => t.reshape(perChannel));
+        return scaleShift(mul(sub(x, m), rsqrt(add(v, eps))));
+      });
+      return { y, runningMean: null, runningVar: null };
     }
-    let y = normalised;
-    if (weight !== null) y = mul(y, typeof weight === 'number' ? weight : weight.reshape(perChannel));
-    if (bias !== null) y = add(y, typeof bias === 'number' ? bias : bias.reshape(perChannel));
+    // Normalising each channel by its batch statistics is layerNorm of the rows of x seen as
+    // [C, everything else]: one transposing copy, then layerNorm's fused kernels take the statistics
+    // and, in the backward pass, the gradient (instead of two reductions over strided dims each way).
+    const rest = [x.shape[0], ...x.shape.slice(2)];
+    const rows = x.transpose(0, 1).reshape([c, n]); // [C, n]
+    const { y: normRows, mean: mu, rstd } = layerNormWithStats(rows, [n], null, null, eps);
+    const y = scaleShift(normRows.reshape([c, ...rest]).transpose(0, 1)); // back to [N, C, ...] (a view)
+    if (!(training && runningMean && runningVar)) return { y, runningMean: null, runningVar: null };
+    // the running averages are bookkeeping, not part of the graph: computed on the tensors;
+    // the biased variance from rstd = 1/√(var + eps)
+    const biasedVar = rstd.square().pow(-1).sub(eps);
+    const newMean = runningMean.mul(1 - momentum).add(mu.mul(momentum));
+    const newVar = runningVar.mul(1 - momentum).add(biasedVar.mul((momentum * n) / (n - 1)));
     return { y, runningMean: newMean, runningVar: newVar };
   },
 );
