@@ -45,14 +45,7 @@ if (!haveChromium) console.warn(`docs site test skipped: no Chromium at ${CHROMI
  * What a chapter cannot do in the page, and the failure that shows it. Each entry is a limit of the
  * browser, not of the site; the test fails when the failure changes or goes away.
  */
-const KNOWN: Record<string, { error: RegExp; why: string }> = {
-  '02-kernels.md': {
-    error: /RangeError: Maximum call stack size exceeded/,
-    why:
-      "the chapter's maxDiff spreads 65,536 values into Math.max(...); a Web Worker's stack in Chromium is smaller " +
-      "than Node's main thread's and overflows (32,768 arguments fit); a loop or reduce would run everywhere",
-  },
-};
+const KNOWN: Record<string, { error: RegExp; why: string }> = {};
 
 interface BlockResult {
   state: string;

@@ -16,7 +16,15 @@ export function parseArgs(): never {
   throw new Error('util.parseArgs: command-line arguments do not exist in the page');
 }
 
-export const isDeepStrictEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Node's deep strict equality for the plain values programs compare (primitives, arrays, plain objects): key order does not matter. */
+export function isDeepStrictEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const [ka, kb] = [Object.keys(a), Object.keys(b)];
+  const rb = b as Record<string, unknown>;
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(rb, k) && isDeepStrictEqual((a as Record<string, unknown>)[k], rb[k]));
+}
 
 const Decoder = globalThis.TextDecoder;
 const Encoder = globalThis.TextEncoder;
