@@ -4,7 +4,7 @@
  * most central) — and, for each of
  * the encoder's 6 blocks, where that patch looks: its row of the attention matrix, averaged over the
  * 4 heads, over the 12×16 patch grid (the cls key left out), scaled to its maximum and shown as heat
- * over the dimmed photo. The query patch is outlined in white.
+ * over the dimmed photo (the colour bar under the grid). The query patch is outlined in white.
  *
  *   npx tsx docs/scripts/draw-attention.ts            → docs/images/setr-tiny-mla-attention.png
  */
@@ -96,6 +96,14 @@ const png = await panelGrid(
   cells,
   [name, ...maps.map((_, b) => `block ${b + 1}`)],
   queries.map((q) => `query: ${q.name}\npatch (${Math.floor(q.patch / gw)}, ${q.patch % gw})`),
+  {
+    colourBar: {
+      colour: (v) => heat(v) as [number, number, number],
+      title: 'attention weight',
+      left: '0',
+      right: "the row's maximum",
+    },
+  },
 );
 const out = join(import.meta.dirname, '..', 'images', 'setr-tiny-mla-attention.png');
 writeFileSync(out, png);

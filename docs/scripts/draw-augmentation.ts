@@ -2,14 +2,14 @@
  * What the training pipeline makes of one CamVid photo (docs/07-training.md): the original and five
  * draws of `augmentSample` with the default run's settings (random scale 0.5–2, crop to 96×128, flip
  * with p = 0.5), each padded to the crop as `TrainLoader` pads it (photo black here, labels void);
- * the label maps below in CamVid's colours, void and padding black.
+ * the label maps below in CamVid's colours, void and padding black, with the legend under them.
  *
  *   npx tsx docs/scripts/draw-augmentation.ts         → docs/images/camvid-augmentation.png
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { augmentSample, CAMVID_PALETTE, colorizeLabels, IGNORE_INDEX, loadCamVid, type Raster, Rng, raster } from '@setr-ts/setr';
-import { enlarge, panelGrid } from './panels.js';
+import { camvidLegend, enlarge, panelGrid } from './panels.js';
 
 const ZOOM = 2;
 const train = await loadCamVid('data/camvid/96x128', 'train');
@@ -35,10 +35,8 @@ const labels = draws.map((d) => enlarge(colorizeLabels(pad(d.label, IGNORE_INDEX
 const png = await panelGrid(
   [photos, labels],
   ['original', ...draws.slice(1).map((d, i) => `draw ${i + 1}: ${d.image.height}×${d.image.width}`)],
-  ['photo', 'labels'],
-  {
-    rowLabelWidth: 60,
-  },
+  ['photo', 'ground truth'],
+  { rowLabelWidth: 100, legend: camvidLegend('void and padding (ignored)') },
 );
 const out = join(import.meta.dirname, '..', 'images', 'camvid-augmentation.png');
 writeFileSync(out, png);

@@ -1,14 +1,15 @@
 /**
  * Predictions of the shipped SETR-Tiny-MLA on four CamVid validation photos (docs/08-evaluation.md):
  * the photo, the ground truth, the single-pass prediction, the prediction averaged over three scales
- * and the mirror image, and where the single pass is wrong (red; void pixels black, right ones grey).
+ * and the mirror image, and where the single pass is wrong (red; void pixels black, right ones grey);
+ * the class colours in a legend under the grid.
  *
  *   npx tsx docs/scripts/draw-predictions.ts          → docs/images/setr-tiny-mla-predictions-tta.png
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CAMVID_PALETTE, colorizeLabels, IGNORE_INDEX, imagesToTensor, loadCamVid, type Raster, raster, segment } from '@setr-ts/setr';
-import { enlarge, loadShipped, panelGrid } from './panels.js';
+import { camvidLegend, enlarge, loadShipped, panelGrid } from './panels.js';
 
 const ZOOM = 2;
 const PICTURES = [0, 30, 60, 90]; // spread over the validation sequence
@@ -52,6 +53,7 @@ for (const i of PICTURES) {
 model.dispose();
 const png = await panelGrid(cells, ['photo', 'ground truth', 'prediction', '3 scales + flip', 'errors of the prediction'], rows, {
   rowLabelWidth: 120,
+  legend: [...camvidLegend(), { colour: [200, 200, 200], label: 'errors column: right' }, { colour: [220, 20, 20], label: 'wrong' }],
 });
 const out = join(import.meta.dirname, '..', 'images', 'setr-tiny-mla-predictions-tta.png');
 writeFileSync(out, png);

@@ -30,16 +30,36 @@ export interface CurvesOptions {
   readonly title?: string;
 }
 
-/** The Vega-Lite specification of the two panels. */
+/** The series' names, each with one colour in both panels (the reference's is the caller's label). */
+const SERIES = {
+  total: 'training loss: total (decoder + Σ lossWeight × aux head)',
+  decoder: 'training loss: decoder only',
+  miou: 'validation mIoU: this run',
+} as const;
+const COLOURS = ['#f58518', '#4c78a8', '#54a24b', '#79706e']; // total orange, decoder blue, mIoU green, reference grey
+
+/**
+ * The Vega-Lite specification of the two panels. Every series has one colour, the same wherever it is
+ * drawn, and one legend under both panels names them all; the loss panel's y axis says that the total
+ * is a weighted sum of the heads' cross-entropies.
+ */
 export function curvesSpec(history: readonly EpochRecord[], opts: CurvesOptions = {}): TopLevelSpec {
   const loss = history.flatMap((r) => [
-    { epoch: r.epoch, value: r.loss, series: 'total (main + 0.4 × aux)' },
-    { epoch: r.epoch, value: r.mainLoss, series: 'decoder only' },
+    { epoch: r.epoch, value: r.loss, series: SERIES.total },
+    { epoch: r.epoch, value: r.mainLoss, series: SERIES.decoder },
   ]);
-  const miou = history.map((r) => ({ epoch: r.epoch, value: r.valMeanIoU, series: 'this run' }));
-  const reference = (opts.reference?.points ?? []).map((p) => ({ epoch: p.epoch, value: p.valMeanIoU, series: opts.reference?.label }));
+  const miou = history.map((r) => ({ epoch: r.epoch, value: r.valMeanIoU, series: SERIES.miou }));
+  const refLabel = opts.reference?.label ?? '';
+  const reference = (opts.reference?.points ?? []).map((p) => ({ epoch: p.epoch, value: p.valMeanIoU, series: refLabel }));
+  const domain: string[] = [SERIES.total, SERIES.decoder, SERIES.miou, ...(reference.length > 0 ? [refLabel] : [])];
   const x = { field: 'epoch', type: 'quantitative', title: 'epoch' } as const;
-  const colour = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', labelLimit: 400 } } as const;
+  const colour = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain, range: COLOURS.slice(0, domain.length) },
+    legend: { orient: 'bottom', direction: 'vertical', columns: 2, labelLimit: 600, columnPadding: 24 },
+  } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: opts.title,
@@ -51,7 +71,11 @@ export function curvesSpec(history: readonly EpochRecord[], opts: CurvesOptions 
         height: 220,
         data: { values: loss },
         mark: { type: 'line', point: history.length < 30 },
-        encoding: { x, y: { field: 'value', type: 'quantitative', title: 'cross-entropy' }, color: colour },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative', title: ['cross-entropy', '(total: a weighted sum)'] },
+          color: colour,
+        },
       },
       {
         title: 'validation mIoU',
@@ -75,7 +99,7 @@ export function curvesSpec(history: readonly EpochRecord[], opts: CurvesOptions 
         ],
       },
     ],
-    resolve: { scale: { color: 'independent' } },
+    resolve: { scale: { color: 'shared' } },
   } as TopLevelSpec;
 }
 
