@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // one browser test at a time: each keeps the cores busy (the demo's kernels, the training page's run)
+    fileParallelism: false,
   },
 });

@@ -60,6 +60,15 @@ export async function backendChoices(): Promise<BackendChoice[]> {
   ];
 }
 
+/** The choices as options of a select: those that cannot run here disabled, with the reason. */
+export function backendOptions(choices: readonly BackendChoice[]): HTMLOptionElement[] {
+  return choices.map((c) => {
+    const o = new Option(c.unavailable ? `${c.label} — not here: ${c.unavailable}` : c.label, c.id);
+    o.disabled = c.unavailable !== null;
+    return o;
+  });
+}
+
 interface GpuAdapterLike {
   readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string };
 }

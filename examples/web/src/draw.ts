@@ -7,7 +7,7 @@ import { colorizeLabels, overlay, type Raster, raster } from '@setr-ts/setr';
 export type Rgb = readonly [number, number, number];
 
 /** A raster (RGB) as a canvas of its own size. */
-function rasterCanvas(img: Raster): HTMLCanvasElement {
+export function rasterCanvas(img: Raster): HTMLCanvasElement {
   const c = document.createElement('canvas');
   c.width = img.width;
   c.height = img.height;
@@ -137,4 +137,74 @@ export function drawCurve(canvas: HTMLCanvasElement, values: readonly number[], 
   ctx.fillText(`${max.toFixed(3)}`, 2, y(max) + 4);
   ctx.fillText('epoch 1', pad, h - 6);
   ctx.fillText(`${values.length}`, w - pad - 8, h - 6);
+}
+
+/**
+ * Every step's loss (thin, grey) and its running mean over `window` steps (blue), steps on x; dotted
+ * lines at the ends of epochs (`stepsPerEpoch`).
+ */
+export function drawLossCurve(
+  canvas: HTMLCanvasElement,
+  losses: readonly number[],
+  stepsPerEpoch: number,
+  totalSteps: number,
+  window = 10,
+): void {
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+  const [w, h, pad] = [canvas.width, canvas.height, 28];
+  ctx.clearRect(0, 0, w, h);
+  // the y axis spans the losses seen (a little margin), so the descent shows
+  const [low, high] = [Math.min(...losses), Math.max(...losses)];
+  const margin = Math.max(0.05 * (high - low), 1e-3);
+  const [bottom, top] = [Math.max(0, low - margin), high + margin];
+  const x = (step: number) => pad + (step / Math.max(1, totalSteps)) * (w - 1.5 * pad);
+  const y = (v: number) => h - pad - ((v - bottom) / (top - bottom)) * (h - 1.5 * pad);
+  ctx.strokeStyle = '#999';
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(pad, pad / 2);
+  ctx.lineTo(pad, h - pad);
+  ctx.lineTo(w - pad / 2, h - pad);
+  ctx.stroke();
+  ctx.setLineDash([2, 3]);
+  ctx.strokeStyle = '#ccc';
+  for (let s = stepsPerEpoch; s < totalSteps && s <= losses.length; s += stepsPerEpoch) {
+    ctx.beginPath();
+    ctx.moveTo(x(s), pad / 2);
+    ctx.lineTo(x(s), h - pad);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  const line = (values: readonly number[], colour: string, width: number) => {
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    for (const [i, v] of values.entries()) {
+      if (i === 0) ctx.moveTo(x(i + 1), y(v));
+      else ctx.lineTo(x(i + 1), y(v));
+    }
+    ctx.stroke();
+  };
+  line(losses, '#bbb', 1);
+  const mean = losses.map((_, i) => {
+    const from = Math.max(0, i + 1 - window);
+    return losses.slice(from, i + 1).reduce((a, b) => a + b, 0) / (i + 1 - from);
+  });
+  line(mean, '#2563eb', 2);
+  ctx.fillStyle = '#444';
+  ctx.font = '11px sans-serif';
+  ctx.fillText(top.toFixed(2), 2, y(top) + 4);
+  ctx.fillText(bottom.toFixed(2), 2, h - pad + 4);
+  ctx.fillText('step 1', pad, h - 8);
+  ctx.fillText(String(totalSteps), w - pad - 8, h - 8);
+}
+
+/** Legend entries: a swatch and the name of each class, and its share of the pixels when given. */
+export function legendItems(names: readonly string[], palette: readonly Rgb[], shares: readonly number[] | null): HTMLLIElement[] {
+  return names.map((n, i) => {
+    const li = document.createElement('li');
+    const [r, g, b] = palette[i];
+    li.innerHTML = `<span class="swatch" style="background: rgb(${r},${g},${b})"></span>${n}<span class="share">${shares ? `${(100 * shares[i]).toFixed(1)}%` : ''}</span>`;
+    return li;
+  });
 }

@@ -28,10 +28,11 @@ import {
   type BackendChoice,
   type BackendId,
   backendChoices,
+  backendOptions,
   useBackend,
   workerTasks,
 } from './backends.js';
-import { drawAttention, drawCurve, drawPrediction, outlinePatch, type Rgb } from './draw.js';
+import { drawAttention, drawCurve, drawPrediction, legendItems, outlinePatch, type Rgb } from './draw.js';
 
 const MODEL_URL = 'models/setr-tiny-mla-camvid/model.safetensors';
 const METRICS_URL = 'models/setr-tiny-mla-camvid/metrics.json';
@@ -327,14 +328,7 @@ function showLegend(m: TrainedModel, classes: Int32Array | null): void {
   const counts = new Array(m.config.numClasses).fill(0);
   if (classes) for (const c of classes) counts[c]++;
   const total = classes?.length ?? 1;
-  ui.legend.replaceChildren(
-    ...classNames(m).map((n, i) => {
-      const li = document.createElement('li');
-      const [r, g, b] = palette(m)[i];
-      li.innerHTML = `<span class="swatch" style="background: rgb(${r},${g},${b})"></span>${n}<span class="share">${classes ? `${((100 * counts[i]) / total).toFixed(1)}%` : ''}</span>`;
-      return li;
-    }),
-  );
+  ui.legend.replaceChildren(...legendItems(classNames(m), palette(m), classes ? counts.map((c) => c / total) : null));
 }
 
 function fillAttentionChoices(m: TrainedModel): void {
@@ -431,13 +425,7 @@ async function main(): Promise<void> {
   showModel(probe, metrics);
   probe.model.dispose();
 
-  ui.backend.replaceChildren(
-    ...choices.map((c) => {
-      const o = new Option(c.unavailable ? `${c.label} — not here: ${c.unavailable}` : c.label, c.id);
-      o.disabled = c.unavailable !== null;
-      return o;
-    }),
-  );
+  ui.backend.replaceChildren(...backendOptions(choices));
   ui.backend.value = first;
   const names = list
     .split('\n')

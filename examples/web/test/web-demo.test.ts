@@ -20,7 +20,7 @@
  * CI (CI=true), where it fails.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,8 +30,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, chromiumHere } from './support/chromium.js';
 
-const CHROMIUM = process.env.SETR_CHROMIUM ?? '/usr/bin/chromium';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const checkpoint = join(repo, 'models/setr-tiny-mla-camvid/model.safetensors');
@@ -39,11 +39,7 @@ const valDir = join(repo, 'data/camvid/96x128/val');
 const firstSample = readFileSync(join(repo, 'data/camvid/96x128/val.txt'), 'utf8').split('\n')[0].trim().split('/').pop() as string;
 const outDir = join(root, 'test-output');
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI === 'true') {
-  throw new Error(`web demo test: ${CHROMIUM} is missing; CI must install it (apt-get install chromium)`);
-}
-if (!haveChromium) console.warn(`web demo test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set SETR_CHROMIUM)`);
+const haveChromium = chromiumHere('web demo test');
 
 interface RunResult {
   picture: string;

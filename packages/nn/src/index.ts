@@ -12,7 +12,15 @@ export type { PlainValue } from './io/pickle-writer.js';
 export { type LockAttempt, type LockHolder, type PidLock, tryPidLock } from './io/pid-lock.js';
 export { loadPth, parsePth, readPth, savePth, serializePth } from './io/pth.js';
 export { decodePth, encodePth, type PthContents, type PthWriteOptions } from './io/pth-format.js';
-export { type LoadOptions, loadSafetensors, readSafetensors, saveSafetensors } from './io/safetensors.js';
+export {
+  type LoadOptions,
+  loadSafetensors,
+  readSafetensors,
+  type SafetensorsTensors,
+  saveSafetensors,
+  tensorsFromSafetensors,
+  tensorsToSafetensors,
+} from './io/safetensors.js';
 export {
   bfloat16ToFloat,
   decodeSafetensors,
@@ -32,7 +40,7 @@ export { Dropout, DropPath } from './layers/dropout.js';
 export { LayerNorm, type LayerNormOptions } from './layers/layer-norm.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export { Upsample } from './layers/upsample.js';
-export { type LoadStateDictOptions, Module } from './module.js';
+export { type LoadedFile, type LoadStateDictOptions, Module } from './module.js';
 export { type DynamicAxisOptions, exportOnnx, type OnnxExportOptions, saveOnnx } from './onnx/export-onnx.js';
 export type { TracedForward } from './onnx/trace.js';
 export { AdamW, type AdamWHyper } from './optim/adamw.js';

@@ -11,7 +11,8 @@
  *   this.norm = this.registerModule('norm', new LayerNorm(768));
  */
 import { type DType, keep, share, type Tensor, toBackend } from '@setr-ts/tensor';
-import { readSafetensors, saveSafetensors } from './io/safetensors.js';
+import { writeFileAtomic } from './io/atomic-write.js';
+import { readSafetensors, type SafetensorsTensors, tensorsFromSafetensors, tensorsToSafetensors } from './io/safetensors.js';
 import type { Parameter } from './parameter.js';
 import { checkStateDict, type LoadResult } from './state-dict.js';
 
@@ -22,6 +23,12 @@ interface BufferSlot {
   /** A checkpoint may lack it: loading then keeps the current value (BatchNorm's `num_batches_tracked`). */
   readonly optional: boolean;
 }
+
+/** What {@link Module.load} and {@link Module.loadBytes} return: the keys that did not match, and the file's metadata. */
+export type LoadedFile = LoadResult & {
+  /** The file's string metadata (as written by {@link Module.save}). */
+  metadata: Record<string, string>;
+};
 
 /** Options of {@link Module.loadStateDict} and {@link Module.load}. */
 export interface LoadStateDictOptions {
@@ -280,37 +287,50 @@ export abstract class Module {
   }
 
   /**
-   * Saves the state dict to a safetensors file (atomically), with optional string metadata.
-   * @example await model.save('runs/setr/iter_8000.safetensors', { iter: '8000' });
+   * The state dict as the bytes of a safetensors file, with optional string metadata: what
+   * {@link save} writes, for where there is no file system (a browser's IndexedDB, a download).
+   * @example const bytes = await model.toBytes({ iter: '8000' });
    */
-  async save(path: string, metadata: Record<string, string> = {}): Promise<void> {
+  async toBytes(metadata: Record<string, string> = {}): Promise<Uint8Array> {
     const state = this.stateDict();
     try {
-      await saveSafetensors(path, state, metadata);
+      return await tensorsToSafetensors(state, metadata);
     } finally {
       for (const t of Object.values(state)) t.dispose();
     }
   }
 
   /**
+   * Saves the state dict to a safetensors file (atomically), with optional string metadata.
+   * @example await model.save('runs/setr/iter_8000.safetensors', { iter: '8000' });
+   */
+  async save(path: string, metadata: Record<string, string> = {}): Promise<void> {
+    writeFileAtomic(path, await this.toBytes(metadata));
+  }
+
+  /**
    * Loads a safetensors file into this module (see {@link loadStateDict}); returns the keys that did
    * not match (only possible with `strict: false`) and the file's metadata.
    */
-  async load(
-    path: string,
-    opts: LoadStateDictOptions = {},
-  ): Promise<
-    LoadResult & {
-      /** The file's string metadata (as written by {@link save}). */
-      metadata: Record<string, string>;
-    }
-  > {
+  async load(path: string, opts: LoadStateDictOptions = {}): Promise<LoadedFile> {
     // read into host memory (the reference backend holds every dtype); loadStateDict converts and moves
-    const { tensors, metadata } = await readSafetensors(path, { backend: 'reference' });
+    return this.loadFile(await readSafetensors(path, { backend: 'reference' }), path, opts);
+  }
+
+  /**
+   * {@link load} from a safetensors file's bytes (`source` names them in errors): what {@link toBytes}
+   * gave, kept in a browser's IndexedDB or fetched.
+   * @example model.loadBytes(await (await fetch(url)).bytes(), url);
+   */
+  loadBytes(bytes: Uint8Array, source: string, opts: LoadStateDictOptions = {}): LoadedFile {
+    return this.loadFile(tensorsFromSafetensors(bytes, source, { backend: 'reference' }), source, opts);
+  }
+
+  private loadFile({ tensors, metadata }: SafetensorsTensors, source: string, opts: LoadStateDictOptions): LoadedFile {
     try {
       return { ...this.loadStateDict(tensors, opts), metadata };
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n  (loading ${path})`);
+      throw new Error(`${(e as Error).message}\n  (loading ${source})`);
     } finally {
       for (const t of Object.values(tensors)) t.dispose();
     }

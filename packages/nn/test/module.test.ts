@@ -2,7 +2,7 @@
  * The Module tree: names, order, modes, state dicts and checkpoints, including a model whose weights
  * come from PyTorch (tinynet.safetensors) and go back to it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { variable } from '@setr-ts/autograd';
@@ -155,6 +155,14 @@ describe('state dicts', () => {
       expect(Array.from(sb[k].dataSync()), k).toEqual(Array.from(sa[k].dataSync()));
     }
     expect(Object.keys(await loadSafetensors(path))).toContain('1.num_batches_tracked');
+    // without a file system (a browser's IndexedDB): the same bytes, loaded the same way
+    const bytes = await a.toBytes({ note: 'hi' });
+    expect(bytes).toEqual(new Uint8Array(readFileSync(path)));
+    const c = model();
+    expect(c.loadBytes(bytes, 'kept bytes').metadata).toEqual({ note: 'hi' });
+    const sc = c.stateDict();
+    for (const k of Object.keys(sa)) expect(Array.from(sc[k].dataSync()), k).toEqual(Array.from(sa[k].dataSync()));
+    expect(() => new Linear(2, 4).loadBytes(bytes, 'kept bytes')).toThrow(/\(loading kept bytes\)$/);
   });
 
   it('names the file when loading it fails', async () => {

@@ -2,7 +2,7 @@
  * Optimizers, gradient clipping and lr schedules against PyTorch trajectories (float64), and the
  * resume guarantee: train, save, load into a fresh optimizer, continue = the uninterrupted run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tensor } from '@setr-ts/tensor';
@@ -149,6 +149,13 @@ describe('resuming from a saved optimizer continues exactly', () => {
     const path = join(dir, 'adam.safetensors');
     await adam.save(path);
     await expect(new SGD(params, { lr: 1 }).load(path)).rejects.toThrow(`SGD.load: ${path} holds the state of a AdamW`);
+    // the bytes, as a browser keeps them: those of the file, refused the same way
+    const bytes = await adam.toBytes();
+    expect(bytes).toEqual(new Uint8Array(readFileSync(path)));
+    expect(() => new SGD(params, { lr: 1 }).loadBytes(bytes, 'kept bytes')).toThrow('SGD.load: kept bytes holds the state of a AdamW');
+    const again = makeOptimizer(c, params);
+    again.loadBytes(bytes, 'kept bytes');
+    expect(JSON.stringify(again.stateDict().paramGroups)).toBe(JSON.stringify(adam.stateDict().paramGroups));
   });
 });
 

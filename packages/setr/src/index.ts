@@ -7,15 +7,13 @@
  */
 // everything a browser can run too (the package's `browser` entry)
 export * from './browser.js';
-// and what needs Node: files, sharp, the data loaders, training and its report
+// and what needs Node: files and folders, sharp, the CamVid folder loader, `setr train`'s run folder and report
 export { loadConfig } from './config-file.js';
 export * from './data/index.js';
 export { exportToMmseg, importFromMmseg, type MmsegExport } from './mmseg/mmseg-files.js';
 export { loadTrainedModel } from './model-file.js';
 export { exportSetrOnnx, type SetrOnnxOptions, saveSetrOnnx } from './onnx-export.js';
 export type { CurvesOptions, ReferencePoint } from './report/curves.js';
-export { type CheckpointState, readCheckpoint } from './train/checkpoint.js';
-export { type Evaluation, evaluate } from './train/evaluate.js';
-export type { EpochRecord, RunMetrics } from './train/history.js';
 export type { RunReportFiles } from './train/report.js';
-export { type StepProgress, type TrainRunOptions, type TrainRunResult, trainSetr } from './train/trainer.js';
+export { removeInterruptedSaves, runFolder } from './train/run-folder.js';
+export { type TrainRunOptions, type TrainRunResult, trainSetr } from './train/trainer.js';

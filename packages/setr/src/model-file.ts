@@ -5,8 +5,8 @@
  * file system (a browser that fetched them). Weights holding NaN or ±Inf (a diverged run's, a damaged
  * file) are refused, naming the tensor: such a model predicts one class everywhere without a word.
  */
-import { decodeSafetensors, readSafetensors } from '@setr-ts/nn';
-import { fromTypedArray, type Tensor } from '@setr-ts/tensor';
+import { readSafetensors, tensorsFromSafetensors } from '@setr-ts/nn';
+import type { Tensor } from '@setr-ts/tensor';
 import { parseConfig, type SetrConfig } from './config.js';
 import { Setr } from './model/segmentor.js';
 
@@ -63,14 +63,9 @@ export function trainedModelFromBytes(
     throw new Error(
       `trainedModelFromBytes: ${name}: the bytes must be a Uint8Array or an ArrayBuffer, got ${Object.prototype.toString.call(bytes)}`,
     );
-  const { tensors: records, metadata } = decodeSafetensors(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), name);
-  const tensors: Record<string, Tensor> = Object.create(null); // no prototype: a key named __proto__ stays a key
-  try {
-    for (const [key, r] of Object.entries(records)) tensors[key] = fromTypedArray(r.values, r.shape, r.dtype, 'reference');
-  } catch (e) {
-    for (const t of Object.values(tensors)) t.dispose();
-    throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
-  }
+  const { tensors, metadata } = tensorsFromSafetensors(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), name, {
+    backend: 'reference',
+  });
   return buildTrainedModel(name, tensors, metadata, config, opts);
 }
 

@@ -33,6 +33,13 @@ export interface TrainConfig {
   crop: [number, number] | null;
   /** Random rescaling range (mmsegmentation's ratio_range). */
   scaleRange: [number, number];
+  /**
+   * The size [long, short] the random rescaling applies to, each picture's ratio kept (mmsegmentation's
+   * img_scale, e.g. [2048, 512] for ADE20K); null: each picture's own size.
+   */
+  scale: [number, number] | null;
+  /** The largest share one class may take of a random crop, up to 10 crops drawn (mmsegmentation's cat_max_ratio); 1: any crop. */
+  catMaxRatio: number;
   /** Random horizontal flip with probability 0.5. */
   flip: boolean;
   /** Random brightness, contrast, saturation and hue (mmsegmentation's PhotoMetricDistortion). */
@@ -56,6 +63,8 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   minLr: 0,
   crop: null,
   scaleRange: [0.5, 2],
+  scale: null,
+  catMaxRatio: 1,
   flip: true,
   photometric: false,
   classWeights: false,
@@ -82,6 +91,11 @@ const TRAIN_FIELDS: Record<keyof TrainConfig, [(v: unknown) => boolean, string]>
     (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && x > 0) && v[0] <= v[1],
     'a pair [min, max] of positive numbers, min ≤ max',
   ],
+  scale: [
+    (v) => v === null || (Array.isArray(v) && v.length === 2 && v.every(positiveInt)),
+    'null or a pair of positive integers [long, short]',
+  ],
+  catMaxRatio: [(v) => typeof v === 'number' && v > 0 && v <= 1, 'a number in (0, 1]'],
   flip: [bool, 'true or false'],
   photometric: [bool, 'true or false'],
   classWeights: [bool, 'true or false'],

@@ -59,6 +59,18 @@ describe('augmentSample', () => {
     expect(same(out.label, crop(resizeLabels(sample.label, size), top, left, 16, 20))).toBe(true);
   });
 
+  it('with a scale (mmseg img_scale), resizes keeping the ratio to fit r times it, long side to long side', () => {
+    // 24×32 into (64, 32)·r: r = 1 → min(64/32, 32/24) = 4/3 → 32×43; r = 0.5 → min(32/32, 16/24) = 2/3 → 16×21
+    for (const [r, size] of [
+      [1, [32, 43]],
+      [0.5, [16, 21]],
+    ] as const) {
+      const out = augmentSample(sample, new Rng(0), { cropSize: [100, 100], scaleRange: [r, r], scale: [32, 64], flipProb: 0 });
+      expect([out.image.height, out.image.width]).toEqual(size);
+      expect(same(out.label, resizeLabels(sample.label, size))).toBe(true);
+    }
+  });
+
   it('keeps a scaled picture smaller than the crop whole; the batch pads photo with 0 and labels with 255', () => {
     const out = augmentSample(sample, new Rng(3), { cropSize: [24, 32], scaleRange: [0.5, 0.5], flipProb: 0 });
     expect([out.image.height, out.image.width, out.label.height, out.label.width]).toEqual([12, 16, 12, 16]);

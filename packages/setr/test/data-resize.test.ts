@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crop, flipHorizontal, hsvToRgb, raster, resize, resizeImage, resizeLabels, rgbToHsv } from '../src/data/index.js';
+import { crop, flipHorizontal, hsvToRgb, Rng, raster, resize, resizeImage, resizeLabels, rgbToHsv } from '../src/data/index.js';
 
 const row = (values: number[]) => raster(1, values.length, 1, Uint8Array.from(values));
 
@@ -84,6 +84,29 @@ describe('resize', () => {
     expect(resizeImage(src, [4, 8]).data).toEqual(resize(src, [4, 8], 'bilinear').data);
     expect(resizeLabels(src, [4, 8]).data).toEqual(resize(src, [4, 8], 'nearest').data);
     expect(resizeImage(src, [2, 4])).toBe(src);
+  });
+
+  it('computes a window of the result alone: the bytes of resizing whole and cropping', () => {
+    const rng = new Rng(9);
+    for (let trial = 0; trial < 30; trial++) {
+      const [h, w, c] = [1 + rng.int(20), 1 + rng.int(20), [1, 3][rng.int(2)]];
+      const src = raster(
+        h,
+        w,
+        c,
+        Uint8Array.from({ length: h * w * c }, () => rng.int(256)),
+      );
+      const size = [1 + rng.int(40), 1 + rng.int(40)] as const;
+      const [wh, ww] = [1 + rng.int(size[0]), 1 + rng.int(size[1])];
+      const window = { top: rng.int(size[0] - wh + 1), left: rng.int(size[1] - ww + 1), height: wh, width: ww };
+      for (const f of ['area', 'bilinear', 'nearest'] as const)
+        expect(resize(src, size, f, window).data).toEqual(crop(resize(src, size, f), window.top, window.left, wh, ww).data);
+    }
+    const src = raster(4, 4, 1);
+    expect(resizeImage(src, [4, 4], { top: 0, left: 0, height: 4, width: 4 })).not.toBe(src); // a copy, for in-place distortion
+    expect(() => resize(src, [8, 8], 'nearest', { top: 6, left: 0, height: 3, width: 2 })).toThrow(
+      'resize: window 3×2 at (6, 0) leaves the 8×8 result',
+    );
   });
 });
 

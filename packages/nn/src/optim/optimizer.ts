@@ -4,7 +4,8 @@
  * exactly where it stopped. Subclasses implement `update`: one parameter's step.
  */
 import { keep, shapesEqual, share, type Tensor, tidy, toBackend, withPhase } from '@setr-ts/tensor';
-import { readSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { readSafetensors, type SafetensorsTensors, tensorsFromSafetensors, tensorsToSafetensors } from '../io/safetensors.js';
 import type { Parameter } from '../parameter.js';
 
 /** Hyper-parameters every optimizer has; each subclass adds its own (momentum, betas, ...). */
@@ -206,11 +207,11 @@ export abstract class Optimizer<H extends BaseHyper> {
   }
 
   /**
-   * Saves the state dict to a safetensors file (atomically): tensors as `state.<i>.<name>`, the rest
-   * as JSON in the metadata.
-   * @example await opt.save('runs/setr/iter_8000.optim.safetensors');
+   * The state dict as the bytes of a safetensors file: tensors as `state.<i>.<name>`, the rest as
+   * JSON in the metadata. What {@link save} writes, for where there is no file system.
+   * @example const bytes = await opt.toBytes();
    */
-  async save(path: string): Promise<void> {
+  async toBytes(): Promise<Uint8Array> {
     const sd = this.stateDict();
     const tensors: Record<string, Tensor> = {};
     const scalars: Record<string, Record<string, number>> = {};
@@ -221,7 +222,7 @@ export abstract class Optimizer<H extends BaseHyper> {
       }
     }
     try {
-      await saveSafetensors(path, tensors, {
+      return await tensorsToSafetensors(tensors, {
         [META_KEY]: JSON.stringify({ optimizer: this.constructor.name, paramGroups: sd.paramGroups, scalars }),
       });
     } finally {
@@ -229,9 +230,25 @@ export abstract class Optimizer<H extends BaseHyper> {
     }
   }
 
+  /**
+   * Saves the state dict to a safetensors file (atomically): see {@link toBytes}.
+   * @example await opt.save('runs/setr/iter_8000.optim.safetensors');
+   */
+  async save(path: string): Promise<void> {
+    writeFileAtomic(path, await this.toBytes());
+  }
+
   /** Loads a file written by {@link save} (see {@link loadStateDict}). */
   async load(path: string): Promise<void> {
-    const { tensors, metadata } = await readSafetensors(path);
+    this.loadFile(await readSafetensors(path), path);
+  }
+
+  /** {@link load} from the bytes {@link toBytes} gave (`source` names them in errors). */
+  loadBytes(bytes: Uint8Array, source: string): void {
+    this.loadFile(tensorsFromSafetensors(bytes, source), source);
+  }
+
+  private loadFile({ tensors, metadata }: SafetensorsTensors, path: string): void {
     try {
       const meta = metadata[META_KEY];
       if (meta === undefined)

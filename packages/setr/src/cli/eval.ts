@@ -1,20 +1,20 @@
 /**
- * `setr eval`: scores a trained model on a split of a CamVid-layout folder: mIoU, per-class IoU, pixel
- * accuracy, mean class accuracy and the confusion matrix, with whole-image, sliding-window,
- * multi-scale and flipped inference.
+ * `setr eval`: scores a trained model on a split of a dataset folder (CamVid, mmseg, Cityscapes or
+ * ADE20K layout, read into memory at the model's size): mIoU, per-class IoU, pixel accuracy, mean
+ * class accuracy and the confusion matrix, with whole-image, sliding-window, multi-scale and flipped
+ * inference.
  */
-
-import { loadCamVid } from '../data/camvid.js';
+import { loadSplit } from '../data/dataset-format.js';
 import { evaluate } from '../train/evaluate.js';
 import { COMMON_FLAGS, choice, type Flags, numberList, parse, usage } from './args.js';
 import { useBackendFlag } from './backend-flag.js';
 import { CHECKPOINT_FLAGS, loadCheckpointFlag } from './checkpoint-flag.js';
 import type { Command } from './command.js';
-import { BUNDLED_CAMVID } from './data-flag.js';
+import { DATA_FLAGS, dataFlag } from './data-flag.js';
 
 const flags: Flags = {
   ...CHECKPOINT_FLAGS,
-  data: { type: 'string', help: 'a CamVid-layout folder (default: the bundled data/camvid/96x128)' },
+  ...DATA_FLAGS,
   split: { type: 'string', help: 'val (default) or test (or any split the folder has)' },
   mode: { type: 'string', help: 'whole (default) or slide' },
   scales: { type: 'string', help: 'scales to average over, e.g. 0.75,1,1.25 (default 1)' },
@@ -26,7 +26,11 @@ const flags: Flags = {
 export const evalCommand: Command = {
   summary: 'score a trained model on a split: mIoU, per-class IoU, accuracies, confusion matrix',
   help: () =>
-    usage('eval', '--checkpoint FILE [--data DIR] [--split val|test] [--mode whole|slide] [--scales 0.75,1,1.25] [--flip] [--json]', flags),
+    usage(
+      'eval',
+      '--checkpoint FILE [--data DIR [--format F]] [--split val|test] [--mode whole|slide] [--scales 0.75,1,1.25] [--flip] [--json]',
+      flags,
+    ),
   async run(argv, io) {
     const p = parse('eval', argv, flags);
     const mode = choice('eval', p, 'mode', ['whole', 'slide'] as const);
@@ -35,7 +39,8 @@ export const evalCommand: Command = {
     const { model, config } = await loadCheckpointFlag('eval', p);
     try {
       const split = (p.values.split as string | undefined) ?? 'val';
-      const data = await loadCamVid((p.values.data as string | undefined) ?? BUNDLED_CAMVID, split, { size: config.imgSize });
+      const { dir, format } = await dataFlag(p);
+      const data = await loadSplit(dir, split, { size: config.imgSize, format });
       const { scores, confusion } = await evaluate(model, data, {
         mode,
         scales,

@@ -1,37 +1,43 @@
 /**
- * `setr train`: trains a SETR on a CamVid-layout folder (the bundled 96×128 copy by default) and
- * leaves in the run folder the best checkpoint, metrics.json, the curves and a prediction grid.
- * `--resume DIR` continues a stopped run exactly where its last checkpoint left it. Ctrl-C ends the
- * run after the step in progress and says where the last complete checkpoint is and how to resume
- * (exit status 130); a second Ctrl-C quits at once.
+ * `setr train`: trains a SETR on a dataset folder — CamVid (the bundled 96×128 copy by default, held
+ * in memory), or the mmseg, Cityscapes or ADE20K layout (its training split streamed from disk on
+ * worker threads, its validation split in memory at the config's size) — and leaves in the run
+ * folder the best checkpoint, metrics.json, the curves and a prediction grid. Class weights, when the
+ * config asks for them, are the training split's median-frequency weights. `--resume DIR` continues
+ * a stopped run exactly where its last checkpoint left it. Ctrl-C ends the run after the step in
+ * progress and says where the last complete checkpoint is and how to resume (exit status 130); a
+ * second Ctrl-C quits at once.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config-file.js';
 import { loadCamVid } from '../data/camvid.js';
-import { CAMVID_CLASS_WEIGHTS } from '../data/camvid-classes.js';
+import { medianFrequencyWeights } from '../data/class-weights.js';
+import { loadSplit, openDataset } from '../data/dataset-format.js';
 import { CHECKPOINT_FILE, readCheckpoint } from '../train/checkpoint.js';
+import { runFolder } from '../train/run-folder.js';
+import { BEST_MODEL_FILE } from '../train/save.js';
 import { type TrainRunResult, trainSetr } from '../train/trainer.js';
 import { COMMON_FLAGS, type Flags, numberFlag, parse, usage } from './args.js';
 import { useBackendFlag } from './backend-flag.js';
 import { type Command, CommandExit } from './command.js';
-import { BUNDLED_CAMVID } from './data-flag.js';
+import { DATA_FLAGS, dataFlag } from './data-flag.js';
 
 /** An epoch count as people read it: whole, or to two decimals for a run stopped mid-epoch. */
 const epochLabel = (e: number) => (Number.isInteger(e) ? String(e) : e.toFixed(2));
 
 /** Where the run in `out` can be resumed from, and how; or that it has no complete epoch to resume. */
-function whereToResume(out: string): string {
+async function whereToResume(out: string): Promise<string> {
   const path = join(out, CHECKPOINT_FILE);
   if (!existsSync(path)) return `no epoch was complete, so ${out} has no checkpoint to resume: start the run again`;
-  const saved = readCheckpoint(out);
+  const saved = await readCheckpoint(runFolder(out));
   return `last complete checkpoint: ${path} (epoch ${saved.epoch} of ${saved.epochs}, step ${saved.step})\nresume with: setr train --resume ${out}`;
 }
 
 const flags: Flags = {
   config: { type: 'string', help: 'a preset name or a JSON config file (default setr-tiny-mla; a resumed run keeps its own)' },
-  data: { type: 'string', help: `a CamVid-layout folder with train/ and val/ (default: the bundled ${'data/camvid/96x128'})` },
+  ...DATA_FLAGS,
   epochs: { type: 'string', help: "the schedule's length in epochs (default: the config's train.epochs)" },
   minutes: { type: 'string', help: 'stop after this many minutes of training (the schedule is unchanged: a smoke run)' },
   out: { type: 'string', help: 'the run folder (default runs/<config>-<time>)' },
@@ -41,8 +47,13 @@ const flags: Flags = {
 };
 
 export const train: Command = {
-  summary: 'train a SETR on CamVid (or any folder of its layout)',
-  help: () => usage('train', '[--config NAME|FILE] [--data DIR] [--minutes M | --epochs E] [--out DIR] [--seed S] [--resume DIR]', flags),
+  summary: 'train a SETR on CamVid (or a folder in the mmseg, Cityscapes or ADE20K layout)',
+  help: () =>
+    usage(
+      'train',
+      '[--config NAME|FILE] [--data DIR [--format F]] [--minutes M | --epochs E] [--out DIR] [--seed S] [--resume DIR]',
+      flags,
+    ),
   async run(argv, io) {
     const p = parse('train', argv, flags);
     const epochs = numberFlag('train', p, 'epochs', { integer: true, min: 1 });
@@ -53,17 +64,20 @@ export const train: Command = {
     if (resume && (p.values.out || epochs !== undefined || seed !== undefined))
       throw new Error('train: --resume continues a run as it was planned; --out, --epochs and --seed cannot change it');
     const configName = (p.values.config as string | undefined) ?? (resume ? undefined : 'setr-tiny-mla');
-    const config = configName ? loadConfig(configName) : readCheckpoint(resume as string).config;
+    const config = configName ? loadConfig(configName) : (await readCheckpoint(runFolder(resume as string))).config;
     const out =
       resume ?? (p.values.out as string | undefined) ?? join('runs', `${configName}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     const backend = await useBackendFlag('train', p.values.backend);
-    const dataDir = (p.values.data as string | undefined) ?? BUNDLED_CAMVID;
+    const { dir: dataDir, format } = await dataFlag(p);
+    // CamVid is held in memory as it always was; a split of another layout streams from disk
     const [trainSet, val] = await Promise.all([
-      loadCamVid(dataDir, 'train', { size: config.imgSize }),
-      loadCamVid(dataDir, 'val', { size: config.imgSize }),
+      format === 'camvid' ? loadCamVid(dataDir, 'train', { size: config.imgSize }) : openDataset(dataDir, 'train', format),
+      loadSplit(dataDir, 'val', { size: config.imgSize, format }),
     ]);
+    const classWeights = config.train.classWeights ? await medianFrequencyWeights(trainSet) : undefined;
+    const where = format === 'camvid' ? `at ${config.imgSize.join('×')}` : 'streamed from disk';
     io.error(
-      `training ${configName ?? 'the resumed run'} on ${dataDir} (${trainSet.length} train, ${val.length} val at ${config.imgSize.join('×')}) with ${backend.name}; run folder ${out}`,
+      `training ${configName ?? 'the resumed run'} on ${dataDir} (${format}: ${trainSet.length} train ${where}, ${val.length} val at ${config.imgSize.join('×')}) with ${backend.name}; run folder ${out}`,
     );
 
     const bar = new SingleBar({
@@ -73,11 +87,11 @@ export const train: Command = {
     });
     let barStarted = false;
     const stop = new AbortController();
-    const onInterrupt = () => {
+    const onInterrupt = async () => {
       if (barStarted) bar.stop();
       barStarted = false;
       if (stop.signal.aborted) {
-        io.error(`quitting at once (the checkpoint files are written atomically); ${whereToResume(out)}`);
+        io.error(`quitting at once (the checkpoint files are written atomically); ${await whereToResume(out)}`);
         process.exit(130);
       }
       stop.abort();
@@ -95,7 +109,7 @@ export const train: Command = {
         epochs,
         minutes,
         resume: resume !== undefined,
-        classWeights: CAMVID_CLASS_WEIGHTS,
+        classWeights,
         onStep: (s) => {
           const payload = {
             ep: `${s.epoch + 1}/${s.epochs}`,
@@ -125,13 +139,13 @@ export const train: Command = {
     if (barStarted) bar.stop();
     result.model.dispose();
     if (result.interrupted)
-      throw new CommandExit(130, `stopped by Ctrl-C; the steps after the last complete epoch are not kept\n${whereToResume(out)}`);
+      throw new CommandExit(130, `stopped by Ctrl-C; the steps after the last complete epoch are not kept\n${await whereToResume(out)}`);
     const best = result.best;
     io.log(
       [
         `${result.stoppedEarly ? 'stopped after --minutes' : 'finished'}: ${epochLabel(result.history.at(-1)?.epoch ?? 0)} epochs in ${(result.seconds / 60).toFixed(1)} min`,
         `best val mIoU ${best ? best.valMeanIoU.toFixed(4) : 'n/a'}${best ? ` (epoch ${epochLabel(best.epoch)})` : ''}`,
-        `checkpoint:  ${join(out, 'best.safetensors')}`,
+        `checkpoint:  ${join(out, BEST_MODEL_FILE)}`,
         `metrics:     ${join(out, 'metrics.json')}`,
         ...(result.report ? [`curves:      ${result.report.curvesPng} (and .svg)`, `predictions: ${result.report.predictions}`] : []),
         ...(existsSync(join(out, CHECKPOINT_FILE)) ? [`resume with: setr train --resume ${out}`] : []),

@@ -1,8 +1,13 @@
 /**
  * Training augmentation, mmseg's pipeline for SETR minus its file loading and formatting:
  *
- *   Resize(ratio_range=(0.5, 2.0))   random scale: photo area-filtered when shrinking, bilinear when
- *                                    enlarging; labels nearest
+ *   Resize(img_scale, ratio_range=(0.5, 2.0))
+ *                                    random scale r: with `scale` (mmseg's img_scale, e.g. (2048, 512)
+ *                                    for ADE20K), the picture is resized keeping its ratio to the
+ *                                    largest size whose long side is at most ⌊r·max⌋ and short side at
+ *                                    most ⌊r·min⌋ (mmcv's imrescale); without, to r times its own size.
+ *                                    Photo area-filtered when shrinking, bilinear when enlarging;
+ *                                    labels nearest
  *   RandomCrop(crop_size)            a random crop_size window; where the scaled picture is smaller
  *                                    than crop_size along a side, all of it along that side
  *   RandomFlip(prob=0.5)             left–right, photo and labels together
@@ -12,11 +17,12 @@
  * 0 after normalisation, labels 255), mmseg's Normalize and Pad. Every draw comes from the `rng`
  * passed in, in a fixed order (scale, crop offsets, flip, photometric), so a seed fixes the result.
  *
- *   [H, W, 3] → scale r → [round(rH), round(rW), 3] → crop → [≤ cH, ≤ cW, 3]
+ *   [H, W, 3] → scale r → [round(fH), round(fW), 3] → crop → [≤ cH, ≤ cW, 3]
+ *   f = r, or with scale = (a, b): min(⌊r·max(a,b)⌋ / max(H,W), ⌊r·min(a,b)⌋ / min(H,W))
  */
 import { IGNORE_INDEX } from './dataset.js';
 import { type PhotometricOptions, photometricDistortion } from './photometric.js';
-import { crop, flipHorizontal, type Raster } from './raster.js';
+import { flipHorizontal, type Raster } from './raster.js';
 import { resizeImage, resizeLabels } from './resize.js';
 import type { Rng } from './rng.js';
 
@@ -26,6 +32,11 @@ export interface AugmentOptions {
   cropSize: readonly [number, number];
   /** Range of the random scale factor (mmseg's ratio_range); default [0.5, 2]. */
   scaleRange?: readonly [number, number];
+  /**
+   * mmseg's img_scale, the size the scale factor applies to, as [long, short] in either order: the
+   * picture is resized keeping its ratio to fit r times it. Absent or null: r times the picture's own size.
+   */
+  scale?: readonly [number, number] | null;
   /**
    * The largest share one class may take of a crop (ignored pixels not counted); up to 10 crops are
    * drawn until one passes, as mmseg's RandomCrop does. Default 1 (any crop); SETR's configs use 0.75.
@@ -37,12 +48,10 @@ export interface AugmentOptions {
   photometric?: boolean | PhotometricOptions;
 }
 
-/** Whether no single class takes `ratio` or more of the window's labelled pixels (and at least two classes are there). */
-function classesMixed(label: Raster, top: number, left: number, height: number, width: number, ratio: number): boolean {
+/** Whether no single class takes `ratio` or more of the label window's labelled pixels (and at least two classes are there). */
+function classesMixed(label: Raster, ratio: number): boolean {
   const counts = new Int32Array(256);
-  for (let y = top; y < top + height; y++) {
-    for (let x = left; x < left + width; x++) counts[label.data[y * label.width + x]]++;
-  }
+  for (const v of label.data) counts[v]++;
   counts[IGNORE_INDEX] = 0;
   let total = 0;
   let most = 0;
@@ -53,6 +62,13 @@ function classesMixed(label: Raster, top: number, left: number, height: number, 
     if (c > 0) present++;
   }
   return present > 1 && most / total < ratio;
+}
+
+/** mmcv's imrescale factor: the largest that keeps the picture within ⌊r·scale⌋, long side to long side. */
+function keepRatioFactor(img: Raster, scale: readonly [number, number], r: number): number {
+  const long = Math.floor(r * Math.max(...scale));
+  const short = Math.floor(r * Math.min(...scale));
+  return Math.min(long / Math.max(img.height, img.width), short / Math.min(img.height, img.width));
 }
 
 /**
@@ -71,21 +87,24 @@ export function augmentSample(
   /** The label map, cropped and flipped with the image (resized nearest-neighbour, so classes stay whole). */
   label: Raster;
 } {
-  const { cropSize, scaleRange = [0.5, 2], catMaxRatio = 1, flipProb = 0.5, photometric = false } = opts;
+  const { cropSize, scaleRange = [0.5, 2], scale = null, catMaxRatio = 1, flipProb = 0.5, photometric = false } = opts;
   const r = rng.uniform(scaleRange[0], scaleRange[1]);
-  const size = [Math.max(1, Math.round(sample.image.height * r)), Math.max(1, Math.round(sample.image.width * r))] as const;
-  const scaledImage = resizeImage(sample.image, size);
-  const scaledLabel = resizeLabels(sample.label, size);
+  const f = scale ? keepRatioFactor(sample.image, scale, r) : r;
+  const size = [Math.max(1, Math.round(sample.image.height * f)), Math.max(1, Math.round(sample.image.width * f))] as const;
 
+  // only the crop of the rescaled picture is computed (resize.ts: the same bytes as rescaling it whole)
   const height = Math.min(cropSize[0], size[0]);
   const width = Math.min(cropSize[1], size[1]);
-  const draw = () => [rng.int(size[0] - height + 1), rng.int(size[1] - width + 1)];
-  let [top, left] = draw();
+  const draw = () => ({ top: rng.int(size[0] - height + 1), left: rng.int(size[1] - width + 1), height, width });
+  let window = draw();
+  let label = resizeLabels(sample.label, size, window);
   if (catMaxRatio < 1) {
-    for (let tries = 0; tries < 10 && !classesMixed(scaledLabel, top, left, height, width, catMaxRatio); tries++) [top, left] = draw();
+    for (let tries = 0; tries < 10 && !classesMixed(label, catMaxRatio); tries++) {
+      window = draw();
+      label = resizeLabels(sample.label, size, window);
+    }
   }
-  let image = crop(scaledImage, top, left, height, width);
-  let label = crop(scaledLabel, top, left, height, width);
+  let image = resizeImage(sample.image, size, window);
 
   if (rng.bernoulli(flipProb)) {
     image = flipHorizontal(image);

@@ -7,8 +7,8 @@
  *
  *   images: [B, 3, H, W] float32 (normalised)      labels: [B, H, W] int32 (255 = ignore)
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Backend, fromTypedArray, type Tensor } from '@setr-ts/tensor';
+import { nextTurn } from './next-turn.js';
 import { labelsInto, normalizeInto } from './normalize.js';
 import type { Raster } from './raster.js';
 

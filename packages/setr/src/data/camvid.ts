@@ -1,6 +1,6 @@
 /**
- * The CamVid loader, for the folder layout of the SegNet tutorial's copy (and of the downscaled copies
- * this repository ships):
+ * The CamVid loader for a folder, for the layout of the SegNet tutorial's copy (and of the downscaled
+ * copies this repository ships):
  *
  *   <root>/<split>.txt          the split's files, one a line: a file name, or the SegNet form
  *                               "/path/train/x.png /path/trainannot/x.png" (see split-list.ts)
@@ -8,28 +8,35 @@
  *   <root>/<split>annot/<name>  8-bit grey label map: 0..10 a class, 11 void
  *
  * for any split name (`train`, `val`, `test`, …); without `<split>.txt`, the photo folder's files are
- * taken in name order. A label must have its photo's size (refused otherwise, both files named). Every
- * pair is resized on load to one size (area filter for photos, nearest for labels), void becomes 255
- * (ignore), and the whole split is held in memory as uint8.
+ * taken in name order. Pictures are decoded by sharp (any format it reads); camvid-dataset.ts puts the
+ * split together. A browser fetches the same layout from a web server (camvid-fetch.ts).
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CAMVID_CLASSES, CAMVID_PALETTE, CAMVID_VOID } from './camvid-classes.js';
-import { IGNORE_INDEX, SegmentationDataset } from './dataset.js';
+import { fileError } from '@setr-ts/nn';
+import { type CamVidOptions, camVidDataset } from './camvid-dataset.js';
+import type { SegmentationDataset } from './dataset.js';
 import { readImage, readLabelImage } from './image-io.js';
-import { resizeImage, resizeLabels } from './resize.js';
-import { readSplitList } from './split-list.js';
-
-/** Options of {@link loadCamVid}. */
-export interface CamVidOptions {
-  /** [height, width] every picture is resized to; the first photo's size when omitted. */
-  size?: readonly [number, number];
-  /** Files decoded at once (default 8). */
-  concurrency?: number;
-}
+import { parseSplitList } from './split-list.js';
 
 async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
+}
+
+/**
+ * The names a list file gives, or null when the file does not exist. Any other failure to read it (a
+ * folder, permission denied) is an error naming the file: a list that exists but cannot be read must
+ * not quietly give way to the folder's listing.
+ */
+async function readSplitList(path: string): Promise<string[] | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw fileError(e, 'readSplitList', 'read', path);
+  }
+  return parseSplitList(text);
 }
 
 /** The split's file names, from `<split>.txt` or, when there is no such file, the photo folder. */
@@ -47,16 +54,6 @@ async function listSplit(root: string, split: string): Promise<string[]> {
   return names;
 }
 
-/** CamVid's label values → training labels, in place: 11 (void) → 255; a value above 11 other than 255 is an error. */
-function mapVoid(labels: Uint8Array, path: string): void {
-  for (let i = 0; i < labels.length; i++) {
-    const v = labels[i];
-    if (v === CAMVID_VOID) labels[i] = IGNORE_INDEX;
-    else if (v > CAMVID_VOID && v !== IGNORE_INDEX)
-      throw new Error(`loadCamVid: ${path} has label value ${v}; CamVid labels are 0..10, 11 (void) or 255`);
-  }
-}
-
 /**
  * Loads one split of a CamVid folder into memory, every picture at `size`.
  * @example
@@ -67,33 +64,14 @@ function mapVoid(labels: Uint8Array, path: string): void {
 export async function loadCamVid(root: string, split: string, opts: CamVidOptions = {}): Promise<SegmentationDataset> {
   if (!(await isDirectory(root))) throw new Error(`loadCamVid: no such folder: ${root}`);
   const names = await listSplit(root, split);
-  const concurrency = opts.concurrency ?? 8;
-  let size = opts.size;
-  if (!size) {
-    const first = await readImage(join(root, split, names[0]));
-    size = [first.height, first.width];
-  }
-  const [height, width] = size;
-  const pixels = height * width;
-  const images = new Uint8Array(names.length * pixels * 3);
-  const labels = new Uint8Array(names.length * pixels);
-  const loadOne = async (i: number) => {
-    const photoPath = join(root, split, names[i]);
-    const labelPath = join(root, `${split}annot`, names[i]);
-    const photo = await readImage(photoPath); // photo first, so a missing pair reports the photo
-    const label = await readLabelImage(labelPath);
-    if (label.height !== photo.height || label.width !== photo.width)
-      throw new Error(
-        `loadCamVid: the label ${labelPath} is ${label.height}×${label.width} but its photo ${photoPath} is ${photo.height}×${photo.width}; a label map must have its photo's size`,
-      );
-    const lab = resizeLabels(label, size);
-    mapVoid(lab.data, labelPath);
-    images.set(resizeImage(photo, size).data, i * pixels * 3);
-    labels.set(lab.data, i * pixels);
-  };
-  for (let start = 0; start < names.length; start += concurrency) {
-    const chunk = names.slice(start, start + concurrency).map((_, k) => loadOne(start + k));
-    await Promise.all(chunk);
-  }
-  return new SegmentationDataset({ images, labels, names, height, width, classNames: CAMVID_CLASSES, palette: CAMVID_PALETTE });
+  return camVidDataset(
+    names,
+    {
+      photoPath: (name) => join(root, split, name),
+      labelPath: (name) => join(root, `${split}annot`, name),
+      photo: (path) => readImage(path),
+      label: (path) => readLabelImage(path),
+    },
+    opts,
+  );
 }

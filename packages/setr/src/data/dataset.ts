@@ -97,6 +97,23 @@ export class SegmentationDataset {
     return this.classNames.length;
   }
 
+  /**
+   * Samples `start` to `end` (exclusive) as a dataset of their own, views into these arrays: a smoke
+   * run's few pictures.
+   * @example const few = train.slice(0, 40);   // the split's first 40 pictures
+   */
+  slice(start: number, end: number): SegmentationDataset {
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > this.length || start >= end)
+      throw new Error(`SegmentationDataset.slice: [${start}, ${end}) is not a non-empty range of [0, ${this.length})`);
+    const pixels = this.height * this.width;
+    return new SegmentationDataset({
+      ...this,
+      images: this.images.subarray(start * pixels * 3, end * pixels * 3),
+      labels: this.labels.subarray(start * pixels, end * pixels),
+      names: this.names.slice(start, end),
+    });
+  }
+
   /** Sample `index`, as views into the packed arrays. */
   get(index: number): Sample {
     if (!Number.isInteger(index) || index < 0 || index >= this.length)

@@ -13,6 +13,10 @@
  * routine applies per-axis "taps" (input index, weight) along x, then along y, and only the taps
  * differ between filters. Results round half up to uint8. {@link resizeImage} and {@link resizeLabels}
  * pick the filter for photos and label maps.
+ *
+ * Since every output pixel has its own taps, a window of the result can be computed alone: the same
+ * sums in the same order, so the same bytes as resizing the whole and cropping (what augmentation
+ * does: a crop of a picture rescaled up to 2×), for the window's cost.
  */
 import { type Raster, raster } from './raster.js';
 
@@ -59,36 +63,57 @@ function buildTaps(inSize: number, outSize: number, filter: ResizeFilter): Taps 
   return { start, index: Int32Array.from(index), weight: Float64Array.from(weight) };
 }
 
+/** A window of a raster: `height` rows from `top`, `width` columns from `left`. */
+export interface ResizeWindow {
+  readonly top: number;
+  readonly left: number;
+  readonly height: number;
+  readonly width: number;
+}
+
 /**
- * `src` resized to `[height, width]` (a new raster; the same channels).
+ * `src` resized to `[height, width]` (a new raster; the same channels), or only the `window` of that
+ * result: the bytes `crop(resize(src, size, filter), …window)` gives.
  * @example const small = resize(photo, [96, 128], 'area');
  * @example const labels = resize(labelMap, [96, 128], 'nearest');
+ * @example const part = resize(photo, [384, 512], 'bilinear', { top: 100, left: 40, height: 96, width: 128 });
  */
-export function resize(src: Raster, [height, width]: readonly [number, number], filter: ResizeFilter): Raster {
-  const out = raster(height, width, src.channels);
+export function resize(
+  src: Raster,
+  [height, width]: readonly [number, number],
+  filter: ResizeFilter,
+  window: ResizeWindow = { top: 0, left: 0, height, width },
+): Raster {
+  const { top, left } = window;
+  if (top < 0 || left < 0 || top + window.height > height || left + window.width > width)
+    throw new Error(`resize: window ${window.height}×${window.width} at (${top}, ${left}) leaves the ${height}×${width} result`);
+  const out = raster(window.height, window.width, src.channels);
   const c = src.channels;
   const tx = buildTaps(src.width, width, filter);
   const ty = buildTaps(src.height, height, filter);
-  // along x: [src.height, src.width, c] → [src.height, width, c]
-  const rows = new Float64Array(src.height * width * c);
-  for (let y = 0; y < src.height; y++) {
+  // the input rows the window's rows read: taps move down monotonically
+  const first = ty.index[ty.start[top]];
+  const last = ty.index[ty.start[top + window.height] - 1];
+  // along x, the window's columns of those rows: [last − first + 1, src.width, c] → [·, window.width, c]
+  const line = window.width * c;
+  const rows = new Float64Array((last - first + 1) * line);
+  for (let y = first; y <= last; y++) {
     const inRow = y * src.width * c;
-    const outRow = y * width * c;
-    for (let x = 0; x < width; x++) {
-      for (let k = tx.start[x]; k < tx.start[x + 1]; k++) {
+    const outRow = (y - first) * line;
+    for (let x = 0; x < window.width; x++) {
+      for (let k = tx.start[left + x]; k < tx.start[left + x + 1]; k++) {
         const from = inRow + tx.index[k] * c;
         const w = tx.weight[k];
         for (let ch = 0; ch < c; ch++) rows[outRow + x * c + ch] += w * src.data[from + ch];
       }
     }
   }
-  // along y: [src.height, width, c] → [height, width, c]
-  const line = width * c;
+  // along y: [·, window.width, c] → [window.height, window.width, c]
   const acc = new Float64Array(line);
-  for (let y = 0; y < height; y++) {
+  for (let y = 0; y < window.height; y++) {
     acc.fill(0);
-    for (let k = ty.start[y]; k < ty.start[y + 1]; k++) {
-      const from = ty.index[k] * line;
+    for (let k = ty.start[top + y]; k < ty.start[top + y + 1]; k++) {
+      const from = (ty.index[k] - first) * line;
       const w = ty.weight[k];
       for (let i = 0; i < line; i++) acc[i] += w * rows[from + i];
     }
@@ -100,15 +125,16 @@ export function resize(src: Raster, [height, width]: readonly [number, number], 
 
 /**
  * A photo resized the way this package always resizes photos: the area filter when shrinking (both
- * sides no larger), bilinear otherwise. Returns `src` itself when the size already matches.
+ * sides no larger), bilinear otherwise; only `window` of the result when given. Returns `src` itself
+ * when the size already matches and no window is asked for.
  */
-export function resizeImage(src: Raster, size: readonly [number, number]): Raster {
-  if (src.height === size[0] && src.width === size[1]) return src;
-  return resize(src, size, size[0] <= src.height && size[1] <= src.width ? 'area' : 'bilinear');
+export function resizeImage(src: Raster, size: readonly [number, number], window?: ResizeWindow): Raster {
+  if (src.height === size[0] && src.width === size[1] && !window) return src;
+  return resize(src, size, size[0] <= src.height && size[1] <= src.width ? 'area' : 'bilinear', window);
 }
 
-/** A label map resized with `'nearest'`, so every value is one of the input's. Returns `src` itself when the size already matches. */
-export function resizeLabels(src: Raster, size: readonly [number, number]): Raster {
-  if (src.height === size[0] && src.width === size[1]) return src;
-  return resize(src, size, 'nearest');
+/** A label map resized with `'nearest'`, so every value is one of the input's; only `window` of the result when given. Returns `src` itself when the size already matches and no window is asked for. */
+export function resizeLabels(src: Raster, size: readonly [number, number], window?: ResizeWindow): Raster {
+  if (src.height === size[0] && src.width === size[1] && !window) return src;
+  return resize(src, size, 'nearest', window);
 }

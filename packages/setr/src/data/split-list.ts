@@ -3,10 +3,11 @@
  * file name (spaces and all) or in the SegNet tutorial's form, the photo's and the label's paths on one
  * line, "/path/train/x.png /path/trainannot/x.png". A line is read as such a pair when it splits at a
  * run of spaces into two paths ending in the same file name; otherwise the whole line is one name.
+ * Reading the file is the loader's (a folder's in camvid.ts, a web server's in camvid-fetch.ts).
  */
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { fileError } from '@setr-ts/nn';
+
+/** The last part of a `/`-separated path. */
+const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /**
  * The file name a list line gives.
@@ -20,25 +21,16 @@ export function splitLine(line: string): string {
   for (const gap of text.matchAll(/\s+/g)) {
     const photo = text.slice(0, gap.index);
     const label = text.slice(gap.index + gap[0].length);
-    if (basename(photo) === basename(label)) return basename(photo);
+    if (fileName(photo) === fileName(label)) return fileName(photo);
   }
-  return basename(text);
+  return fileName(text);
 }
 
 /**
- * The names a list file gives, in order (blank lines skipped), or null when the file does not exist.
- * Any other failure to read it (a folder, permission denied) is an error naming the file: a list that
- * exists but cannot be read must not quietly give way to the folder's listing.
- * @example await readSplitList('data/camvid/96x128/val.txt')   // ['0016E5_07959.png', ...]
+ * The names a list file's text gives, in order (blank lines skipped).
+ * @example parseSplitList('a.png\r\n\nb.png\n')   // ['a.png', 'b.png']
  */
-export async function readSplitList(path: string): Promise<string[] | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw fileError(e, 'readSplitList', 'read', path);
-  }
+export function parseSplitList(text: string): string[] {
   return text
     .split(/\r?\n/)
     .filter((line) => line.trim() !== '')

@@ -1,22 +1,56 @@
 /**
- * The training loader: an endless stream of augmented batches over a {@link SegmentationDataset}, one
- * seeded shuffle per epoch, with the next batch prepared while the caller computes on the current one,
- * and a state that resumes it exactly.
+ * The training loader: an endless stream of augmented batches over a {@link SegmentationDataset} in
+ * memory or a {@link BatchSource} (a split on disk: file-dataset.ts), one seeded shuffle per epoch,
+ * with the next batches prepared while the caller computes on the current one, and a state that
+ * resumes it exactly.
+ *
+ * Where the work is done: a dataset in memory is augmented on this thread, on the turns of the event
+ * loop the caller leaves free (one batch ahead by default); a batch source makes its batches
+ * elsewhere (a split on disk: decoded and augmented on worker threads), `prefetch` batches ahead
+ * (default 4), so that memory holds a few batches whatever the split's size, and only the finished
+ * pixels come to this thread. (This file imports nothing of Node's: the browser entry trains with it.)
  *
  * How the randomness is laid out, so that a resumed run repeats the original bit for bit:
  * - one {@link Rng}, seeded once, shuffles each epoch's order when the epoch is entered;
  * - each batch gets its own generator split off that one when the batch is scheduled, and its
  *   samples draw their augmentation from it in slot order.
  * The state is (epoch, position in the epoch's order, the order, the generator) as it stood before the
- * next batch to be handed over was scheduled, so batches prepared ahead never leak into it.
+ * next batch to be handed over was scheduled, so batches prepared ahead never leak into it; and since
+ * a batch's generator is split off when it is scheduled, how far ahead the loader works, and where,
+ * changes no batch: a split on disk gives the batches its pictures give in memory at their own size.
  *
- *   dataset [N, H, W, 3] → batch of B: images [B, 3, cH, cW] float32, labels [B, cH, cW] int32
+ *   dataset [N, H, W, 3] or N files → batch of B: images [B, 3, cH, cW] float32, labels [B, cH, cW] int32
  */
 import type { Backend } from '@setr-ts/tensor';
 import { type AugmentOptions, augmentSample } from './augment.js';
 import { assembleBatch, type Batch, type HostBatch, prefetch, toBatch } from './batch.js';
-import type { SegmentationDataset } from './dataset.js';
+import { SegmentationDataset } from './dataset.js';
 import { Rng, type RngState } from './rng.js';
+
+/** A batch as a {@link BatchSource} is asked for it: which samples, how augmented, and with which generator. */
+export interface BatchRequest {
+  /** The dataset indices of the batch's samples, in slot order. */
+  readonly indices: readonly number[];
+  /** The augmentation; its `cropSize` is the batch's [H, W]. */
+  readonly augment: AugmentOptions;
+  /** The batch's generator, as scheduled: its samples draw from it in slot order. */
+  readonly rng: RngState;
+}
+
+/** Samples whose batches are made elsewhere (a split on disk: {@link FileDataset}, on worker threads); their pictures may differ in size. */
+export interface BatchSource {
+  /** Number of samples. */
+  readonly length: number;
+  /** The class names, in label order. */
+  readonly classNames: readonly string[];
+  /** An RGB colour per class. */
+  readonly palette: readonly (readonly [number, number, number])[];
+  /** The batch `request` describes, normalised and padded to `augment.cropSize`, as the in-memory loader would make it. */
+  makeBatch(request: BatchRequest): Promise<HostBatch>;
+}
+
+/** What a {@link TrainLoader} draws from: a dataset in memory, or a batch source (a split on disk, its pictures of any size). */
+export type TrainingData = SegmentationDataset | BatchSource;
 
 /** Options of {@link TrainLoader}. */
 export interface TrainLoaderOptions {
@@ -28,10 +62,15 @@ export interface TrainLoaderOptions {
   shuffle?: boolean;
   /** Drop an epoch's last, incomplete batch (default true, as for training). */
   dropLast?: boolean;
-  /** Augmentation options (`cropSize` defaults to the dataset's size); `false` for none. Default: mmseg's pipeline without photometric distortion. */
+  /**
+   * Augmentation options (`cropSize` defaults to the size of a dataset in memory; a split on disk
+   * needs it); `false` for none (in memory only). Default: mmseg's pipeline without photometric distortion.
+   */
   augment?: Partial<AugmentOptions> | false;
   /** Where the batch tensors are created; the current backend unless given. */
   backend?: Backend | string;
+  /** Batches being prepared while the caller works: default 1 for a dataset in memory, 4 for a batch source. */
+  prefetch?: number;
 }
 
 /** Where a {@link TrainLoader} stands, JSON-safe, for checkpoints. */
@@ -55,6 +94,7 @@ interface Scheduled {
 /**
  * @example
  * const loader = new TrainLoader(train, { batchSize: 8, seed: 0, augment: { photometric: true } });
+ * const streamed = new TrainLoader(await openDataset('data/ade', 'train'), { batchSize: 8, augment: { cropSize: [512, 512] } });
  * for (let iter = 0; iter < 1000; iter++) {
  *   const { images, labels } = await loader.next(); // [8, 3, 96, 128] float32, [8, 96, 128] int32
  *   // ... a training step; then images.dispose(), labels.dispose()
@@ -64,7 +104,7 @@ interface Scheduled {
  */
 export class TrainLoader {
   /** The samples batches are drawn from. */
-  readonly dataset: SegmentationDataset;
+  readonly dataset: TrainingData;
   /** Samples per batch. */
   readonly batchSize: number;
   private readonly shuffle: boolean;
@@ -72,27 +112,36 @@ export class TrainLoader {
   private readonly augment: AugmentOptions | null;
   private readonly size: readonly [number, number];
   private readonly backend: Backend | string | undefined;
+  private readonly prefetch: number;
   private epochIndex = 0;
   private position = 0;
   private order: number[];
   private rng: Rng;
-  private ahead: Scheduled | null = null;
+  /** The batches scheduled and not yet handed over, oldest first. */
+  private ahead: Scheduled[] = [];
   private busy = false;
 
-  constructor(dataset: SegmentationDataset, opts: TrainLoaderOptions) {
+  constructor(dataset: TrainingData, opts: TrainLoaderOptions) {
     const { batchSize, seed = 0, shuffle = true, dropLast = true, augment = {}, backend } = opts;
+    const inMemory = dataset instanceof SegmentationDataset;
+    const { prefetch = inMemory ? 1 : 4 } = opts;
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new Error(`TrainLoader: batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(prefetch) || prefetch < 1) throw new Error(`TrainLoader: prefetch must be a positive integer, got ${prefetch}`);
     if (dataset.length === 0) throw new Error('TrainLoader: the dataset is empty');
     if (dropLast && batchSize > dataset.length)
       throw new Error(`TrainLoader: batchSize ${batchSize} exceeds the dataset's ${dataset.length} samples, so dropLast leaves no batch`);
+    const size = (augment !== false && augment.cropSize) || (inMemory ? ([dataset.height, dataset.width] as const) : null);
+    if (!size || (!inMemory && augment === false))
+      throw new Error('TrainLoader: a split on disk (its pictures of any size) needs augment.cropSize, the size of its batches');
     this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
-    this.augment = augment === false ? null : { cropSize: [dataset.height, dataset.width], ...augment };
-    this.size = this.augment?.cropSize ?? [dataset.height, dataset.width];
+    this.augment = augment === false ? null : { ...augment, cropSize: size };
+    this.size = size;
     this.backend = backend;
+    this.prefetch = prefetch;
     this.rng = new Rng(seed);
     this.order = this.newOrder();
   }
@@ -105,7 +154,7 @@ export class TrainLoader {
 
   /** The epoch that the next batch belongs to (0 first). */
   get epoch(): number {
-    return this.ahead?.epoch ?? this.epochIndex;
+    return this.ahead[0]?.epoch ?? this.epochIndex;
   }
 
   /** The next batch; epochs follow one another without end. One call at a time. */
@@ -113,9 +162,10 @@ export class TrainLoader {
     if (this.busy) throw new Error('TrainLoader.next: the previous call has not finished (await it first)');
     this.busy = true;
     try {
-      this.ahead ??= this.schedule();
-      const host = await this.ahead.work;
-      this.ahead = this.schedule(); // the next batch is prepared while the caller works on this one
+      this.scheduleAhead();
+      const host = await this.ahead[0].work;
+      this.ahead.shift();
+      this.scheduleAhead(); // the next batches are prepared while the caller works on this one
       return toBatch(host, this.backend);
     } finally {
       this.busy = false;
@@ -130,10 +180,10 @@ export class TrainLoader {
 
   /** Where the loader stands: restoring it with {@link TrainLoader.loadState} repeats every later batch exactly. */
   state(): LoaderState {
-    return this.ahead?.state ?? this.snapshot();
+    return this.ahead[0]?.state ?? this.snapshot();
   }
 
-  /** Continues from a saved {@link LoaderState} (a batch prepared ahead is dropped). Returns this. */
+  /** Continues from a saved {@link LoaderState} (the batches prepared ahead are dropped). Returns this. */
   loadState(saved: LoaderState): this {
     const n = this.dataset.length;
     const { epoch, position, order } = saved;
@@ -151,7 +201,7 @@ export class TrainLoader {
     this.epochIndex = epoch;
     this.position = position;
     this.order = [...order];
-    this.ahead = null;
+    this.ahead = [];
     return this;
   }
 
@@ -164,7 +214,11 @@ export class TrainLoader {
     return this.shuffle ? this.rng.shuffle(order) : order;
   }
 
-  /** Takes the next batch's samples and generator now; their work runs on later turns of the event loop. */
+  private scheduleAhead(): void {
+    while (this.ahead.length < this.prefetch) this.ahead.push(this.schedule());
+  }
+
+  /** Takes the next batch's samples and generator now; their work runs on later turns of the event loop, or on a worker. */
   private schedule(): Scheduled {
     const state = this.snapshot();
     const epoch = this.epochIndex;
@@ -177,11 +231,14 @@ export class TrainLoader {
       this.position = 0;
       this.order = this.newOrder();
     }
-    const augment = this.augment;
-    const work = assembleBatch(indices, this.size, (i) => {
-      const sample = this.dataset.get(i);
-      return augment ? augmentSample(sample, rng, augment) : sample;
-    });
+    const { augment, dataset } = this;
+    const work =
+      dataset instanceof SegmentationDataset
+        ? assembleBatch(indices, this.size, (i) => {
+            const sample = dataset.get(i);
+            return augment ? augmentSample(sample, rng, augment) : sample;
+          })
+        : dataset.makeBatch({ indices, augment: augment as AugmentOptions, rng: rng.state() });
     return { state, epoch, work: prefetch(work) };
   }
 }

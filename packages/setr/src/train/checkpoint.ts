@@ -1,23 +1,23 @@
 /**
  * A training run's checkpoint: everything needed to continue it exactly where it stopped. After every
- * epoch the run folder gets
+ * epoch the run's files (run-files.ts) get
  *
  *   epoch-NNN.model.safetensors   the model's state dict (weights and BatchNorm statistics)
  *   epoch-NNN.optim.safetensors   the optimizer's state (moments, step counts, hyper-parameters)
  *   checkpoint.json               config, epoch, step, scheduler, the loader's and the generator's
  *                                 state, the history so far, and the names of the two files above
  *
- * each written atomically (a temporary file, fsync, rename). checkpoint.json is written last and names
- * its epoch's files, so a run killed at any moment leaves a consistent checkpoint: the previous one
- * until the new one is complete. Older epochs' files are then deleted.
+ * each written whole (a folder's atomic writes, or an IndexedDB transaction).
+ * checkpoint.json is written last and names its epoch's files, so a run killed at any moment leaves a
+ * consistent checkpoint: the previous one until the new one is complete. Older epochs' files are then
+ * deleted.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { type BaseHyper, type LrSchedulerState, type Optimizer, writeFileAtomic } from '@setr-ts/nn';
+import type { BaseHyper, LrSchedulerState, Optimizer } from '@setr-ts/nn';
 import type { SetrConfig } from '../config.js';
 import type { LoaderState } from '../data/train-loader.js';
 import type { Setr } from '../model/segmentor.js';
 import type { EpochRecord } from './history.js';
+import type { RunFiles } from './run-files.js';
 
 /** The JSON part of a training checkpoint (`checkpoint.json`): everything a resumed run needs besides the weight files. */
 export interface CheckpointState {
@@ -52,41 +52,51 @@ export interface CheckpointState {
 
 export const CHECKPOINT_FILE = 'checkpoint.json';
 
-/** Writes an epoch's checkpoint into `dir` and deletes the previous epoch's files. */
+/** Writes an epoch's checkpoint into the run's files and deletes the previous epoch's. */
 export async function saveCheckpoint(
-  dir: string,
+  run: RunFiles,
   model: Setr,
   optimizer: Optimizer<BaseHyper>,
   state: Omit<CheckpointState, 'files'>,
 ): Promise<void> {
   const tag = `epoch-${String(state.epoch).padStart(3, '0')}`;
   const files = { model: `${tag}.model.safetensors`, optimizer: `${tag}.optim.safetensors` };
-  await model.save(join(dir, files.model), { config: JSON.stringify(state.config), epoch: String(state.epoch) });
-  await optimizer.save(join(dir, files.optimizer));
-  writeFileAtomic(join(dir, CHECKPOINT_FILE), new TextEncoder().encode(`${JSON.stringify({ ...state, files }, null, 1)}\n`));
-  for (const f of readdirSync(dir)) {
-    if (/^epoch-\d+\.(model|optim)\.safetensors$/.test(f) && f !== files.model && f !== files.optimizer) rmSync(join(dir, f));
+  await run.write(files.model, await model.toBytes({ config: JSON.stringify(state.config), epoch: String(state.epoch) }));
+  await run.write(files.optimizer, await optimizer.toBytes());
+  await run.write(CHECKPOINT_FILE, new TextEncoder().encode(`${JSON.stringify({ ...state, files }, null, 1)}\n`));
+  for (const f of await run.list()) {
+    if (/^epoch-\d+\.(model|optim)\.safetensors$/.test(f) && f !== files.model && f !== files.optimizer) await run.remove(f);
   }
 }
 
-/** The checkpoint state in `dir` (an error naming the folder if there is none or it is unreadable). */
-export function readCheckpoint(dir: string): CheckpointState {
-  const path = join(dir, CHECKPOINT_FILE);
-  if (!existsSync(path)) throw new Error(`${dir}: no ${CHECKPOINT_FILE} here, nothing to resume`);
+/**
+ * The checkpoint state of a run (an error naming its place if there is none or it is unreadable).
+ * @example const saved = await readCheckpoint(runFolder('runs/pup'));   // saved.epoch, saved.config
+ */
+export async function readCheckpoint(run: RunFiles): Promise<CheckpointState> {
+  const bytes = await run.read(CHECKPOINT_FILE);
+  if (!bytes) throw new Error(`${run.where}: no ${CHECKPOINT_FILE} here, nothing to resume`);
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as CheckpointState;
+    return JSON.parse(new TextDecoder().decode(bytes)) as CheckpointState;
   } catch (e) {
-    throw new Error(`${path}: not a readable checkpoint (${(e as Error).message})`);
+    throw new Error(`${run.path(CHECKPOINT_FILE)}: not a readable checkpoint (${(e as Error).message})`);
   }
+}
+
+/** A file the checkpoint names; an error names it when it is gone. */
+async function named(run: RunFiles, name: string): Promise<Uint8Array> {
+  const bytes = await run.read(name);
+  if (!bytes) throw new Error(`${run.path(name)}: ${CHECKPOINT_FILE} names this file, but it is missing`);
+  return bytes;
 }
 
 /** Loads the model and optimizer files a checkpoint names. */
 export async function loadCheckpointWeights(
-  dir: string,
+  run: RunFiles,
   state: CheckpointState,
   model: Setr,
   optimizer: Optimizer<BaseHyper>,
 ): Promise<void> {
-  await model.load(join(dir, state.files.model));
-  await optimizer.load(join(dir, state.files.optimizer));
+  model.loadBytes(await named(run, state.files.model), run.path(state.files.model));
+  optimizer.loadBytes(await named(run, state.files.optimizer), run.path(state.files.optimizer));
 }

@@ -10,7 +10,7 @@ import { tidy } from '@setr-ts/autograd';
 import { setrLoss } from '../loss.js';
 import type { TrainingRun } from './run.js';
 
-/** What {@link TrainRunOptions.onStep} receives after each optimizer step, for progress output. */
+/** What {@link TrainLoopOptions.onStep} receives after each optimizer step, for progress output. */
 export interface StepProgress {
   /** 0-based epoch and its step, the steps per epoch, the epochs of the schedule, the steps taken. */
   readonly epoch: number;
@@ -34,8 +34,8 @@ export interface StepProgress {
 export interface EpochOptions {
   /** `performance.now()` after which the epoch ends with the current step (default: never). */
   readonly deadline?: number;
-  /** Called after every step. */
-  readonly onStep?: (p: StepProgress) => void;
+  /** Called after every step; the epoch waits for a promise it returns. */
+  readonly onStep?: (p: StepProgress) => void | Promise<void>;
   /** Ends the epoch after the step in progress when aborted. */
   readonly signal?: AbortSignal;
 }
@@ -82,12 +82,14 @@ export async function trainEpoch(run: TrainingRun, opts: EpochOptions = {}): Pro
     const w0 = performance.now();
     const { images, labels } = await loader.next();
     waited += performance.now() - w0;
-    const [loss, main] = tidy(() => {
+    const kept = tidy(() => {
       const out = model.forward(images);
       const l = setrLoss(out, labels, { auxWeights: config.auxHeads.map((a) => a.lossWeight), classWeights: weights });
       l.loss.backward();
-      return [l.loss.item(), l.main.item()];
+      return [l.loss.data, l.main.data]; // read back below, asynchronously: a WebGPU backend has no synchronous read
     });
+    const [loss, main] = [(await kept[0].data())[0], (await kept[1].data())[0]];
+    for (const t of kept) t.dispose();
     optimizer.step();
     optimizer.zeroGrad();
     scheduler.step();
@@ -100,7 +102,7 @@ export async function trainEpoch(run: TrainingRun, opts: EpochOptions = {}): Pro
     lossSum += loss;
     mainSum += main;
     const elapsed = (performance.now() - epochStart) / 1000;
-    opts.onStep?.({
+    await opts.onStep?.({
       epoch: run.epoch,
       batch: b + 1,
       batches,

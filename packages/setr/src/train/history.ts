@@ -1,6 +1,5 @@
 /** What a training run records per epoch, and where it is written (`metrics.json`). */
-import { join } from 'node:path';
-import { writeFileAtomic } from '@setr-ts/nn';
+import type { RunFiles } from './run-files.js';
 
 /** One epoch of a training run, as `metrics.json` and the checkpoint store it. */
 export interface EpochRecord {
@@ -61,7 +60,7 @@ export function bestOf(history: readonly EpochRecord[]): RunMetrics['best'] {
   );
 }
 
-/** Writes `metrics.json` into the run folder, atomically. */
-export function writeMetrics(dir: string, metrics: RunMetrics): void {
-  writeFileAtomic(join(dir, 'metrics.json'), new TextEncoder().encode(`${JSON.stringify(metrics, null, 1)}\n`));
+/** Writes `metrics.json` into the run's files, whole. */
+export async function writeMetrics(run: RunFiles, metrics: RunMetrics): Promise<void> {
+  await run.write('metrics.json', new TextEncoder().encode(`${JSON.stringify(metrics, null, 1)}\n`));
 }

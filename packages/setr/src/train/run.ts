@@ -10,7 +10,7 @@ import type { BaseHyper, LrScheduler, Optimizer } from '@setr-ts/nn';
 import { manualSeed, type Tensor, tensor } from '@setr-ts/tensor';
 import type { SetrConfig } from '../config.js';
 import type { SegmentationDataset } from '../data/dataset.js';
-import { TrainLoader } from '../data/train-loader.js';
+import { type TrainingData, TrainLoader } from '../data/train-loader.js';
 import { Setr } from '../model/segmentor.js';
 import type { EpochRecord, RunMetrics } from './history.js';
 import { buildOptimization } from './optimizer.js';
@@ -19,8 +19,8 @@ import { buildOptimization } from './optimizer.js';
 export interface RunSetup {
   /** The model and recipe. */
   readonly config: SetrConfig;
-  /** The training split; its class count must equal the config's `numClasses`. */
-  readonly train: SegmentationDataset;
+  /** The training split, in memory or on disk (streamed); its class count must equal the config's `numClasses`. */
+  readonly train: TrainingData;
   /** The validation split; its class count must equal the config's `numClasses` too. */
   readonly val: SegmentationDataset;
   /** Seeds the initialisation, the shuffles and the augmentation. */
@@ -87,7 +87,14 @@ export function startRun(setup: RunSetup): TrainingRun {
   const loader = new TrainLoader(train, {
     batchSize: t.batchSize,
     seed,
-    augment: { cropSize: t.crop ?? config.imgSize, scaleRange: t.scaleRange, flipProb: t.flip ? 0.5 : 0, photometric: t.photometric },
+    augment: {
+      cropSize: t.crop ?? config.imgSize,
+      scaleRange: t.scaleRange,
+      scale: t.scale,
+      catMaxRatio: t.catMaxRatio,
+      flipProb: t.flip ? 0.5 : 0,
+      photometric: t.photometric,
+    },
   });
   const { optimizer, scheduler } = buildOptimization(model, t, epochs * loader.batchesPerEpoch);
   const weights = t.classWeights && classWeights ? tensor(Float32Array.from(classWeights), [classWeights.length], 'float32') : null; // [K]

@@ -1,26 +1,26 @@
 /**
- * Saving after each epoch, into the run folder: `best.safetensors` when the validation mIoU is the
- * best so far (the model with its config, class names and colours), `metrics.json` (the history so
- * far), and — at a complete epoch's end only — the checkpoint, so that a run cut short mid-epoch
- * resumes from the last complete one.
+ * Saving after each epoch, into the run's files (run-files.ts): `best.safetensors` when the
+ * validation mIoU is the best so far (the model with its config, class names and colours),
+ * `metrics.json` (the history so far), and — at a complete epoch's end only — the checkpoint, so that
+ * a run cut short mid-epoch resumes from the last complete one.
  *
  *   record → best.safetensors (if better) → metrics.json → checkpoint (if complete)
  */
-import { join } from 'node:path';
 import { getRngState } from '@setr-ts/tensor';
 import type { SegmentationDataset } from '../data/dataset.js';
 import { modelMetadata } from '../model-file.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { type EpochRecord, writeMetrics } from './history.js';
 import type { TrainingRun } from './run.js';
+import type { RunFiles } from './run-files.js';
 
-/** The best model's file in the run folder `out`. */
-export const bestModelPath = (out: string) => join(out, 'best.safetensors');
+/** The best model's file among a run's files: what `setr eval` and `setr predict` read. */
+export const BEST_MODEL_FILE = 'best.safetensors';
 
 /** What {@link saveEpoch} saves, and where. */
 export interface EpochSave {
-  /** The run folder. */
-  readonly out: string;
+  /** The run's files. */
+  readonly files: RunFiles;
   /** The validation split: its class names and colours go into metrics.json and the best model. */
   readonly val: SegmentationDataset;
   /** The epoch's record, already in the run's history. */
@@ -33,19 +33,20 @@ export interface EpochSave {
 
 /**
  * Writes an epoch's files, and makes its record the run's best when its mIoU is higher.
- * @example await saveEpoch(run, { out, val, record, complete: steps.complete, seconds });
+ * @example await saveEpoch(run, { files, val, record, complete: steps.complete, seconds });
  */
-export async function saveEpoch(run: TrainingRun, { out, val, record, complete, seconds }: EpochSave): Promise<void> {
+export async function saveEpoch(run: TrainingRun, { files, val, record, complete, seconds }: EpochSave): Promise<void> {
   const { config, seed, history } = run;
   if (!run.best || record.valMeanIoU > run.best.valMeanIoU) {
     run.best = { epoch: record.epoch, valMeanIoU: record.valMeanIoU };
-    await run.model.save(bestModelPath(out), {
+    const metadata = {
       ...modelMetadata(config, val.classNames, val.palette),
       epoch: String(record.epoch),
       valMeanIoU: String(record.valMeanIoU),
-    });
+    };
+    await files.write(BEST_MODEL_FILE, await run.model.toBytes(metadata));
   }
-  writeMetrics(out, { config, seed, classNames: val.classNames, epochs: history, best: run.best, seconds });
+  await writeMetrics(files, { config, seed, classNames: val.classNames, epochs: history, best: run.best, seconds });
   if (complete) {
     const state = {
       config,
@@ -59,6 +60,6 @@ export async function saveEpoch(run: TrainingRun, { out, val, record, complete, 
       history,
       seconds,
     };
-    await saveCheckpoint(out, run.model, run.optimizer, state);
+    await saveCheckpoint(files, run.model, run.optimizer, state);
   }
 }
