@@ -41,14 +41,24 @@ export async function writeRunReport(
   writeFileAtomic(files.curvesSvg, new TextEncoder().encode(svg));
   writeFileAtomic(files.curvesPng, png);
 
+  await writePredictionGrid(files.predictions, weightsPath, val, opts.count);
+  return files;
+}
+
+/**
+ * Writes to `path` a grid of `count` validation images of `val` (spread over the split), their truth
+ * and the predictions of the model file `weightsPath`, with column headers and the dataset's class
+ * legend: a run's `predictions.png`.
+ */
+export async function writePredictionGrid(path: string, weightsPath: string, val: SegmentationDataset, count = 6): Promise<void> {
   const { model: best } = await loadTrainedModel(weightsPath);
   try {
     // spread over the split: neighbouring frames of a video look alike
-    const n = Math.min(opts.count ?? 6, val.length);
+    const n = Math.min(count, val.length);
     const samples = Array.from({ length: n }, (_, i) => val.get(Math.floor((i * val.length) / n)));
     const [h, w] = [val.height, val.width];
     const images = imagesToTensor(samples.map((s) => s.image)); // [n, 3, H, W], normalised
-    const classes = await segment(best, images);
+    const classes = await segment(best, images); // [n, H, W]
     const values = await classes.data();
     images.dispose();
     classes.dispose();
@@ -57,9 +67,8 @@ export async function writeRunReport(
       truth: s.label,
       prediction: raster(h, w, 1, Uint8Array.from(values.subarray(i * h * w, (i + 1) * h * w))),
     }));
-    await writePng(files.predictions, predictionGrid(rows, val.palette));
+    await writePng(path, predictionGrid(rows, val.palette, 2, val.classNames));
   } finally {
     best.dispose();
   }
-  return files;
 }
