@@ -35,6 +35,7 @@ const STAND_INS: Record<string, string> = {
   'node:util': 'util.ts',
   'node:crypto': 'crypto.ts',
   'node:timers/promises': 'timers-promises.ts',
+  'node:worker_threads': 'worker-threads.ts',
   sharp: 'sharp.ts',
   vega: 'unavailable.ts',
   'vega-lite': 'unavailable.ts',

@@ -24,9 +24,13 @@ export interface Batch {
 
 /** A batch still on the host, before its tensors exist. */
 export interface HostBatch {
+  /** The normalised photos, `[B, 3, H, W]` row-major. */
   readonly images: Float32Array;
+  /** The labels, `[B, H, W]` row-major (255 = ignored). */
   readonly labels: Int32Array;
+  /** The dataset indices of the batch's samples, in slot order. */
   readonly indices: readonly number[];
+  /** The batch's [H, W]. */
   readonly size: readonly [number, number];
 }
 

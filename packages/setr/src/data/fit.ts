@@ -7,7 +7,7 @@
  *
  *   photo h×w×3, labels h×w → f = min(H/h, W/w) → round(f·h)×round(f·w) → padded to H×W
  */
-import { IGNORE_INDEX } from './dataset.js';
+import { IGNORE_INDEX, type Sample } from './dataset.js';
 import { IMAGENET_MEAN } from './normalize.js';
 import { type Raster, raster } from './raster.js';
 import { resizeImage, resizeLabels } from './resize.js';
@@ -27,7 +27,7 @@ function padTo(src: Raster, [height, width]: readonly [number, number], fill: re
  * A photo and its labels fitted into `size` ([height, width]), their ratio kept.
  * @example const { image, label } = fitSample(await readPair(pair, map), [512, 512]); // 512×512, padded
  */
-export function fitSample(sample: { image: Raster; label: Raster }, size: readonly [number, number]): { image: Raster; label: Raster } {
+export function fitSample(sample: Pick<Sample, 'image' | 'label'>, size: readonly [number, number]): Pick<Sample, 'image' | 'label'> {
   const { image, label } = sample;
   const f = Math.min(size[0] / image.height, size[1] / image.width);
   const scaled = [

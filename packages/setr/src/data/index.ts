@@ -7,7 +7,7 @@
 export { openAde20k } from './ade20k.js';
 export { ADE20K_CLASSES, ADE20K_PALETTE } from './ade20k-classes.js';
 export { type AugmentOptions, augmentSample } from './augment.js';
-export type { Batch } from './batch.js';
+export type { Batch, HostBatch } from './batch.js';
 export { loadCamVid } from './camvid.js';
 export { CAMVID_CLASS_WEIGHTS, CAMVID_CLASSES, CAMVID_PALETTE, CAMVID_VOID } from './camvid-classes.js';
 export { type CamVidOptions, type CamVidReader, camVidDataset } from './camvid-dataset.js';

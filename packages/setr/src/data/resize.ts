@@ -65,9 +65,13 @@ function buildTaps(inSize: number, outSize: number, filter: ResizeFilter): Taps 
 
 /** A window of a raster: `height` rows from `top`, `width` columns from `left`. */
 export interface ResizeWindow {
+  /** The window's first row in the resized raster. */
   readonly top: number;
+  /** The window's first column in the resized raster. */
   readonly left: number;
+  /** Rows in the window. */
   readonly height: number;
+  /** Columns in the window. */
   readonly width: number;
 }
 

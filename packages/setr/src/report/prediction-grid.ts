@@ -18,11 +18,13 @@ const SWATCH = 13;
 const LEGEND_ROW = 20;
 const COLUMNS = ['photo', 'ground truth', 'prediction'];
 
+/** One row of a {@link predictionGrid}: a photo, its ground truth and a model's prediction. */
 export interface GridRow {
   /** RGB photo `[H, W, 3]`. */
   readonly image: Raster;
-  /** Ground-truth and predicted labels `[H, W, 1]` (255 = ignored). */
+  /** Ground-truth labels `[H, W, 1]` (255 = ignored, drawn black). */
   readonly truth: Raster;
+  /** Predicted labels `[H, W, 1]`. */
   readonly prediction: Raster;
 }
 
