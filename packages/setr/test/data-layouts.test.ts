@@ -4,7 +4,7 @@
  * mapped (reduce_zero_label, Cityscapes' label ids → train ids), fitted into memory for evaluation —
  * and each trained and evaluated by the command line; and what is refused, naming the file.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setBackend } from '@setr-ts/tensor';
@@ -48,6 +48,17 @@ describe('detectFormat', () => {
     const ade = track(await makeAde20kFolder());
     expect(await detectFormat(ade)).toBe('ade20k');
     expect(await detectFormat(join(ade, 'ADEChallengeData2016'))).toBe('ade20k');
+  });
+
+  it('follows links: linked folders and linked files count as what they link to', async () => {
+    const root = track(await makeMmsegFolder());
+    const linked = track(mkdtempSync(join(tmpdir(), 'setr-linked-')));
+    for (const f of ['img_dir', 'dataset.json']) symlinkSync(join(root, f), join(linked, f));
+    mkdirSync(join(linked, 'ann_dir/train'), { recursive: true });
+    for (const n of readdirSync(join(root, 'ann_dir/train'))) symlinkSync(join(root, 'ann_dir/train', n), join(linked, 'ann_dir/train', n));
+    expect(await detectFormat(linked)).toBe('mmseg');
+    const train = await openDataset(linked, 'train');
+    expect(train.files.map((f) => f.name)).toEqual(['train_0', 'train_1', 'train_2', 'train_3']);
   });
 
   it('says what it looked for, and that --format can say it', async () => {

@@ -11,6 +11,7 @@
  * memory, as it always was.
  */
 import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { openAde20k } from './ade20k.js';
 import { loadCamVid } from './camvid.js';
 import { openCityscapes } from './cityscapes.js';
@@ -41,7 +42,11 @@ const isFolder = async (path: string) => (await stat(path).catch(() => null))?.i
  */
 export async function detectFormat(root: string): Promise<DatasetFormat> {
   if (!(await isFolder(root))) throw new Error(`detectFormat: no such folder: ${root}`);
-  const folders = new Set((await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name));
+  const names = await readdir(root);
+  // stat, not the entries' types: a linked folder counts as the folder it links to
+  const folders = new Set(
+    (await Promise.all(names.map(async (n) => ((await isFolder(join(root, n))) ? n : null)))).filter((n) => n !== null),
+  );
   if ([...folders].some((f) => f.endsWith('annot') && folders.has(f.slice(0, -'annot'.length)))) return 'camvid';
   for (const [format, marks] of MARKS) if (marks.every((f) => folders.has(f))) return format;
   const expected = ['<split> and <split>annot (camvid)', ...MARKS.map(([format, marks]) => `${marks.join(' and ')} (${format})`)].join(

@@ -7,6 +7,7 @@
  *
  *   <imageDir>/<stem><imageSuffix>  ↔  <labelDir>/<stem><labelSuffix>
  */
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { fileError } from '@setr-ts/nn';
@@ -26,21 +27,22 @@ export interface PairLayout {
   readonly what: string;
 }
 
-/** Every file under `dir`, as paths relative to it with `/` between folders. */
+/** Every file under `dir` (a link to a file counts as that file), as paths relative to it with `/` between folders. */
 async function filesUnder(dir: string, what: string): Promise<string[]> {
   const info = await stat(dir).catch((e) => {
     throw fileError(e, what, 'read', dir);
   });
   if (!info.isDirectory()) throw new Error(`${what}: ${dir} is not a folder`);
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) =>
-      join(e.parentPath, e.name)
-        .slice(dir.length + 1)
-        .split(sep)
-        .join('/'),
-    );
+  const isFile = async (e: Dirent) =>
+    e.isFile() || (e.isSymbolicLink() && (await stat(join(e.parentPath, e.name)).catch(() => null))?.isFile());
+  const files = (await Promise.all(entries.map(async (e) => ((await isFile(e)) ? e : null)))).filter((e) => e !== null);
+  return files.map((e) =>
+    join(e.parentPath, e.name)
+      .slice(dir.length + 1)
+      .split(sep)
+      .join('/'),
+  );
 }
 
 /**
