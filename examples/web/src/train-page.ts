@@ -7,6 +7,8 @@
  * epoch the validation mIoU and a grid of predictions by the model as trained so far. Pause holds the
  * loop between two steps; Stop ends it after the step in progress (the last complete epoch stays
  * saved); Train on a saved run resumes it exactly, as `setr train --resume` does, also after a reload.
+ * While a tab trains (or discards) a run it holds the run's Web Lock (`lockIndexedDbRun`), so a second
+ * tab on the same run is refused with the reason, as a second `setr train` on one folder is.
  *
  * The address may set the run: `?model=setr-tiny-mla&epochs=4&seed=0&backend=wasm-1&train=40&val=8`
  * (`train`, `val`: the first N pictures of each split, for a smoke run). `window.setrTrain` exposes the
@@ -20,6 +22,7 @@ import {
   fetchCamVid,
   imagesToTensor,
   indexedDbRunFiles,
+  lockIndexedDbRun,
   predictionGrid,
   preset,
   presetNames,
@@ -220,13 +223,32 @@ function noteMemory(backend: unknown): void {
   if (wasm >= page.peakWasmBytes) [page.peakWasmBytes, page.peakJsHeapBytes] = [wasm, heap];
 }
 
+/** Why the run is not locked where this browser has no Web Locks (shown with the backend), or ''. */
+let lockNote = '';
+/** The run's Web Lock for this tab, or an error naming why not (another tab trains the run). */
+const lockRun = () =>
+  lockIndexedDbRun(page.run, (note) => {
+    lockNote = note;
+  });
+
+/** Train: takes the run's lock (or is refused), trains or resumes, and lets the lock go however it ends. */
 async function train(): Promise<void> {
+  const lock = await lockRun();
+  try {
+    await trainLocked();
+  } finally {
+    lock.release();
+  }
+}
+
+/** The run, trained (or resumed from its checkpoint) to the end or to Stop; the caller holds its lock. */
+async function trainLocked(): Promise<void> {
   const { train: trainSet, val } = data as NonNullable<typeof data>;
   const files = runFiles();
   const saved = await savedCheckpoint(files);
   const backend = await useBackend(ui.backend.value as BackendId);
   page.backend = backend.description;
-  ui.actual.textContent = `computing on ${backend.description}; the run's files in ${files.where}`;
+  ui.actual.textContent = `computing on ${backend.description}; the run's files in ${files.where}${lockNote ? `; ${lockNote}` : ''}`;
   page.resumedFrom = saved ? saved.epoch : null;
   page.losses = page.losses.slice(0, saved?.step ?? 0);
   const config = saved?.config ?? preset(ui.model.value);
@@ -286,7 +308,12 @@ async function downloadBest(): Promise<void> {
 
 async function discard(): Promise<void> {
   const files = runFiles();
-  for (const name of await files.list()) await files.remove(name);
+  const lock = await lockRun();
+  try {
+    for (const name of await files.list()) await files.remove(name);
+  } finally {
+    lock.release();
+  }
   setState('ready', `${page.run}: its saved files are deleted; Train starts it anew`);
   await showRun();
 }

@@ -15,6 +15,9 @@
  * - downloads the best model and scores it with the CLI's `setr eval` on the same validation pictures:
  *   the mIoU the page showed for that epoch.
  *
+ * A second test opens one run in two tabs: while the first trains, the second's Train is refused with
+ * the reason on the page (the run's Web Lock); Stop, and closing a tab, let the lock go.
+ *
  * Without Chromium (/usr/bin/chromium; `apt-get install chromium`) it is skipped with a note, except in
  * CI (CI=true), where it fails.
  */
@@ -55,6 +58,9 @@ interface TrainPage {
   crossOriginIsolated: boolean;
 }
 declare const setrTrain: TrainPage;
+
+/** The names of the Web Locks held in the page's origin (every tab of the browser context). */
+const heldLocks = (page: Page) => page.evaluate(async () => (await navigator.locks.query()).held?.map((l) => l.name) ?? []);
 
 /** Waits until `done(setrTrain)` holds in the page, failing at once on the page's error. */
 async function until(page: Page, done: string, timeout = 240_000): Promise<TrainPage> {
@@ -163,7 +169,8 @@ describe.skipIf(!haveChromium)('training in the browser (headless Chromium)', ()
     writeFileSync(join(data, 'val.txt'), readFileSync(join(camvid, 'val.txt'), 'utf8').split('\n').slice(0, VAL).join('\n'));
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [join(repo, 'packages/setr/bin/setr.js'), 'eval', '--checkpoint', file, '--data', data, '--json'],
+      // the format named: detectFormat reads folders, not the symlinks to them
+      [join(repo, 'packages/setr/bin/setr.js'), 'eval', '--checkpoint', file, '--data', data, '--format', 'camvid', '--json'],
       { cwd: repo },
     );
     const scored = JSON.parse(stdout) as { images: number; miou: number };
@@ -172,4 +179,38 @@ describe.skipIf(!haveChromium)('training in the browser (headless Chromium)', ()
     expect(Math.abs(scored.miou - best)).toBeLessThanOrEqual(1e-6);
     expect(pageErrors).toEqual([]);
   }, 300_000);
+
+  it('refuses to train a run another tab trains, and holds no lock after Stop or a closed tab', async () => {
+    const base = server.resolvedUrls?.local[0] as string;
+    const run = 'train.html?model=setr-tiny-naive&epochs=4&seed=0&train=40&val=8&backend=wasm-1'; // 20 steps: time to press Pause
+    const context = await browser.newContext(); // its own IndexedDB: the first test's run stays apart
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    for (const tab of [first, second]) {
+      await tab.goto(new URL(run, base).href);
+      await until(tab, "setrTrain.state === 'ready'");
+    }
+    await first.click('#train');
+    await until(first, "setrTrain.state === 'training'");
+    await first.click('#pause'); // held between two steps, so that the run is still on when the second tab asks
+    await until(first, "setrTrain.state === 'paused'");
+    expect(await heldLocks(second)).toEqual(['setr-runs/setr-tiny-naive-train40-val8']);
+    await second.click('#train');
+    await second.waitForFunction("setrTrain.state === 'error'");
+    expect(await second.textContent('#state')).toMatch(
+      /^error: train: the run setr-tiny-naive-train40-val8 \(IndexedDB setr-runs\/setr-tiny-naive-train40-val8\) is being trained in another tab/,
+    );
+    // Stop lets the lock go: the second tab trains now
+    await first.click('#stop');
+    await until(first, "setrTrain.state === 'stopped'");
+    expect(await heldLocks(second)).toEqual([]);
+    await second.click('#train');
+    await second.waitForFunction("setrTrain.state === 'training'");
+    await second.click('#pause');
+    await second.waitForFunction("setrTrain.state === 'paused'");
+    expect(await heldLocks(first)).toEqual(['setr-runs/setr-tiny-naive-train40-val8']);
+    // and closing a tab in the middle of its run does too
+    await second.close();
+    await expect.poll(() => heldLocks(first)).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

@@ -3,8 +3,9 @@
  * as vite pick it). The same modules as the Node entry (index.ts), less those that need Node — reading
  * and writing image files (sharp), the CamVid folder loader, config files, `setr train`'s run folder
  * (its lock, its report). Training runs here as in Node: `trainLoop` with the run's files in IndexedDB
- * (`indexedDbRunFiles`), CamVid fetched from a web server and decoded in plain JavaScript
- * (`fetchCamVid`, `decodePhotoPng`), a model loaded from fetched bytes with `trainedModelFromBytes`.
+ * (`indexedDbRunFiles`; one tab at a time per run, by a Web Lock: `lockIndexedDbRun`), CamVid fetched
+ * from a web server and decoded in plain JavaScript (`fetchCamVid`, `decodePhotoPng`), a model loaded
+ * from fetched bytes with `trainedModelFromBytes`.
  * `test/browser-entry.test.ts` checks that nothing Node-only is reachable from here.
  */
 export {
@@ -72,6 +73,7 @@ export type { StepProgress } from './train/epoch.js';
 export { type Evaluation, evaluate } from './train/evaluate.js';
 export type { EpochRecord, RunMetrics } from './train/history.js';
 export { indexedDbRunFiles } from './train/indexeddb-run-files.js';
+export { lockIndexedDbRun, type RunLock } from './train/indexeddb-run-lock.js';
 export { type TrainLoopOptions, type TrainLoopResult, trainLoop } from './train/loop.js';
 export { buildOptimization, type Optimization } from './train/optimizer.js';
 export type { RunFiles } from './train/run-files.js';

@@ -5,13 +5,15 @@
  * must agree within float32 tolerance. The "long" cases cross the sizes where the backend splits a
  * loop across threads (chunks.ts), which on llvmpipe would otherwise be cut at 65535 iterations.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import gpujs from 'gpu.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Backend, BinaryOp, Conv2dParams, DataId, ReduceOp, ResizeParams, UnaryOp, View } from '../src/backend.js';
 import { createGpujsBackend, type GpujsBackend } from '../src/backends/gpujs/gpujs-backend.js';
 import { ReferenceBackend } from '../src/backends/reference/reference-backend.js';
 import type { DType } from '../src/dtype.js';
 import { contiguousStrides, type Shape, sizeOf } from '../src/shape.js';
 import { expectClose, type Tolerance } from './support/expect-close.js';
+import { webglTrap } from './support/webgl-traps.js';
 
 const TOL: Tolerance = { rtol: 1e-4, atol: 1e-5 };
 
@@ -399,6 +401,14 @@ const CASES: Case[] = [
 
 const reference = new ReferenceBackend();
 
+/** Every kernel source the cases build, in any mode, for the WebGL check at the end. */
+const sources = new Set<string>();
+const createKernel = gpujs.GPU.prototype.createKernel;
+vi.spyOn(gpujs.GPU.prototype, 'createKernel').mockImplementation(function (this: gpujs.GPU, source, settings) {
+  sources.add(String(source));
+  return createKernel.call(this, source, settings);
+});
+
 describe.each(['webasm', 'webgpu', 'cpu'])('gpujs kernels (%s) agree with the reference', (mode) => {
   let backend: GpujsBackend;
   beforeAll(async () => {
@@ -416,5 +426,13 @@ describe.each(['webasm', 'webgpu', 'cpu'])('gpujs kernels (%s) agree with the re
       expectClose(a, expected[k], c.tol ?? TOL, undefined, `output ${k}`);
     }
     expect(backend.memory().numBuffers).toBe(0);
+  });
+});
+
+describe('gpujs kernel sources', () => {
+  it("avoid what gpu.js's WebGL translator cannot compile (support/webgl-traps.ts)", () => {
+    expect(sources.size).toBeGreaterThan(30);
+    const trapped = [...sources].map((s) => [webglTrap(s), s]).filter(([trap]) => trap !== null);
+    expect(trapped).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@
 import type { RunFiles } from './run-files.js';
 
 /** The database that holds the runs of {@link indexedDbRunFiles}. */
-const RUNS_DATABASE = 'setr-runs';
+export const RUNS_DATABASE = 'setr-runs';
 const STORE = 'files';
 
 let opened: Promise<IDBDatabase> | null = null;

@@ -31,7 +31,8 @@ export function gatherLaunch(x: View, index: View, dim: number): Launch {
     viewsPreamble(rank, 2),
     'const i = index[p0];',
     `if (i < 0 || i >= meta[${e}]) {\nreturn meta[${e + 2}];\n}`,
-    `return x[p1 + i * meta[${e + 1}]];`,
+    `const at = p1 + i * meta[${e + 1}];`,
+    'return x[at];',
   ];
   return {
     op: 'gather',
@@ -66,10 +67,14 @@ export function scatterAdd(r: Runner, index: View, src: View, { shape, dim }: Sc
     positionCode('pi', rank, iBase),
     positionCode('ps', rank, sBase),
     `const target = ${target};`,
+    `const iStep = meta[${tail + 1}];`,
+    `const sStep = meta[${tail + 2}];`,
     'let sum = 0;',
     'for (let k = lo; k < hi; k += 1) {',
-    `if (index[pi + k * meta[${tail + 1}]] === target) {`,
-    `sum += src[ps + k * meta[${tail + 2}]];`,
+    // the index read gets a line of its own: see the README's "What gpu.js's WebGL translator rejects"
+    'const at = index[pi + k * iStep];',
+    'if (at === target) {',
+    'sum += src[ps + k * sStep];',
     '}',
     '}',
     'return sum;',

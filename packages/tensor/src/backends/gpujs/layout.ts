@@ -86,7 +86,7 @@ function catLaunch(pieces: readonly Piece[], rows: number): Launch {
   const read = (j: number) => {
     const start = j === 0 ? '0' : `meta[${1 + 4 * (j - 1)}]`;
     const [off, rs, cs] = [2 + 4 * j, 3 + 4 * j, 4 + 4 * j];
-    return `return x${j}[meta[${off}] + row * meta[${rs}] + (col - ${start}) * meta[${cs}]];`;
+    return `const at${j} = meta[${off}] + row * meta[${rs}] + (col - ${start}) * meta[${cs}];\nreturn x${j}[at${j}];`;
   };
   const branches = pieces.map((_, j) => (j === k - 1 ? read(j) : `if (col < meta[${1 + 4 * j}]) {\n${read(j)}\n}`));
   const body = ['const flat = this.thread.x;', 'const row = divFloor(flat, meta[0]);', 'const col = flat - row * meta[0];', ...branches];

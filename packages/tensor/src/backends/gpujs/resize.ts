@@ -63,24 +63,31 @@ const FORWARD = [
   'const row = (c0 * meta[1] + taps[ty]) * meta[2];',
   'for (let b = 0; b < meta[5]; b++) {',
   'const tx = meta[6] + (c2 * meta[5] + b) * 2;',
-  'sum += taps[ty + 1] * taps[tx + 1] * x[row + taps[tx]];',
+  'const at = row + taps[tx];',
+  'sum += taps[ty + 1] * taps[tx + 1] * x[at];',
   '}',
   '}',
   'return sum;',
 ].join('\n');
 
 // adjoint meta: planes, h, w, outH, outW, then where the row pairs, column starts and column pairs
-// begin. The loop counters start at table values, so they are floats: `+= 1`, as WGSL has no ++ on f32
+// begin. The loop counters start at table values, so they are floats: `+= 1`, as WGSL has no ++ on f32.
+// Table positions are named before they index (`col`, `at`): see the README's "What gpu.js's WebGL
+// translator rejects"
 const ADJOINT = [
   'const flat = this.thread.x;',
   coordsCode(3, (d) => ['meta[0]', 'meta[1]', 'meta[2]'][d]),
+  'const col = meta[6] + c2;',
+  'const colFirst = taps[col];',
+  'const colEnd = taps[col + 1];',
   'let sum = 0;',
   'for (let a = taps[c1]; a < taps[c1 + 1]; a += 1) {',
   'const ty = meta[5] + 2 * a;',
   'const row = (c0 * meta[3] + taps[ty]) * meta[4];',
-  'for (let b = taps[meta[6] + c2]; b < taps[meta[6] + c2 + 1]; b += 1) {',
+  'for (let b = colFirst; b < colEnd; b += 1) {',
   'const tx = meta[7] + 2 * b;',
-  'sum += taps[ty + 1] * taps[tx + 1] * dy[row + taps[tx]];',
+  'const at = row + taps[tx];',
+  'sum += taps[ty + 1] * taps[tx + 1] * dy[at];',
   '}',
   '}',
   'return sum;',
