@@ -7,7 +7,9 @@
  * `trainedModelFromBytes` (what `setr predict` does with a file), the photo through `imagesToTensor`,
  * the mask comes from `segment` (whole image, or sliding windows where the picture is larger than the
  * model's training size, as `setr predict` does) and the attention maps from
- * `model.forward(x, { attention: true })`. `window.setrDemo` exposes the state for the browser test.
+ * `model.forward(x, { attention: true })`. To compare with, the same checkpoint exported to ONNX runs
+ * in onnxruntime-web (onnxruntime.ts), timed the same way. `window.setrDemo` exposes the state for the
+ * browser test and the measuring script.
  */
 import { noGrad, tidy } from '@setr-ts/autograd';
 import {
@@ -29,10 +31,14 @@ import {
   type BackendId,
   backendChoices,
   backendOptions,
+  type DemoBackendId,
+  isOrt,
+  ortChoices,
   useBackend,
   workerTasks,
 } from './backends.js';
 import { drawAttention, drawCurve, drawPrediction, legendItems, outlinePatch, type Rgb } from './draw.js';
+import { actualOrt, ONNX_URL, type OrtBackendId, ortSegment, ortSession } from './onnxruntime.js';
 
 const MODEL_URL = 'models/setr-tiny-mla-camvid/model.safetensors';
 const METRICS_URL = 'models/setr-tiny-mla-camvid/metrics.json';
@@ -49,10 +55,12 @@ export interface RunResult {
   readonly rgb: number[];
   /** The class of every pixel, row-major. */
   readonly classes: number[];
-  /** Milliseconds for the mask: normalising, `segment`, reading the classes back. */
+  /** Milliseconds for the mask: normalising, `segment` (or onnxruntime-web's run), reading the classes back. */
   readonly ms: number;
-  /** Milliseconds for the extra pass that returns the attention maps. */
+  /** Milliseconds for the extra pass that returns the attention maps (0 in onnxruntime-web: its graph has none). */
   readonly attentionMs: number;
+  /** onnxruntime-web's logits [1, K, H, W], to compare with ours (none from our backends, whose `segment` keeps them). */
+  readonly logits?: number[];
   /** Tensors alive after the run (the model's parameters and buffers): equal after every run on one backend. */
   readonly liveTensors: number;
 }
@@ -100,7 +108,7 @@ const demo = {
   /** loading | ready | running | done | error */
   state: 'loading',
   error: null as string | null,
-  choices: [] as BackendChoice[],
+  choices: [] as BackendChoice<DemoBackendId>[],
   /** Finished runs so far. */
   runs: 0,
   last: null as RunResult | null,
@@ -183,12 +191,18 @@ function classNames(m: TrainedModel): readonly string[] {
 
 const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
-async function runOnce(): Promise<void> {
-  if (!picture) return;
-  const id = ui.backend.value as BackendId;
-  const { name, photo } = picture;
-  setState('running', `running on ${ui.backend.selectedOptions[0]?.textContent ?? id}…`);
-  await nextFrame(); // let the page show it before the main thread gets busy
+/** One run's output: the mask, with the attention maps on our backends, and the times. */
+interface Pass {
+  readonly backend: ActualBackend;
+  readonly classMap: Int32Array;
+  readonly ms: number;
+  readonly attention: Float32Array[];
+  readonly attentionMs: number;
+  readonly logits?: Float32Array;
+}
+
+/** Our backend `id`: the mask from `segment`, then the attention maps from one more pass. */
+async function runOurs(id: BackendId, photo: Raster): Promise<Pass> {
   const backend = await useBackend(id);
   if (!trained || trained.backend !== id || trained.checkpoint !== checkpoint) {
     trained?.model.model.dispose();
@@ -224,22 +238,53 @@ async function runOnce(): Promise<void> {
   const attentionMs = performance.now() - t1;
   for (const m of maps) m.dispose();
   images.dispose();
+  return { backend: await actualBackend(id, backend, tasksBefore), classMap, ms, attention, attentionMs };
+}
 
-  const actual = await actualBackend(id, backend, tasksBefore);
+/**
+ * onnxruntime-web on the shipped checkpoint's ONNX export: the mask only (the export's one output is
+ * the logits). The classes' names and colours are those of the model our backends ran.
+ */
+async function runOrt(id: OrtBackendId, photo: Raster): Promise<Pass> {
+  if (checkpoint.name !== MODEL_URL)
+    throw new Error(
+      `onnxruntime-web runs ${ONNX_URL}, the shipped checkpoint's export, not ${checkpoint.name}: ` +
+        'choose one of our backends, or export yours with setr export --checkpoint FILE --onnx FILE --dynamic',
+    );
+  if (!trained) throw new Error('onnxruntime-web: run one of our backends first (the page takes the classes from its model)');
+  const session = await ortSession(id);
+  const t0 = performance.now();
+  const { classes, logits } = await ortSegment(session, photo, trained.model.config.patchSize);
+  const ms = performance.now() - t0;
+  return { backend: await actualOrt(id), classMap: classes, ms, attention: [], attentionMs: 0, logits };
+}
+
+async function runOnce(): Promise<void> {
+  if (!picture) return;
+  const id = ui.backend.value as DemoBackendId;
+  const { name, photo } = picture;
+  demo.error = null;
+  setState('running', `running on ${ui.backend.selectedOptions[0]?.textContent ?? id}…`);
+  await nextFrame(); // let the page show it before the main thread gets busy
+  const pass = isOrt(id) ? await runOrt(id, photo) : await runOurs(id, photo);
+  const { config } = (trained as NonNullable<typeof trained>).model;
+  const p = config.patchSize;
   const timeKey = `${id} ${photo.height}×${photo.width}`;
-  demo.times[timeKey] = [...(demo.times[timeKey] ?? []), ms];
+  demo.times[timeKey] = [...(demo.times[timeKey] ?? []), pass.ms];
   const plain: RunResult = {
     picture: name,
-    backend: actual,
+    backend: pass.backend,
     height: photo.height,
     width: photo.width,
     rgb: Array.from(photo.data),
-    classes: Array.from(classMap),
-    ms,
-    attentionMs,
+    classes: Array.from(pass.classMap),
+    ms: pass.ms,
+    attentionMs: pass.attentionMs,
     liveTensors: T.memory().numTensors,
+    ...(pass.logits ? { logits: Array.from(pass.logits) } : {}),
   };
-  result = { ...plain, classMap, attention, grid, clsToken: config.withClsToken };
+  const grid: [number, number] = [Math.ceil(photo.height / p), Math.ceil(photo.width / p)];
+  result = { ...plain, classMap: pass.classMap, attention: pass.attention, grid, clsToken: config.withClsToken };
   demo.last = plain;
   demo.runs++;
   showResult();
@@ -290,9 +335,10 @@ function showResult(): void {
   ui.actual.textContent = `ran on: ${current.backend.summary}`;
   const times = demo.times[`${current.backend.id} ${current.height}×${current.width}`] ?? [];
   const best = Math.min(...times);
+  const attention = current.attention.length > 0 ? `the attention pass: ${current.attentionMs.toFixed(0)} ms` : 'no attention pass';
   ui.timing.textContent =
     `time per image: ${current.ms.toFixed(0)} ms (best of ${times.length} run${times.length > 1 ? 's' : ''} at this size on this backend: ${best.toFixed(0)} ms; ` +
-    `the first run on a backend includes compiling its kernels); the attention pass: ${current.attentionMs.toFixed(0)} ms`;
+    `the first run on a backend includes compiling its kernels); ${attention}`;
   showAttention(current, photo, scale);
 }
 
@@ -302,7 +348,11 @@ function showAttention(r: Result, photo: Raster, scale: number): void {
   const layer = Number(ui.layer.value);
   const head = ui.head.value;
   const maps = r.attention[layer];
-  if (!maps) return;
+  if (!maps) {
+    ui.attention.getContext('2d')?.clearRect(0, 0, ui.attention.width, ui.attention.height);
+    ui.attentionCaption.textContent = 'no attention maps: the ONNX export outputs only the logits (our backends show them)';
+    return;
+  }
   const first = r.clsToken ? 1 : 0; // the first patch token
   const tokens = first + gh * gw;
   const heads = maps.length / (tokens * tokens);
@@ -416,7 +466,7 @@ async function main(): Promise<void> {
     fetch(SAMPLES_URL).then((r) => r.text()),
     backendChoices(),
   ]);
-  demo.choices = choices;
+  demo.choices = [...choices, ...ortChoices(choices)];
   const first = (choices.find((c) => !c.unavailable) as BackendChoice).id;
   await useBackend(first); // the model is built on a backend the page chose, never on a default
   checkpoint = { bytes, name: MODEL_URL };
@@ -425,7 +475,7 @@ async function main(): Promise<void> {
   showModel(probe, metrics);
   probe.model.dispose();
 
-  ui.backend.replaceChildren(...backendOptions(choices));
+  ui.backend.replaceChildren(...backendOptions(demo.choices));
   ui.backend.value = first;
   const names = list
     .split('\n')

@@ -13,6 +13,11 @@
  *   99.9% of pixels equal (the browser's wasm may use relaxed SIMD's fused multiply-add, Node 20's does
  *   not, and gpu.js computes in float32 in another order), and the photo's bytes as decoded by the page
  *   equal sharp's;
+ * - runs the photo in onnxruntime-web, the page's speed peer, on the checkpoint's ONNX export (made by
+ *   the build with `setr export --onnx --dynamic`): wasm on as many threads as ours and on one, WebGPU
+ *   where the browser has it (on the small picture), and without isolation on one thread; its mask
+ *   must agree with ours as every backend's does, and its logits with our model's in Node within 1e-3;
+ *   with a checkpoint of one's own it refuses, naming the file;
  * - saves a screenshot in test-output/ (and at $SETR_WEB_SCREENSHOT too: `npm run screenshot` writes
  *   docs/images/web-demo.png).
  *
@@ -26,6 +31,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { imagesToTensor, loadTrainedModel, raster, segmentLogits } from '@setr-ts/setr';
+import { setBackend } from '@setr-ts/tensor';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { build, type PreviewServer, preview } from 'vite';
@@ -58,6 +65,8 @@ interface RunResult {
   ms: number;
   attentionMs: number;
   liveTensors: number;
+  /** onnxruntime-web's runs: the logits [1, K, H, W]. */
+  logits?: number[];
 }
 interface Demo {
   state: string;
@@ -130,6 +139,24 @@ async function nextRun(page: Page, before: number, picture: string, timeout = 12
 
 const runs = (page: Page) => page.evaluate(() => setrDemo.runs);
 
+/** Our model's logits [1, K, H, W] for the RGB bytes the page ran, in Node (wasm, one thread), as `segment`'s whole mode. */
+async function nodeLogits(r: RunResult): Promise<Float32Array> {
+  await setBackend('wasm', { threads: 1 });
+  const { model } = await loadTrainedModel(checkpoint);
+  const images = imagesToTensor([raster(r.height, r.width, 3, Uint8Array.from(r.rgb))]);
+  const logits = await segmentLogits(model, images);
+  const values = (await logits.data()) as Float32Array;
+  for (const t of [logits, images, model]) t.dispose();
+  return values;
+}
+
+function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let most = 0;
+  for (let i = 0; i < a.length; i++) most = Math.max(most, Math.abs(a[i] - b[i]));
+  return most;
+}
+
 describe.skipIf(!haveChromium)('the web demo in headless Chromium', () => {
   let server: PreviewServer;
   let browser: Browser;
@@ -141,6 +168,8 @@ describe.skipIf(!haveChromium)('the web demo in headless Chromium', () => {
   const timings: Record<string, { picture: string; size: string; ms: number[]; attentionMs: number; agreement: number[]; ran: string }> =
     {};
   const pageErrors: string[] = [];
+  /** The page's wasm mask of the photo (all cores), which onnxruntime-web's must match. */
+  let oursOnPhoto: number[] = [];
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'setr-web-'));
@@ -205,6 +234,7 @@ describe.skipIf(!haveChromium)('the web demo in headless Chromium', () => {
     expect(r.backend.threads).toBe(cores);
     if (cores > 1) expect(r.backend.workerTasks).toBeGreaterThan(0); // the Web Workers did compute
     check(r, firstSample, 'wasm-threads');
+    oursOnPhoto = r.classes;
     // once more on the same backend: warm, and no tensor left behind
     const before = await runs(page);
     await page.click('#run');
@@ -221,12 +251,55 @@ describe.skipIf(!haveChromium)('the web demo in headless Chromium', () => {
     check(r, firstSample, 'wasm-1');
   });
 
+  it('runs the photo in onnxruntime-web on the ONNX export, on as many threads as ours and on one, as our model does', async () => {
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    let logits: number[] = [];
+    for (const [id, threads] of [
+      ['ort-wasm-threads', cores],
+      ['ort-wasm-1', 1],
+    ] as const) {
+      const before = await runs(page);
+      await page.selectOption('#backend', id);
+      const r = await nextRun(page, before, firstSample);
+      expect(r.backend.id).toBe(id);
+      expect(r.backend.description).toMatch(new RegExp(`^onnxruntime-web \\d+\\.\\d+\\.\\d+ \\(wasm, ${threads} threads?\\)$`));
+      expect(r.backend.threads).toBe(threads);
+      check(r, firstSample, id);
+      const agree = agreement(r.classes, oursOnPhoto);
+      expect(agree, `${id}: ${(100 * agree).toFixed(3)}% of pixels agree with the page's wasm backend`).toBeGreaterThanOrEqual(0.999);
+      expect(r.logits?.length).toBe(11 * r.height * r.width);
+      logits = r.logits as number[];
+    }
+    const diff = largestDifference(logits, await nodeLogits((await page.evaluate(() => setrDemo.last)) as RunResult));
+    console.info(`web demo: max |onnxruntime-web − ours (Node)| over the photo's logits: ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThan(1e-3);
+    // back to ours on one thread, where the next test starts
+    const before = await runs(page);
+    await page.selectOption('#backend', 'wasm-1');
+    expect((await nextRun(page, before, firstSample)).backend.id).toBe('wasm-1');
+  });
+
   it('runs a small picture dropped on the page on every backend it offers, each as setr predict does', async () => {
     let before = await runs(page);
     await page.setInputFiles('#image-file', join(work, 'small.png'));
     check(await nextRun(page, before, 'small.png'), 'small.png', 'wasm-1 (small)');
 
     const choices = await page.evaluate(() => setrDemo.choices);
+    const ortWasm = choices.find((c) => c.id === 'ort-wasm-1');
+    if (ortWasm) {
+      before = await runs(page);
+      await page.selectOption('#backend', ortWasm.id);
+      check(await nextRun(page, before, 'small.png'), 'small.png', 'ort-wasm-1 (small)');
+    }
+    const ortWebgpu = choices.find((c) => c.id === 'ort-webgpu');
+    if (ortWebgpu?.unavailable) console.warn(`web demo test: ort-webgpu not available in this Chromium: ${ortWebgpu.unavailable}`);
+    else if (ortWebgpu) {
+      before = await runs(page);
+      await page.selectOption('#backend', ortWebgpu.id);
+      const r = await nextRun(page, before, 'small.png', 240_000);
+      expect(r.backend.description).toMatch(/^onnxruntime-web \d+\.\d+\.\d+ \(webgpu\)$/);
+      check(r, 'small.png', 'ort-webgpu');
+    }
     const gpu = choices.filter((c) => c.id.startsWith('gpujs'));
     if (process.env.CI === 'true') expect(gpu.find((c) => c.id === 'gpujs-webgl2')?.unavailable).toBeNull();
     for (const c of gpu) {
@@ -262,8 +335,17 @@ describe.skipIf(!haveChromium)('the web demo in headless Chromium', () => {
       expect(demo.choices.find((c) => c.id === 'wasm-threads')?.unavailable).toMatch(/not cross-origin isolated/);
       expect(r.backend.description).toMatch(/^wasm \((relaxed )?SIMD, 1 thread\)$/);
       check(r, firstSample, 'wasm-1 (not isolated)');
+      // onnxruntime-web too runs on one thread only
+      expect(demo.choices.find((c) => c.id === 'ort-wasm-threads')?.unavailable).toMatch(/not cross-origin isolated/);
+      let before = await runs(plain);
+      await plain.selectOption('#backend', 'ort-wasm-1');
+      const ort = await nextRun(plain, before, firstSample);
+      expect(ort.backend.description).toMatch(/^onnxruntime-web \d+\.\d+\.\d+ \(wasm, 1 thread\)$/);
+      check(ort, firstSample, 'ort-wasm-1 (not isolated)');
+      await plain.selectOption('#backend', 'wasm-1');
+      await nextRun(plain, before + 1, firstSample);
       // a checkpoint of one's own (here the shipped one under another name) replaces the model
-      const before = await runs(plain);
+      before = await runs(plain);
       await plain.setInputFiles('#checkpoint-file', {
         name: 'best.safetensors',
         mimeType: 'application/octet-stream',
@@ -271,6 +353,10 @@ describe.skipIf(!haveChromium)('the web demo in headless Chromium', () => {
       });
       check(await nextRun(plain, before, firstSample), firstSample, 'wasm-1 (own checkpoint)');
       expect(await plain.textContent('#model-info')).toContain('best.safetensors');
+      // which onnxruntime-web cannot run: the ONNX file is the shipped checkpoint's export
+      await plain.selectOption('#backend', 'ort-wasm-1');
+      await plain.waitForFunction(() => setrDemo.state === 'error', undefined, { timeout: 60_000, polling: 100 });
+      expect(await plain.evaluate(() => setrDemo.error)).toMatch(/^onnxruntime-web runs .*model\.onnx.* not best\.safetensors/);
     } finally {
       await plain.close();
     }
