@@ -1,7 +1,7 @@
 /**
- * The tutorials' contract, as packages/setr/test/tutorials.test.ts states it: a chapter's ```ts blocks,
- * in order, are its program (```ts norun ones are shown, not run); every line of its ```text prints
- * blocks must appear, in order, among the lines the program printed.
+ * The tutorials' contract, which tutorials.test.ts (in Node) and site.test.ts (in the page) hold them
+ * to: a chapter's ```ts blocks, in order, are its program (```ts norun ones are shown, not run); every
+ * line of its ```text prints blocks must appear, in order, among the lines the program printed.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
