@@ -10,11 +10,10 @@
  * classes, so, as mmseg's ADE20KDataset fixes `reduce_zero_label`, 0 becomes 255 (ignored) and every
  * class moves down by one. The class names and colours are mmseg's.
  */
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ADE20K_CLASSES, ADE20K_PALETTE } from './ade20k-classes.js';
 import { FileDataset } from './file-dataset.js';
-import { listPairs } from './file-pairs.js';
+import { isFolder, listPairs } from './file-pairs.js';
 import { reduceZeroLabelTable } from './label-table.js';
 
 /** The benchmark's folder names of our split names. */
@@ -26,7 +25,7 @@ const SPLIT_FOLDERS: Record<string, string> = { train: 'training', val: 'validat
  */
 export async function openAde20k(root: string, split: string): Promise<FileDataset> {
   const inner = join(root, 'ADEChallengeData2016');
-  const base = (await stat(inner).catch(() => null))?.isDirectory() ? inner : root;
+  const base = (await isFolder(inner)) ? inner : root;
   const folder = SPLIT_FOLDERS[split] ?? split;
   const files = await listPairs({
     imageDir: join(base, 'images', folder),

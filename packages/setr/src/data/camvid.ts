@@ -11,17 +11,14 @@
  * taken in name order. Pictures are decoded by sharp (any format it reads); camvid-dataset.ts puts the
  * split together. A browser fetches the same layout from a web server (camvid-fetch.ts).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileError } from '@setr-ts/nn';
 import { type CamVidOptions, camVidDataset } from './camvid-dataset.js';
 import type { SegmentationDataset } from './dataset.js';
+import { isFolder } from './file-pairs.js';
 import { readImage, readLabelImage } from './image-io.js';
 import { parseSplitList } from './split-list.js';
-
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
-}
 
 /**
  * The names a list file gives, or null when the file does not exist. Any other failure to read it (a
@@ -48,7 +45,7 @@ async function listSplit(root: string, split: string): Promise<string[]> {
     return listed;
   }
   const folder = join(root, split);
-  if (!(await isDirectory(folder))) throw new Error(`loadCamVid: split '${split}' has neither a list ${listFile} nor a folder ${folder}`);
+  if (!(await isFolder(folder))) throw new Error(`loadCamVid: split '${split}' has neither a list ${listFile} nor a folder ${folder}`);
   const names = (await readdir(folder)).filter((n) => !n.startsWith('.')).sort();
   if (names.length === 0) throw new Error(`loadCamVid: ${folder} is empty`);
   return names;
@@ -62,7 +59,7 @@ async function listSplit(root: string, split: string): Promise<string[]> {
  * train.get(0).label.data; // values 0..10 and 255
  */
 export async function loadCamVid(root: string, split: string, opts: CamVidOptions = {}): Promise<SegmentationDataset> {
-  if (!(await isDirectory(root))) throw new Error(`loadCamVid: no such folder: ${root}`);
+  if (!(await isFolder(root))) throw new Error(`loadCamVid: no such folder: ${root}`);
   const names = await listSplit(root, split);
   return camVidDataset(
     names,

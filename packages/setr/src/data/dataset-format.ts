@@ -10,13 +10,14 @@
  * split in memory at one size (for evaluation). CamVid, small and of one size, is only read into
  * memory, as it always was.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openAde20k } from './ade20k.js';
 import { loadCamVid } from './camvid.js';
 import { openCityscapes } from './cityscapes.js';
 import type { SegmentationDataset } from './dataset.js';
 import type { FileDataset } from './file-dataset.js';
+import { isFolder } from './file-pairs.js';
 import { loadIntoMemory } from './load-into-memory.js';
 import { openMmseg } from './mmseg-layout.js';
 
@@ -33,8 +34,6 @@ const MARKS: readonly [DatasetFormat, readonly string[]][] = [
   ['ade20k', ['ADEChallengeData2016']],
   ['ade20k', ['images', 'annotations']],
 ];
-
-const isFolder = async (path: string) => (await stat(path).catch(() => null))?.isDirectory() ?? false;
 
 /**
  * The layout of the folder `root`, from the folders in it.

@@ -13,6 +13,11 @@ import { join, sep } from 'node:path';
 import { fileError } from '@setr-ts/nn';
 import type { FilePair } from './file-dataset.js';
 
+/** Whether `path` is a folder (a link to one counts); false where nothing is there. */
+export async function isFolder(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
+}
+
 /** Where a split's photos and labels are, and how their names end. */
 export interface PairLayout {
   /** The photos' folder. */
